@@ -1,0 +1,14 @@
+"""Every action flows may call (`action: <name>`), by name. `welcomebot flows check` reports
+an action a flow names that is not here."""
+
+from __future__ import annotations
+
+from bot import contacts, help
+from bot.people import privacy
+from bot.runtime import ActionHandler
+
+ACTIONS: dict[str, ActionHandler] = {
+    **privacy.ACTIONS,
+    **contacts.ACTIONS,
+    **help.ACTIONS,
+}

@@ -1,0 +1,105 @@
+"""Wiring: settings -> flows, catalogs, content, database -> the runtime. The only place
+that builds the parts; `welcomebot chat`, `run` and the tests all start here."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.actions import ACTIONS
+from bot.config import Settings
+from bot.contacts import Contacts, load_contacts
+from bot.db import migrate
+from bot.db.session import make_engine, make_sessions
+from bot.engine import messages
+from bot.engine.checks import check
+from bot.engine.issues import Issue, errors
+from bot.engine.load import FlowSet, all_texts, load_flows
+from bot.engine.model import Lexicon
+from bot.i18n import Catalogs
+from bot.runtime import ActionHandler, Clock, Runtime, utc_now
+
+
+class FlowsError(Exception):
+    """The flows have errors; the bot does not start with them."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = issues
+        lines = "\n".join(str(i) for i in issues)
+        super().__init__(f"The flows have {len(errors(issues))} error(s); fix them first:\n{lines}")
+
+
+class DatabaseNotReady(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Deps:
+    """The loaded parts actions may use (`ActionContext.deps`)."""
+
+    settings: Settings
+    flows: FlowSet
+    catalogs: Catalogs
+    contacts: Contacts
+
+
+@dataclass(frozen=True)
+class App:
+    settings: Settings
+    deps: Deps
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    runtime: Runtime
+
+    @property
+    def catalogs(self) -> Catalogs:
+        return self.deps.catalogs
+
+
+def checked_flows(folder: Path, actions: Mapping[str, ActionHandler] = ACTIONS
+                  ) -> tuple[FlowSet, list[Issue]]:
+    """Both passes over the flows folder; every issue, errors and warnings."""
+    flows, issues = load_flows(folder)
+    return flows, issues + check(flows, set(actions))
+
+
+def lexicon_for(flows: FlowSet, catalogs: Catalogs) -> Lexicon:
+    msgids = {msgid for flow in flows.flows.values() for msgid, _, _ in all_texts(flow)}
+    return catalogs.lexicon(msgids | {messages.YES, messages.NO})
+
+
+@asynccontextmanager
+async def open_app(settings: Settings, *, clock: Clock = utc_now,
+                   require_migrated: bool = True) -> AsyncIterator[App]:
+    flows, issues = checked_flows(settings.flows_dir)
+    if errors(issues):
+        raise FlowsError(issues)
+    catalogs = Catalogs(settings.translations_dir, settings.languages,
+                        default=settings.default_language, timezone=settings.timezone)
+    contacts = load_contacts(settings.content_dir / "contacts.yaml",
+                             fallback=(settings.default_language, "en"))
+    deps = Deps(settings, flows, catalogs, contacts)
+    engine = make_engine(settings.database_url)
+    try:
+        if require_migrated:
+            at, want = await migrate.current(engine), migrate.head()
+            if at != want:
+                raise DatabaseNotReady(
+                    f"The database ({engine.url.render_as_string(hide_password=True)}) is at "
+                    f"migration {at or 'none'}, the code needs {want}. "
+                    "Run: welcomebot db upgrade")
+        sessions = make_sessions(engine)
+        runtime = Runtime(
+            flows=flows, sessions=sessions, actions=ACTIONS,
+            lexicon=lexicon_for(flows, catalogs), deps=deps,
+            languages=settings.languages, default_language=settings.default_language,
+            admins=settings.admins, settings_facts={"retention_days": settings.retention_days},
+            clock=clock,
+        )
+        yield App(settings, deps, engine, sessions, runtime)
+    finally:
+        await engine.dispose()

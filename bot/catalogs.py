@@ -1,0 +1,97 @@
+"""Keeping the PO catalogs whole: what `welcomebot i18n check` and the i18n test report.
+
+A catalog is complete when every msgid has a translation that is not fuzzy, uses exactly the
+msgid's `{placeholders}`, and has every plural form its language needs (Arabic six).
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import read_po, write_po
+
+DOMAIN = "messages"
+
+
+def po_path(folder: Path, lang: str) -> Path:
+    return folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read(path: Path, lang: str) -> Catalog:
+    with path.open("rb") as f:
+        return read_po(f, locale=lang, domain=DOMAIN)
+
+
+def placeholders(text: str) -> set[str] | None:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return None
+
+
+def problems(folder: Path, lang: str, template: Path) -> list[str]:
+    """Everything wrong with one language's catalog, one line each (empty: complete)."""
+    path = po_path(folder, lang)
+    if not path.exists():
+        return [f"{path}: missing; create it with `pybabel init -l {lang}` (see make i18n)"]
+    catalog = read(path, lang)
+    wanted = {m.id for m in read(template, lang) if m.id}
+    found = []
+    have = {m.id for m in catalog if m.id}
+    for msgid in sorted(wanted - have, key=str):
+        found.append(f"{path}: {_short(msgid)!r} is not in the catalog; run make i18n")
+    for message in catalog:
+        if not message.id or message.id not in wanted:
+            continue
+        found += [f"{path}:{message.lineno}: {_short(message.id)!r}: {p}"
+                  for p in _message_problems(message, catalog.num_plurals)]
+    return found
+
+
+def _message_problems(message: Message, num_plurals: int) -> list[str]:
+    ids = list(message.id) if isinstance(message.id, tuple | list) else [message.id]
+    strs = list(message.string) if isinstance(message.string, tuple | list) else [message.string]
+    if message.fuzzy:
+        return ["marked fuzzy: check the translation and remove the fuzzy flag"]
+    if isinstance(message.id, tuple | list) and len(strs) != num_plurals:
+        return [f"needs {num_plurals} plural forms, has {len(strs)}"]
+    if not all(s and s.strip() for s in strs):
+        return ["not translated"]
+    expected = set().union(*(placeholders(i) or set() for i in ids))
+    found = []
+    for text in strs:
+        used = placeholders(text)
+        if used is None:
+            found.append("has an unmatched { or }: write {{ or }} for a shown brace")
+        elif used != expected:
+            want = ", ".join(sorted(f"{{{p}}}" for p in expected)) or "none"
+            found.append(f"placeholders differ: the source has {want}, the translation "
+                         + (", ".join(sorted(f"{{{p}}}" for p in used)) or "none"))
+    return found
+
+
+def fill_source(folder: Path, lang: str) -> int:
+    """The source language's catalog: copy each untranslated msgid as its translation."""
+    path = po_path(folder, lang)
+    catalog = read(path, lang)
+    filled = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple | list):
+            if not all(message.string):
+                message.string = tuple(message.id)
+                filled += 1
+        elif not message.string:
+            message.string = message.id
+            filled += 1
+    with path.open("wb") as f:
+        write_po(f, catalog, width=100)
+    return filled
+
+
+def _short(text: object) -> str:
+    value = text[0] if isinstance(text, tuple | list) else str(text)
+    return value if len(value) < 60 else value[:57] + "..."

@@ -1,0 +1,1 @@
+"""One adapter per platform; nothing outside this package knows a platform."""

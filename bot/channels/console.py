@@ -1,0 +1,89 @@
+"""The terminal chat: `welcomebot chat --user ID [--lang L] [--json]`.
+
+Reads one message per line from standard input and prints the bot's messages; buttons print
+as `[1] Label`, and typing the number or the exact label presses the button. With `--json`
+each bot message is one line `{"text": "...", "buttons": ["...", ...]}`. It runs on the same
+runtime, flows and database as every other channel, so the same `--user` continues the same
+conversation next time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import TextIO
+
+from bot.channels.render import Rendered, render
+from bot.engine.model import Inbound, InboundKind
+from bot.i18n import Catalogs
+from bot.runtime import Identity, Outbound, Runtime
+
+CHANNEL = "console"
+
+
+class Console:
+    def __init__(self, runtime: Runtime, catalogs: Catalogs, *, user: str,
+                 lang: str | None = None, as_json: bool = False,
+                 out: TextIO = sys.stdout) -> None:
+        self.runtime = runtime
+        self.catalogs = catalogs
+        self.who = Identity(CHANNEL, user)
+        self.lang_hint = lang
+        self.as_json = as_json
+        self.out = out
+        self.shown: Rendered | None = None
+        """The last message with buttons: what a typed number or label refers to."""
+
+    async def open(self) -> None:
+        """Greet a new user, or ask a returning one the question they were at."""
+        await self.send(Inbound(InboundKind.WAKE))
+
+    async def said(self, line: str) -> None:
+        await self.send(self.to_inbound(line))
+
+    def to_inbound(self, line: str) -> Inbound:
+        typed = line.strip()
+        if self.shown is not None and typed:
+            buttons = self.shown.buttons
+            if typed.isdigit() and 1 <= int(typed) <= len(buttons):
+                return Inbound.button(buttons[int(typed) - 1].value, self.shown.prompt)
+            for button in buttons:
+                if typed.casefold() == button.label.strip().casefold():
+                    return Inbound.button(button.value, self.shown.prompt)
+        return Inbound.message(line)
+
+    async def send(self, inbound: Inbound) -> None:
+        outbound = await self.runtime.handle(self.who, inbound, locale_hint=self.lang_hint)
+        self.show(outbound)
+
+    def show(self, outbound: Outbound) -> None:
+        for reply in outbound.replies:
+            rendered = render(reply, outbound.lang, self.catalogs)
+            if rendered.buttons:
+                self.shown = rendered
+            if self.as_json:
+                line = json.dumps({"text": rendered.text,
+                                   "buttons": [b.label for b in rendered.buttons]},
+                                  ensure_ascii=False)
+                self.out.write(line + "\n")
+            else:
+                self.out.write(rendered.text + "\n")
+                for number, button in enumerate(rendered.buttons, 1):
+                    self.out.write(f"[{number}] {button.label}\n")
+                self.out.write("\n")
+        self.out.flush()
+
+
+async def run_console(console: Console, stdin: TextIO = sys.stdin) -> None:
+    """Talk until the end of input."""
+    await console.open()
+    interactive = stdin.isatty() and not console.as_json
+    while True:
+        if interactive:
+            console.out.write("> ")
+            console.out.flush()
+        line = await asyncio.to_thread(stdin.readline)
+        if not line:
+            return
+        await console.said(line.rstrip("\r\n"))

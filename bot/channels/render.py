@@ -1,0 +1,83 @@
+"""Replies -> text in the reader's language, shared by every channel.
+
+A channel then applies its own limits and markup (Telegram escapes HTML and splits at 4,096
+UTF-16 units; the terminal prints buttons as `[1] Label`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.engine.model import Lines, Param, Reply, Text, Verbatim
+from bot.i18n import Catalogs, Translator
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RenderedButton:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    buttons: tuple[RenderedButton, ...] = ()
+    prompt: int | None = None
+
+
+def render(reply: Reply, lang: str | None, catalogs: Catalogs) -> Rendered:
+    if reply.every_language and lang is None:
+        # Nobody knows yet which language the reader reads: say it in all of them.
+        text = "\n".join(
+            text_of(reply.text, catalogs.translator(code)) for code in catalogs.languages
+        )
+    else:
+        text = text_of(reply.text, catalogs.translator(lang))
+    tr = catalogs.translator(lang)
+    buttons = tuple(RenderedButton(label_of(b.label, tr), b.value) for b in reply.buttons)
+    return Rendered(text, buttons, reply.prompt)
+
+
+def label_of(label: Text | Verbatim, tr: Translator) -> str:
+    return label.text if isinstance(label, Verbatim) else text_of(label, tr)
+
+
+def text_of(text: Text, tr: Translator) -> str:
+    if text.plural is not None and text.count is not None:
+        count = text.params.get(text.count)
+        n = count if isinstance(count, int) else 0
+        template = tr.ngettext(text.msgid, text.plural, n)
+    else:
+        template = tr.gettext(text.msgid)
+    values = {name: param_of(value, tr) for name, value in text.params.items()}
+    try:
+        return tr.template(template).format_map(values)
+    except (KeyError, IndexError, ValueError):
+        # A translation with a broken placeholder must not cost the user the message;
+        # tests/test_i18n.py keeps this from shipping.
+        log.error("bad_translation lang=%s msgid=%r", tr.lang, text.msgid)
+        return text.msgid.format_map(values)
+
+
+def param_of(value: Param, tr: Translator) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Text):
+        return text_of(value, tr)
+    if isinstance(value, Lines):
+        return value.sep.join(param_of(item, tr) for item in value.items)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return tr.isolate(tr.number(value))
+    if isinstance(value, datetime):
+        return tr.isolate(tr.datetime(value))
+    if isinstance(value, date):
+        return tr.isolate(tr.date(value))
+    if isinstance(value, Verbatim):
+        return tr.isolate(value.text)
+    return tr.isolate(str(value))

@@ -1,0 +1,232 @@
+"""`welcomebot`: the command line for everyone who runs the bot.
+
+    welcomebot chat --user ana [--lang ar] [--json]   talk to the bot in this terminal
+    welcomebot run                                    start every configured channel
+    welcomebot flows check [DIR]                      check flow files; errors with file:line
+    welcomebot db upgrade|current                     migrate the database DATABASE_URL names
+    welcomebot people role telegram:123 staff         give someone a role
+    welcomebot people purge                           erase people inactive past retention
+    welcomebot i18n check                             untranslated or broken messages
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from bot.config import Settings, SettingsError, load_settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="Welcome Bot: a multilingual chatbot for newcomers to a city.")
+flows_app = typer.Typer(no_args_is_help=True, help="Check the conversation flows.")
+db_app = typer.Typer(no_args_is_help=True, help="The database: migrations.")
+people_app = typer.Typer(no_args_is_help=True, help="People: roles and data retention.")
+i18n_app = typer.Typer(no_args_is_help=True, help="Translations: check the catalogs.")
+app.add_typer(flows_app, name="flows")
+app.add_typer(db_app, name="db")
+app.add_typer(people_app, name="people")
+app.add_typer(i18n_app, name="i18n")
+
+
+def settings() -> Settings:
+    try:
+        loaded = load_settings()
+    except SettingsError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    logging.basicConfig(level=loaded.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    return loaded
+
+
+def run_async(coro: Any) -> Any:
+    from bot.app import DatabaseNotReady, FlowsError
+    from bot.contacts import ContactsError
+
+    try:
+        return asyncio.run(coro)
+    except (FlowsError, DatabaseNotReady, ContactsError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
+@app.command()
+def chat(
+    user: Annotated[str, typer.Option(help="Who you are: the same ID continues the same conversation.")] = "me",
+    lang: Annotated[str | None, typer.Option(help="Your device's language code, e.g. ar, fa-AF, uk.")] = None,
+    json_lines: Annotated[bool, typer.Option("--json", help="One JSON line per bot message.")] = False,
+) -> None:
+    """Chat with the bot in this terminal (one message per line; Ctrl-D ends)."""
+    loaded = settings()
+    if not json_lines:
+        logging.getLogger().setLevel(logging.WARNING)  # keep the chat readable
+    run_async(_chat(loaded, user, lang, json_lines))
+
+
+async def _chat(loaded: Settings, user: str, lang: str | None, as_json: bool) -> None:
+    from bot.app import open_app
+    from bot.channels.console import Console, run_console
+
+    async with open_app(loaded) as bot:
+        console = Console(bot.runtime, bot.catalogs, user=user, lang=lang, as_json=as_json)
+        await run_console(console)
+
+
+@app.command()
+def run() -> None:
+    """Start the bot on every configured channel (the terminal chat when none is)."""
+    loaded = settings()
+    if loaded.telegram_bot_token is None:
+        typer.echo("No channel is configured (set TELEGRAM_BOT_TOKEN in .env for Telegram); "
+                   "starting the terminal chat.", err=True)
+        run_async(_chat(loaded, "me", None, False))
+        return
+    typer.echo("The Telegram channel is not built yet.", err=True)
+    raise typer.Exit(2)
+
+
+@flows_app.command("check")
+def flows_check(
+    folder: Annotated[Path | None, typer.Argument(help="Default: FLOWS_DIR.")] = None,
+) -> None:
+    """Load every flow; print each problem with file and line; exit 1 on any error."""
+    from bot.app import checked_flows
+    from bot.engine.issues import errors
+
+    target = folder or settings().flows_dir
+    flows, issues = checked_flows(target)
+    for issue in issues:
+        typer.echo(str(issue), err=True)
+    bad = errors(issues)
+    if bad:
+        typer.echo(f"{len(bad)} error(s), {len(issues) - len(bad)} warning(s) in {target}",
+                   err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{len(flows.flows)} flows OK in {target}"
+               + (f" ({len(issues)} warning(s))" if issues else ""))
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply the migrations to the database DATABASE_URL names (SQLite or PostgreSQL)."""
+    from bot.db import migrate
+    from bot.db.session import make_engine
+
+    loaded = settings()
+
+    async def go() -> str | None:
+        engine = make_engine(loaded.database_url)
+        try:
+            await migrate.upgrade(engine, revision)
+            return await migrate.current(engine)
+        finally:
+            await engine.dispose()
+
+    typer.echo(f"database at migration {run_async(go())}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the migration the database is at, and the newest one."""
+    from bot.db import migrate
+    from bot.db.session import make_engine
+
+    loaded = settings()
+
+    async def go() -> str | None:
+        engine = make_engine(loaded.database_url)
+        try:
+            return await migrate.current(engine)
+        finally:
+            await engine.dispose()
+
+    typer.echo(f"at {run_async(go()) or 'none'}, newest {migrate.head()}")
+
+
+@people_app.command("role")
+def people_role(
+    who: Annotated[str, typer.Argument(help="channel:id, e.g. telegram:123456789")],
+    role: Annotated[str, typer.Argument(help="newcomer, volunteer, staff or admin")],
+) -> None:
+    """Give a person a role (staff can see staff menus; admins can do everything)."""
+    from bot.db import people
+    from bot.db.session import make_engine, make_sessions
+    from bot.engine.definition import ROLES
+    from bot.runtime import utc_now
+
+    if role not in ROLES:
+        typer.echo(f"unknown role '{role}'; use one of {', '.join(ROLES)}", err=True)
+        raise typer.Exit(2)
+    channel, _, external_id = who.partition(":")
+    if not channel or not external_id:
+        typer.echo(f"'{who}' is not channel:id (for example telegram:123456789)", err=True)
+        raise typer.Exit(2)
+    loaded = settings()
+
+    async def go() -> None:
+        engine = make_engine(loaded.database_url)
+        try:
+            async with make_sessions(engine)() as session, session.begin():
+                await people.set_role(session, channel, external_id, role, utc_now())
+        finally:
+            await engine.dispose()
+
+    run_async(go())
+    typer.echo(f"{who} is now {role}")
+
+
+@people_app.command("purge")
+def people_purge() -> None:
+    """Erase everyone who has not written for RETENTION_DAYS days, with all their data."""
+    from bot.db import people
+    from bot.db.session import make_engine, make_sessions
+    from bot.runtime import utc_now
+
+    loaded = settings()
+
+    async def go() -> int:
+        engine = make_engine(loaded.database_url)
+        try:
+            async with make_sessions(engine)() as session, session.begin():
+                return await people.purge_inactive(session, utc_now(), loaded.retention_days)
+        finally:
+            await engine.dispose()
+
+    typer.echo(f"erased {run_async(go())} inactive people "
+               f"(not seen for {loaded.retention_days} days)")
+
+
+@i18n_app.command("check")
+def i18n_check() -> None:
+    """Report untranslated, fuzzy or placeholder-mismatched messages in every language."""
+    from bot import catalogs
+
+    loaded = settings()
+    template = loaded.translations_dir / "messages.pot"
+    found = [p for lang in loaded.languages
+             for p in catalogs.problems(loaded.translations_dir, lang, template)]
+    for problem in found:
+        typer.echo(problem, err=True)
+    if found:
+        raise typer.Exit(1)
+    typer.echo(f"all {len(loaded.languages)} catalogs complete")
+
+
+@i18n_app.command("fill-source")
+def i18n_fill_source(lang: Annotated[str, typer.Argument()] = "en") -> None:
+    """Fill the source language's catalog (English) with its own texts."""
+    from bot import catalogs
+
+    filled = catalogs.fill_source(settings().translations_dir, lang)
+    typer.echo(f"{filled} message(s) filled in {lang}")
+
+
+def main() -> None:
+    app()

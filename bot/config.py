@@ -1,0 +1,124 @@
+"""Settings, read once from the environment and `.env` (see `.env.example` for each one).
+
+`load_settings()` turns a bad value into an error that names the variable, where it was set
+(`.env` line, or the environment) and how to fix it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from babel import Locale, UnknownLocaleError
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ENV_FILE = ".env"
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+def _split(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=ENV_FILE, env_file_encoding="utf-8",
+                                      extra="ignore", frozen=True)
+
+    database_url: str = "sqlite+aiosqlite:///welcomebot.db"
+    flows_dir: Path = Path("flows")
+    content_dir: Path = Path("content")
+    translations_dir: Path = Path("translations")
+    languages: CommaList = ["de", "en", "ar", "fa", "uk", "ru", "tr"]
+    default_language: str = "de"
+    timezone: str = "Europe/Berlin"
+    admins: CommaList = []
+    retention_days: int = Field(default=365, ge=1)
+    log_level: str = "INFO"
+    telegram_bot_token: SecretStr | None = None
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("languages", "admins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        return _split(value)
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, value: list[str]) -> list[str]:
+        for code in value:
+            try:
+                Locale.parse(code)
+            except (UnknownLocaleError, ValueError):
+                raise ValueError(f"'{code}' is not a language code Babel knows "
+                                 "(use codes like de, en, ar, fa, uk, ru, tr)") from None
+        if not value:
+            raise ValueError("name at least one language")
+        return value
+
+    @field_validator("admins")
+    @classmethod
+    def _identities(cls, value: list[str]) -> list[str]:
+        for item in value:
+            channel, _, external_id = item.partition(":")
+            if not channel or not external_id:
+                raise ValueError(f"'{item}' is not channel:id (for example telegram:123456789)")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not an IANA time zone such as Europe/Berlin") from None
+        return value
+
+    @model_validator(mode="after")
+    def _default_is_supported(self) -> Settings:
+        if self.default_language not in self.languages:
+            raise ValueError(f"DEFAULT_LANGUAGE '{self.default_language}' must be one of "
+                             f"LANGUAGES ({','.join(self.languages)})")
+        return self
+
+
+class SettingsError(Exception):
+    """A setting is wrong; the message says which, where, and how to fix it."""
+
+
+def load_settings(env_file: Path | str | None = ENV_FILE) -> Settings:
+    try:
+        return Settings(_env_file=env_file)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        raise SettingsError(describe(exc, Path(env_file) if env_file else None)) from None
+
+
+def describe(exc: ValidationError, env_file: Path | None) -> str:
+    lines = ["Some settings are not right:"]
+    for error in exc.errors():
+        name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        where = _where(name, env_file) if error["loc"] else ""
+        message = str(error["msg"]).removeprefix("Value error, ")
+        lines.append(f"  {name}{where}: {message}. See .env.example for what it takes.")
+    return "\n".join(lines)
+
+
+def _where(name: str, env_file: Path | None) -> str:
+    import os
+
+    if name in os.environ:
+        return " (set in the environment)"
+    if env_file and env_file.exists():
+        for number, line in enumerate(env_file.read_text(encoding="utf-8").splitlines(), 1):
+            if line.split("=", 1)[0].strip().removeprefix("export ").strip() == name:
+                return f" ({env_file}:{number})"
+    return ""

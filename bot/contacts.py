@@ -1,0 +1,97 @@
+"""City contacts from `content/contacts.yaml`: the one place a deploying city puts its
+offices' addresses, phone numbers and opening hours (code never holds them).
+
+```yaml
+welcome_center:
+  name: {de: "Welcome Center", en: "Welcome Center", ar: "مركز الترحيب", ...}
+  address: "Street 1, 12345 City"
+  phone: "+49 ..."
+  email: "welcome@example.org"
+  website: "https://..."
+  hours: {de: "Mo-Fr 9-12 Uhr", en: "Mon-Fri 9am-12pm", ...}
+```
+Empty fields are left out of the card.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bot.engine.messages import N_
+from bot.engine.model import JSON, Lines, Param, Text, Verbatim
+from bot.runtime import ActionContext
+
+NOT_FILLED_IN = N_("The city has not entered the contact details yet. Please ask at the city hall.")
+
+
+class Contact(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: dict[str, str]
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    hours: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Contacts:
+    entries: Mapping[str, Contact]
+    fallback: tuple[str, ...] = ("en", "de")
+
+    def pick(self, texts: Mapping[str, str], lang: str) -> str:
+        for code in (lang, *self.fallback):
+            if texts.get(code):
+                return texts[code]
+        return next(iter(texts.values()), "")
+
+    def card(self, contact_id: str, lang: str) -> Lines:
+        """Name, then each filled-in detail on its own line, marked by a symbol that reads
+        the same in every language."""
+        entry = self.entries[contact_id]
+        lines: list[Param] = [Verbatim(self.pick(entry.name, lang))]
+        details = [("📍", entry.address), ("📞", entry.phone), ("✉️", entry.email),
+                   ("🌐", entry.website), ("🕒", self.pick(entry.hours, lang) if entry.hours else "")]
+        filled = [Lines((Verbatim(symbol), value), sep=" ") for symbol, value in details if value]
+        lines += filled or [Text(NOT_FILLED_IN)]
+        return Lines(tuple(lines))
+
+
+class ContactsError(Exception):
+    pass
+
+
+def load_contacts(path: Path, fallback: tuple[str, ...] = ("en", "de")) -> Contacts:
+    if not path.exists():
+        return Contacts({}, fallback)
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    entries = {}
+    problems = []
+    for key, value in raw.items():
+        try:
+            entries[str(key)] = Contact.model_validate(value)
+        except ValidationError as exc:
+            for error in exc.errors():
+                where = ".".join(str(p) for p in (key, *error["loc"]))
+                problems.append(f"{path}: {where}: {error['msg']}")
+    if problems:
+        raise ContactsError("\n".join(problems))
+    return Contacts(entries, fallback)
+
+
+async def card(ctx: ActionContext, args: Mapping[str, JSON]) -> Lines:
+    """`contacts.card {contact: welcome_center}`: the contact's card in the user's language."""
+    contact_id = str(args.get("contact"))
+    contacts: Contacts = ctx.deps.contacts
+    if contact_id not in contacts.entries:
+        return Lines((Text(NOT_FILLED_IN),))
+    return contacts.card(contact_id, ctx.lang)
+
+
+ACTIONS = {"contacts.card": card}

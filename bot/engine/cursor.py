@@ -1,0 +1,136 @@
+"""The working state of one `advance` call: where we are, what was said, what to do.
+
+A step module gets the cursor, reads from it and records on it; the cursor never escapes
+`advance`, which freezes it into a `Turn`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.engine.definition import Target
+from bot.engine.model import (
+    JSON,
+    Call,
+    ConversationState,
+    Effect,
+    Param,
+    Position,
+    Reply,
+    Text,
+    TurnData,
+    Waiting,
+)
+
+if TYPE_CHECKING:
+    from bot.engine.load import Flow, FlowSet
+
+
+@dataclass(frozen=True)
+class Go:
+    """Continue at `target` (None: the step after this one in the flow)."""
+
+    target: Target | None = None
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Stop here until the user answers (`input`) or the runtime runs an action (`action`)."""
+
+    waiting: Waiting
+
+
+@dataclass(frozen=True)
+class End:
+    """The flow is done: go back to the interrupted question, or to the home flow."""
+
+
+Outcome = Go | Wait | End
+
+
+class Cursor:
+    def __init__(
+        self, flows: FlowSet, state: ConversationState, now: datetime, data: TurnData
+    ) -> None:
+        self.flows = flows
+        self.now = now
+        self.data = data
+        self.lang = state.lang
+        self.at = state.at
+        self.waiting = state.waiting
+        self.vars: dict[str, dict[str, JSON]] = {f: dict(v) for f, v in state.vars.items()}
+        self.stack = list(state.stack)
+        self.prompt = state.prompt
+        self.misses = state.misses
+        self.result: Any = data.result
+        self.replies: list[Reply] = []
+        self.effects: list[Effect] = []
+
+    # -- reading ------------------------------------------------------------------------
+    @property
+    def flow(self) -> Flow:
+        assert self.at is not None
+        return self.flows.flows[self.at.flow]
+
+    def lookup(self, path: str) -> Any:
+        """The value at a `Path` (see `definition.Path`); None where nothing is there."""
+        root, _, rest = path.partition(".")
+        value: Any
+        if root == "var":
+            value = self.vars.get(self.at.flow if self.at else "", {})
+        elif root == "person":
+            value = {"role": self.data.person.role, "consent": self.data.person.consent}
+        elif root == "conversation":
+            value = {"language": self.lang}
+        elif root == "settings":
+            value = self.data.settings
+        else:
+            value = self.result
+        for key in rest.split(".") if rest else ():
+            value = value.get(key) if isinstance(value, Mapping) else None
+        return value
+
+    def text(self, msgid: str, params: Mapping[str, str], **extra: Param) -> Text:
+        values: dict[str, Param] = {name: self.lookup(path) for name, path in params.items()}
+        values.update(extra)
+        return Text(msgid, values)
+
+    # -- recording ----------------------------------------------------------------------
+    def say(self, text: Text) -> None:
+        self.replies.append(Reply(text))
+
+    def reply(self, reply: Reply) -> None:
+        self.replies.append(reply)
+
+    def call(self, action: str, args: Mapping[str, JSON]) -> None:
+        self.effects.append(Call(action, dict(args)))
+
+    def save(self, name: str, value: JSON) -> None:
+        assert self.at is not None
+        self.vars.setdefault(self.at.flow, {})[name] = value
+
+    def next_prompt(self) -> int:
+        self.prompt += 1
+        return self.prompt
+
+    def move(self, flow: str, step: str, *, fresh: bool) -> None:
+        if fresh:
+            self.vars.pop(flow, None)
+        self.at = Position(flow, step)
+        self.misses = 0
+
+    def freeze(self) -> ConversationState:
+        # Answers live as long as their flow: the current one or one waiting on the stack.
+        live = {p.flow for p in self.stack} | ({self.at.flow} if self.at else set())
+        return ConversationState(
+            lang=self.lang,
+            at=self.at,
+            waiting=self.waiting,
+            vars={f: v for f, v in self.vars.items() if v and f in live},
+            stack=tuple(self.stack),
+            prompt=self.prompt,
+            misses=self.misses,
+        )

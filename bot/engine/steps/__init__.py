@@ -1,0 +1,40 @@
+"""The step kinds: the key that names a kind in a flow file -> its model and behaviour.
+
+Each kind is one module with a YAML example in its docstring; `tests/engine/steps/` has one
+table of cases per kind, and a test fails when a kind here has none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.engine.cursor import Cursor, Outcome
+from bot.engine.definition import StepBase
+from bot.engine.model import Inbound
+from bot.engine.steps import action, ask, branch, end, goto, say
+
+
+@dataclass(frozen=True)
+class StepKind:
+    model: type[StepBase]
+    enter: Callable[[Any, Cursor, bool], Outcome]
+    """Run the step on arrival (`again`: the same question is asked once more)."""
+    receive: Callable[[Any, Cursor, Inbound], Outcome] | None = None
+    """Take the answer the step waits for (kinds that wait only)."""
+    doc: str = ""
+
+
+STEPS: dict[str, StepKind] = {
+    "say": StepKind(say.Say, say.enter, doc=say.__doc__ or ""),
+    "ask": StepKind(ask.Ask, ask.enter, ask.receive, doc=ask.__doc__ or ""),
+    "branch": StepKind(branch.Branch, branch.enter, doc=branch.__doc__ or ""),
+    "action": StepKind(action.Action, action.enter, action.receive, doc=action.__doc__ or ""),
+    "goto": StepKind(goto.Goto, goto.enter, doc=goto.__doc__ or ""),
+    "end": StepKind(end.EndStep, end.enter, doc=end.__doc__ or ""),
+}
+
+
+def kind_of(step: StepBase) -> StepKind:
+    return next(k for k in STEPS.values() if isinstance(step, k.model))

@@ -1,0 +1,1 @@
+"""People and their privacy: consent, what is stored (/mydata), erasure (/delete), retention."""

@@ -1,0 +1,72 @@
+"""Actions behind the consent question, /mydata and /delete."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.db import people
+from bot.engine.messages import N_
+from bot.engine.model import JSON, Lines, Param, Text, Verbatim
+from bot.runtime import ActionContext
+
+ROLE_NAMES = {
+    "newcomer": N_("newcomer"),
+    "volunteer": N_("volunteer"),
+    "staff": N_("staff"),
+    "admin": N_("administrator"),
+}
+CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "console": "Terminal"}
+
+
+async def consent(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
+    """`privacy.consent {given: true|false}`: record the answer and when it was given."""
+    ctx.person.consent = "given" if args.get("given") else "declined"
+    ctx.person.consent_at = ctx.now
+    ctx.person.consent_source = "chat"
+
+
+async def export(ctx: ActionContext, args: Mapping[str, JSON]) -> Lines:
+    """`privacy.export`: everything stored about the person, as lines to show them."""
+    person = ctx.person
+    endonyms = ctx.deps.catalogs.endonyms()
+    lines: list[Param] = [
+        Text(N_("Chat: {channel}, ID {id}"),
+             {"channel": CHANNEL_NAMES.get(person.channel, person.channel),
+              "id": person.external_id}),
+        Text(N_("Language: {language}"),
+             {"language": Verbatim(endonyms.get(person.locale or "", person.locale or "-"))}),
+        Text(N_("Role: {role}"), {"role": Text(ROLE_NAMES.get(person.role, person.role))}),
+    ]
+    if person.consent == "given" and person.consent_at:
+        lines.append(Text(N_("Consent: given on {date}"), {"date": person.consent_at}))
+    elif person.consent == "declined" and person.consent_at:
+        lines.append(Text(N_("Consent: declined on {date}"), {"date": person.consent_at}))
+    else:
+        lines.append(Text(N_("Consent: not asked yet")))
+    lines += [
+        Text(N_("First contact: {date}"), {"date": person.created_at}),
+        Text(N_("Last message: {date}"), {"date": person.last_seen_at}),
+    ]
+    answers = [
+        Lines((Verbatim(name), Verbatim(str(value))), sep=": ")
+        for values in ctx.state.vars.values()
+        for name, value in values.items()
+    ]
+    if answers:
+        lines.append(Text(N_("Answers in the conversation right now:\n{answers}"),
+                          {"answers": Lines(tuple(answers))}))
+    else:
+        lines.append(Text(N_("Answers in the conversation right now: none")))
+    return Lines(tuple(lines))
+
+
+async def erase(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
+    """`privacy.erase`: delete the person and all that belongs to them, now."""
+    await people.erase(ctx.session, ctx.person)
+
+
+ACTIONS = {
+    "privacy.consent": consent,
+    "privacy.export": export,
+    "privacy.erase": erase,
+}
