@@ -21,6 +21,7 @@ from bot.engine.issues import Issue, errors
 from bot.engine.load import FlowSet, all_texts, load_flows
 from bot.engine.model import Lexicon
 from bot.i18n import Catalogs
+from bot.people import privacy
 from bot.runtime import ActionHandler, Clock, Runtime, utc_now
 
 
@@ -97,7 +98,9 @@ async def open_app(settings: Settings, *, clock: Clock = utc_now,
             flows=flows, sessions=sessions, actions=ACTIONS,
             lexicon=lexicon_for(flows, catalogs), deps=deps,
             languages=settings.languages, default_language=settings.default_language,
-            admins=settings.admins, settings_facts={"retention_days": settings.retention_days},
+            admins=settings.admins,
+            settings_facts={"retention_days": settings.retention_days,
+                            "retention": privacy.retention(settings.retention_days)},
             clock=clock,
         )
         yield App(settings, deps, engine, sessions, runtime)

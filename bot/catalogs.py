@@ -19,7 +19,7 @@ def po_path(folder: Path, lang: str) -> Path:
     return folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def read(path: Path, lang: str) -> Catalog:
+def read(path: Path, lang: str | None) -> Catalog:
     with path.open("rb") as f:
         return read_po(f, locale=lang, domain=DOMAIN)
 
@@ -37,7 +37,7 @@ def problems(folder: Path, lang: str, template: Path) -> list[str]:
     if not path.exists():
         return [f"{path}: missing; create it with `pybabel init -l {lang}` (see make i18n)"]
     catalog = read(path, lang)
-    wanted = {m.id for m in read(template, lang) if m.id}
+    wanted = {m.id for m in read(template, None) if m.id}
     found = []
     have = {m.id for m in catalog if m.id}
     for msgid in sorted(wanted - have, key=str):
@@ -60,12 +60,16 @@ def _message_problems(message: Message, num_plurals: int) -> list[str]:
     if not all(s and s.strip() for s in strs):
         return ["not translated"]
     expected = set().union(*(placeholders(i) or set() for i in ids))
+    plural = isinstance(message.id, tuple | list)
     found = []
-    for text in strs:
+    for index, text in enumerate(strs):
         used = placeholders(text)
+        # A plural form may leave out the number ("يوم واحد" for one day), as in GNU
+        # gettext; the last form, used for most numbers, must show everything.
+        optional = plural and index < len(strs) - 1
         if used is None:
             found.append("has an unmatched { or }: write {{ or }} for a shown brace")
-        elif used != expected:
+        elif used != expected and not (optional and used < expected):
             want = ", ".join(sorted(f"{{{p}}}" for p in expected)) or "none"
             found.append(f"placeholders differ: the source has {want}, the translation "
                          + (", ".join(sorted(f"{{{p}}}" for p in used)) or "none"))
@@ -73,19 +77,17 @@ def _message_problems(message: Message, num_plurals: int) -> list[str]:
 
 
 def fill_source(folder: Path, lang: str) -> int:
-    """The source language's catalog: copy each untranslated msgid as its translation."""
+    """The source language's catalog: each msgid is its own translation."""
     path = po_path(folder, lang)
     catalog = read(path, lang)
     filled = 0
     for message in catalog:
         if not message.id:
             continue
-        if isinstance(message.id, tuple | list):
-            if not all(message.string):
-                message.string = tuple(message.id)
-                filled += 1
-        elif not message.string:
-            message.string = message.id
+        source = tuple(message.id) if isinstance(message.id, tuple | list) else message.id
+        if message.string != source or message.fuzzy:
+            message.string = source
+            message.flags.discard("fuzzy")
             filled += 1
     with path.open("wb") as f:
         write_po(f, catalog, width=100)

@@ -22,11 +22,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from bot.engine.messages import N_
-from bot.engine.model import JSON, Lines, Param, Text, Verbatim
+from bot.engine.model import JSON, Lines, Param, Verbatim
 from bot.runtime import ActionContext
 
-NOT_FILLED_IN = N_("The city has not entered the contact details yet. Please ask at the city hall.")
 
 
 class Contact(BaseModel):
@@ -51,16 +49,23 @@ class Contacts:
                 return texts[code]
         return next(iter(texts.values()), "")
 
-    def card(self, contact_id: str, lang: str) -> Lines:
+    def name(self, contact_id: str, lang: str) -> str:
+        entry = self.entries.get(contact_id)
+        return self.pick(entry.name, lang) if entry else contact_id
+
+    def card(self, contact_id: str, lang: str) -> Lines | None:
         """Name, then each filled-in detail on its own line, marked by a symbol that reads
-        the same in every language."""
-        entry = self.entries[contact_id]
-        lines: list[Param] = [Verbatim(self.pick(entry.name, lang))]
+        the same in every language; None while the city has filled in no detail."""
+        entry = self.entries.get(contact_id)
+        if entry is None:
+            return None
         details = [("📍", entry.address), ("📞", entry.phone), ("✉️", entry.email),
                    ("🌐", entry.website), ("🕒", self.pick(entry.hours, lang) if entry.hours else "")]
-        filled = [Lines((Verbatim(symbol), value), sep=" ") for symbol, value in details if value]
-        lines += filled or [Text(NOT_FILLED_IN)]
-        return Lines(tuple(lines))
+        filled: list[Param] = [Lines((Verbatim(symbol), value), sep=" ")
+                               for symbol, value in details if value]
+        if not filled:
+            return None
+        return Lines((Verbatim(self.pick(entry.name, lang)), *filled))
 
 
 class ContactsError(Exception):
@@ -85,13 +90,14 @@ def load_contacts(path: Path, fallback: tuple[str, ...] = ("en", "de")) -> Conta
     return Contacts(entries, fallback)
 
 
-async def card(ctx: ActionContext, args: Mapping[str, JSON]) -> Lines:
-    """`contacts.card {contact: welcome_center}`: the contact's card in the user's language."""
+async def card(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, Param | bool]:
+    """`contacts.card {contact: welcome_center}`: `{filled, name, card}` in the user's
+    language; `filled` is false while the city has not entered the details."""
     contact_id = str(args.get("contact"))
     contacts: Contacts = ctx.deps.contacts
-    if contact_id not in contacts.entries:
-        return Lines((Text(NOT_FILLED_IN),))
-    return contacts.card(contact_id, ctx.lang)
+    found = contacts.card(contact_id, ctx.lang)
+    return {"filled": found is not None, "name": contacts.name(contact_id, ctx.lang),
+            "card": found}
 
 
 ACTIONS = {"contacts.card": card}

@@ -11,6 +11,11 @@ def N_(msgid: _S) -> _S:
     return msgid
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair for extraction (babel.cfg keyword `NP_:1,2`)."""
+    return singular, plural
+
+
 UNEXPECTED_MEDIA = N_(
     "I can only read text here. Please type your answer or tap one of the buttons."
 )

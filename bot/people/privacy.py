@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.db import people
-from bot.engine.messages import N_
+from bot.engine.messages import N_, NP_
 from bot.engine.model import JSON, Lines, Param, Text, Verbatim
 from bot.runtime import ActionContext
 
@@ -16,6 +16,15 @@ ROLE_NAMES = {
     "admin": N_("administrator"),
 }
 CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "console": "Terminal"}
+
+
+RETENTION = NP_("{n} day", "{n} days")
+
+
+def retention(days: int) -> Text:
+    """"365 days" with the plural form each language needs (flows show it as
+    `settings.retention`)."""
+    return Text(RETENTION[0], {"n": days}, plural=RETENTION[1], count="n")
 
 
 async def consent(ctx: ActionContext, args: Mapping[str, JSON]) -> None:

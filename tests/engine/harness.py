@@ -16,6 +16,7 @@ from bot.engine.checks import check
 from bot.engine.issues import Issue, errors
 from bot.engine.load import FlowSet, load_flows
 from bot.engine.model import (
+    Button,
     ConversationState,
     Inbound,
     InboundKind,
@@ -95,6 +96,11 @@ class Chat:
         self.tap("lang:en")
         assert self.at == ("menu", "main"), self.at
         return self
+
+    def state_buttons(self) -> list[Button]:
+        """The buttons of the question the conversation waits at (the last one asked)."""
+        asked = [r for r in self.last.replies if r.buttons] if self.last else []
+        return list(asked[-1].buttons) if asked else []
 
     def tap(self, value: str, prompt: int | None = None) -> list[Reply]:
         return self.send(Inbound.button(value, self.state.prompt if prompt is None else prompt))
