@@ -40,7 +40,7 @@ def settings() -> Settings:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
     logging.basicConfig(level=loaded.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s", force=True)
     return loaded
 
 
@@ -59,9 +59,9 @@ def run_async(coro: Any) -> Any:
 
 @app.command()
 def chat(
-    user: Annotated[str, typer.Option(help="Who you are: the same ID continues the same conversation.")] = "me",
-    lang: Annotated[str | None, typer.Option(help="Your device's language code, e.g. ar, fa-AF, uk.")] = None,
-    json_lines: Annotated[bool, typer.Option("--json", help="One JSON line per bot message.")] = False,
+    user: Annotated[str, typer.Option(help="Who you are; the same ID continues later.")] = "me",
+    lang: Annotated[str | None, typer.Option(help="Your phone's language: ar, fa-AF...")] = None,
+    json_lines: Annotated[bool, typer.Option("--json", help="One JSON line a message.")] = False,
 ) -> None:
     """Chat with the bot in this terminal (one message per line; Ctrl-D ends)."""
     loaded = settings()

@@ -26,7 +26,6 @@ from bot.engine.model import JSON, Lines, Param, Verbatim
 from bot.runtime import ActionContext
 
 
-
 class Contact(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -59,8 +58,9 @@ class Contacts:
         entry = self.entries.get(contact_id)
         if entry is None:
             return None
+        hours = self.pick(entry.hours, lang) if entry.hours else ""
         details = [("📍", entry.address), ("📞", entry.phone), ("✉️", entry.email),
-                   ("🌐", entry.website), ("🕒", self.pick(entry.hours, lang) if entry.hours else "")]
+                   ("🌐", entry.website), ("🕒", hours)]
         filled: list[Param] = [Lines((Verbatim(symbol), value), sep=" ")
                                for symbol, value in details if value]
         if not filled:

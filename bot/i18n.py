@@ -106,7 +106,10 @@ class Translator:
 
     def isolate(self, text: str) -> str:
         """`text` as one isolated run inside this language's text (a no-op for LTR ones)."""
-        return f"{FSI}{isolate_runs(text)}{PDI}" if self.rtl and text else text
+        if not self.rtl or not text:
+            return text
+        inner = isolate_runs(text)
+        return inner if inner == f"{FSI}{text}{PDI}" else f"{FSI}{inner}{PDI}"
 
     def template(self, text: str) -> str:
         """A translated template with its left-to-right runs isolated in RTL languages."""

@@ -25,13 +25,13 @@ CHANNEL = "console"
 class Console:
     def __init__(self, runtime: Runtime, catalogs: Catalogs, *, user: str,
                  lang: str | None = None, as_json: bool = False,
-                 out: TextIO = sys.stdout) -> None:
+                 out: TextIO | None = None) -> None:
         self.runtime = runtime
         self.catalogs = catalogs
         self.who = Identity(CHANNEL, user)
         self.lang_hint = lang
         self.as_json = as_json
-        self.out = out
+        self.out = out or sys.stdout
         self.shown: Rendered | None = None
         """The last message with buttons: what a typed number or label refers to."""
 
@@ -75,8 +75,9 @@ class Console:
         self.out.flush()
 
 
-async def run_console(console: Console, stdin: TextIO = sys.stdin) -> None:
+async def run_console(console: Console, stdin: TextIO | None = None) -> None:
     """Talk until the end of input."""
+    stdin = stdin or sys.stdin
     await console.open()
     interactive = stdin.isatty() and not console.as_json
     while True:

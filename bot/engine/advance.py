@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.engine import messages as m
-from bot.engine.cursor import Cursor, End, Go, Outcome, Wait
+from bot.engine.cursor import Cursor, End, Outcome, Wait
 from bot.engine.definition import StepBase, Target
 from bot.engine.load import FlowSet
 from bot.engine.model import (

@@ -40,7 +40,7 @@ def extract(fileobj: BinaryIO, keywords: Mapping[str, Any], comment_tags: Collec
                 yield from _text(source, ("steps", i, key), where)
         choices = step.get("choices")
         if isinstance(choices, list):
-            for j, choice in enumerate(choices):
+            for j in range(len(choices)):
                 yield from _text(source, ("steps", i, "choices", j, "label"),
                                  f"{where}: button (keep it short)")
 

@@ -37,7 +37,10 @@ NEED_YES_NO = N_("Please answer yes or no.")
 NEED_DATE = N_("Please type a date like {example}.")
 DATE_NOT_PAST = N_("Please type a date in the past.")
 DATE_NOT_FUTURE = N_("Please type a date from today on.")
-NEED_PHONE = N_("That does not look like a phone number. Please type it with the country code, for example {example}.")
+NEED_PHONE = N_(
+    "That does not look like a phone number. Please type it with the country code, "
+    "for example {example}."
+)
 NEED_EMAIL = N_("That does not look like an e-mail address. Please check it and type it again.")
 
 YES = N_("Yes")

@@ -66,7 +66,8 @@ def number(typed: str, spec: InputSpec, now: datetime) -> Outcome:
 # matches in every language through the lexicon).
 _YES = {"y", "j", "ja", "jo", "yes", "yeah", "ok", "okay", "oui", "si", "evet", "e", "tamam",
         "да", "так", "ага", "نعم", "اي", "ايوه", "اه", "بله", "بلی", "اره", "باشه", "ha", "👍"}
-_NO = {"n", "nein", "no", "nope", "nee", "hayir", "yok", "нет", "ні", "не", "لا", "نه", "خیر", "نخیر", "👎"}
+_NO = {"n", "nein", "no", "nope", "nee", "hayir", "yok", "нет", "ні", "не", "لا", "نه", "خیر",
+       "نخیر", "👎"}
 
 
 def yes_no(typed: str, spec: InputSpec, now: datetime) -> Outcome:

@@ -44,7 +44,8 @@ def test_a_dangling_next_names_file_line_and_the_steps_there_are(tmp_path: Path)
     assert issue.file.endswith("booking.yaml")
     assert issue.line == line_of(DANGLING, "next: confirm_seats")
     assert "'confirm_seats'" in issue.message and "did you mean 'confirm'" in issue.message
-    assert str(issue).startswith(f"{issue.file}:{issue.line}: error: flow 'booking', step 'ask_seats'")
+    assert str(issue).startswith(
+        f"{issue.file}:{issue.line}: error: flow 'booking', step 'ask_seats'")
 
 
 def test_a_goto_to_a_missing_flow(tmp_path: Path) -> None:
@@ -93,7 +94,8 @@ def test_a_text_that_is_not_a_plain_string(tmp_path: Path) -> None:
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     text = ("flow: x\nsteps:\n  - say: \"Hi {name}\"\n    nxt: q\n"
-            "  - id: q\n    ask: \"Q?\"\n    choices:\n      - {label: \"A\", value: a, next: nowhere}\n"
+            "  - id: q\n    ask: \"Q?\"\n    choices:\n"
+            "      - {label: \"A\", value: a, next: nowhere}\n"
             "  - action: no.such\n")
     found = errors(issues_for(tmp_path, "x", text))
     # The first step fails the shape pass; the meaning pass still checks the others (but

@@ -2,7 +2,6 @@
 (`bot.db.migrate`), or, from the `alembic` command line, on DATABASE_URL."""
 
 import asyncio
-
 from typing import Any
 
 from alembic import context

@@ -1,0 +1,1 @@
+"""Welcome Bot: a multilingual chatbot for a city's integration department."""
