@@ -20,6 +20,7 @@ from bot.engine.checks import check
 from bot.engine.issues import Issue, errors
 from bot.engine.load import FlowSet, all_texts, load_flows
 from bot.engine.model import Lexicon
+from bot.flood import FloodGate
 from bot.i18n import Catalogs
 from bot.people import privacy
 from bot.runtime import ActionHandler, Clock, Runtime, utc_now
@@ -101,6 +102,7 @@ async def open_app(settings: Settings, *, clock: Clock = utc_now,
             admins=settings.admins,
             settings_facts={"retention_days": settings.retention_days,
                             "retention": privacy.retention(settings.retention_days)},
+            flood=FloodGate(settings.flood_burst, settings.flood_per_minute),
             clock=clock,
         )
         yield App(settings, deps, engine, sessions, runtime)

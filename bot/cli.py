@@ -88,8 +88,15 @@ def run() -> None:
                    "starting the terminal chat.", err=True)
         run_async(_chat(loaded, "me", None, False))
         return
-    typer.echo("The Telegram channel is not built yet.", err=True)
-    raise typer.Exit(2)
+    run_async(_run(loaded))
+
+
+async def _run(loaded: Settings) -> None:
+    from bot.app import open_app
+    from bot.service import run_telegram
+
+    async with open_app(loaded) as bot:
+        await run_telegram(bot)
 
 
 @flows_app.command("check")

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -38,9 +39,17 @@ class Settings(BaseSettings):
     admins: CommaList = []
     retention_days: int = Field(default=365, ge=1)
     log_level: str = "INFO"
+    flood_burst: int = Field(default=8, ge=1)
+    flood_per_minute: float = Field(default=20, gt=0)
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
     telegram_bot_token: SecretStr | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_base: str | None = None
 
-    @field_validator("telegram_bot_token", mode="before")
+    @field_validator("telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret",
+                     "telegram_api_base", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
@@ -83,6 +92,37 @@ class Settings(BaseSettings):
             raise ValueError(f"'{value}' is not an IANA time zone such as Europe/Berlin") from None
         return value
 
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"\d+:[\w-]+", value.get_secret_value()):
+            raise ValueError("a bot token looks like 123456789:AAH... (ask @BotFather)")
+        return value
+
+    @field_validator("telegram_webhook_url", "telegram_api_base")
+    @classmethod
+    def _https_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+            raise ValueError(f"'{value}' is not an http(s) URL")
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}",
+                                                  value.get_secret_value()):
+            raise ValueError("use 16-256 letters, digits, _ or - (Telegram's rule); "
+                             "for example: python -c 'import secrets; "
+                             "print(secrets.token_urlsafe(32))'")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.telegram_webhook_url and not self.telegram_webhook_secret:
+            raise ValueError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET: without it "
+                             "anyone could post fake updates to the webhook")
+        return self
+
     @model_validator(mode="after")
     def _default_is_supported(self) -> Settings:
         if self.default_language not in self.languages:
@@ -105,7 +145,7 @@ def load_settings(env_file: Path | str | None = ENV_FILE) -> Settings:
 def describe(exc: ValidationError, env_file: Path | None) -> str:
     lines = ["Some settings are not right:"]
     for error in exc.errors():
-        name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        name = str(error["loc"][0]).upper() if error["loc"] else "Settings"
         where = _where(name, env_file) if error["loc"] else ""
         message = str(error["msg"]).removeprefix("Value error, ")
         lines.append(f"  {name}{where}: {message}. See .env.example for what it takes.")

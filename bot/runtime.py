@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import conversations, people
+from bot.db import conversations, deliveries, people
 from bot.db.tables import Person
 from bot.engine.advance import advance
 from bot.engine.load import FlowSet
@@ -37,6 +37,7 @@ from bot.engine.model import (
     Turn,
     TurnData,
 )
+from bot.flood import FloodGate, Verdict
 from bot.i18n import negotiate
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,10 @@ Clock = Callable[[], datetime]
 
 SOMETHING_WENT_WRONG = N_(
     "Sorry, something went wrong on our side. Please try again in a moment."
+)
+SLOW_DOWN = N_(
+    "You are sending messages very fast, so I am skipping some of them. Please wait a "
+    "moment, then send one message at a time."
 )
 
 MAX_ACTIONS_PER_TURN = 16
@@ -104,6 +109,7 @@ class Runtime:
         default_language: str,
         admins: Sequence[str] = (),
         settings_facts: Mapping[str, JSON] | None = None,
+        flood: FloodGate | None = None,
         clock: Clock = utc_now,
     ) -> None:
         self.flows = flows
@@ -115,26 +121,54 @@ class Runtime:
         self.default_language = default_language
         self.admins = frozenset(admins)
         self.settings_facts = dict(settings_facts or {})
+        self.flood = flood or FloodGate(burst=8, per_minute=20)
         self.clock = clock
         self._locks: weakref.WeakValueDictionary[Identity, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
 
     async def handle(self, who: Identity, inbound: Inbound, *,
-                     locale_hint: str | None = None) -> Outbound:
+                     locale_hint: str | None = None,
+                     delivery_id: str | None = None) -> Outbound:
+        """One turn. `delivery_id` is the platform's id for this delivery (Telegram's
+        update_id, WhatsApp's message id): a delivery seen before is ignored."""
         lock = self._locks.get(who)
         if lock is None:
             lock = self._locks[who] = asyncio.Lock()
         async with lock:
+            if inbound.kind is not InboundKind.BUTTON:  # a button press is never dropped
+                verdict = self.flood.admit(who, self.clock())
+                if verdict is not Verdict.ADMIT:
+                    log.info("flood who=%s verdict=%s", who, verdict.value)
+                    return await self._flooded(who, verdict)
             try:
-                return await self._turn(who, inbound, locale_hint)
+                return await self._turn(who, inbound, locale_hint, delivery_id)
             except Exception:
                 log.exception("turn_failed who=%s kind=%s", who, inbound.kind)
                 return await self._apology(who)
 
-    async def _turn(self, who: Identity, inbound: Inbound, hint: str | None) -> Outbound:
+    async def mark_reachable(self, who: Identity, reachable: bool) -> None:
+        """The platform says the person blocked the bot (False) or allowed it again."""
+        async with self.sessions() as session, session.begin():
+            found = await people.set_reachable(session, who.channel, who.external_id,
+                                               reachable, self.clock())
+        log.info("reachable who=%s reachable=%s known=%s", who, reachable, found is not None)
+
+    async def _flooded(self, who: Identity, verdict: Verdict) -> Outbound:
+        if verdict is Verdict.DROP:
+            return Outbound(who, None, ())
+        async with self.sessions() as session:
+            person = await people.find(session, who.channel, who.external_id)
+        return Outbound(who, person.locale if person else None, (Reply(Text(SLOW_DOWN)),))
+
+    async def _turn(self, who: Identity, inbound: Inbound, hint: str | None,
+                    delivery_id: str | None) -> Outbound:
         now = self.clock()
         async with self.sessions() as session, session.begin():
+            if delivery_id is not None and not await deliveries.first_time(
+                    session, who.channel, delivery_id, now):
+                log.info("redelivery who=%s", who)
+                return Outbound(who, None, ())
             person = await people.arrive(session, who.channel, who.external_id, now,
                                          admins=self.admins)
             state = await conversations.load(session, person.id) or self._new_state(

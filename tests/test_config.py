@@ -49,3 +49,16 @@ def test_the_environment_wins_and_is_named(tmp_path: Path,
     monkeypatch.setenv("TIMEZONE", "Mars/Olympus")
     with pytest.raises(SettingsError, match=r"TIMEZONE \(set in the environment\)"):
         load_settings(None)
+
+
+def test_a_webhook_without_a_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:ABC-def")
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_URL", "https://bot.example.org/telegram/webhook")
+    monkeypatch.delenv("TELEGRAM_WEBHOOK_SECRET", raising=False)
+    with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET"):
+        load_settings(None)
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "short")
+    with pytest.raises(SettingsError, match=r"TELEGRAM_WEBHOOK_SECRET \(set in the environment"):
+        load_settings(None)
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "a" * 32)
+    assert load_settings(None).telegram_webhook_secret is not None

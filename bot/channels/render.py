@@ -53,14 +53,22 @@ def text_of(text: Text, tr: Translator) -> str:
         template = tr.ngettext(text.msgid, text.plural, n)
     else:
         template = tr.gettext(text.msgid)
-    values = {name: param_of(value, tr) for name, value in text.params.items()}
+    values = _Params({name: param_of(value, tr) for name, value in text.params.items()})
     try:
         return tr.template(template).format_map(values)
-    except (KeyError, IndexError, ValueError):
+    except (IndexError, ValueError, AttributeError):
         # A translation with a broken placeholder must not cost the user the message;
         # tests/test_i18n.py keeps this from shipping.
         log.error("bad_translation lang=%s msgid=%r", tr.lang, text.msgid)
-        return text.msgid.format_map(values)
+        return tr.template(text.msgid).format_map(values)
+
+
+class _Params(dict[str, str]):
+    """A placeholder without a value stays visible instead of failing the whole message."""
+
+    def __missing__(self, key: str) -> str:
+        log.error("missing_param name=%s", key)
+        return "{" + key + "}"
 
 
 def param_of(value: Param, tr: Translator) -> str:

@@ -76,3 +76,12 @@ async def set_role(session: AsyncSession, channel: str, external_id: str, role: 
     person.role = role
     await session.flush()
     return person
+
+
+async def set_reachable(session: AsyncSession, channel: str, external_id: str, reachable: bool,
+                        now: datetime) -> Person | None:
+    """The platform told us the person blocked the bot (or unblocked it)."""
+    person = await find(session, channel, external_id)
+    if person is not None:
+        person.unreachable_at = None if reachable else (person.unreachable_at or now)
+    return person

@@ -67,6 +67,17 @@ class Person(Base):
     """Set when the platform says the person cannot be reached (blocked the bot)."""
 
 
+class InboundSeen(Base):
+    """Platform deliveries already handled: Telegram and WhatsApp deliver at least once,
+    and a delivery seen before is acknowledged and ignored. Old rows are purged."""
+
+    __tablename__ = "inbound_seen"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    delivery_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
 class Conversation(Base):
     """Where a person's conversation is (`bot.engine.model.ConversationState` as JSON)."""
 

@@ -1,0 +1,160 @@
+"""The Telegram channel: one aiogram `Bot` and `Dispatcher` wired to the runtime.
+
+Updates come in from long polling (`poll`) or the webhook (`webhook.py`); each goes through
+`handle_update`, which queues it behind the same person's earlier updates. The runtime
+commits the turn; then `converse` renders the replies and sends them through the `Sender`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteWebhook,
+    GetUpdates,
+    SendMessage,
+    SetMyCommands,
+    SetWebhook,
+)
+from aiogram.types import BotCommand, LinkPreviewOptions, Update
+
+from bot.channels.render import render, text_of
+from bot.channels.sequencer import Sequencer
+from bot.channels.telegram.render import pieces
+from bot.channels.telegram.routers import get_routers
+from bot.channels.telegram.sender import GaveUp, Sender, Unreachable
+from bot.engine.load import FlowSet
+from bot.engine.messages import N_
+from bot.engine.model import Inbound, Reply, Text
+from bot.help import commands_for
+from bot.i18n import Catalogs, negotiate
+from bot.runtime import Identity, Outbound, Runtime
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+POLL_PAUSE = 5.0
+"""Seconds to wait after getUpdates failed `max_attempts` times in a row."""
+MAX_COMMAND_DESCRIPTION = 256
+"""BotCommand.description: 1-256 characters."""
+
+PRIVATE_CHAT_ONLY = N_("I can only talk in a private chat. Please open a chat with me and "
+                       "write there; nobody in this group will see it.")
+
+
+class TelegramChannel:
+    def __init__(self, runtime: Runtime, catalogs: Catalogs, flows: FlowSet, *, token: str,
+                 api_base: str | None = None,
+                 sender_options: Mapping[str, Any] | None = None) -> None:
+        session = (AiohttpSession(api=TelegramAPIServer.from_base(api_base)) if api_base
+                   else AiohttpSession())
+        self.bot = Bot(token, session=session)
+        self.runtime = runtime
+        self.catalogs = catalogs
+        self.flows = flows
+        self.sender = Sender(self.bot, **(sender_options or {}))
+        self.sequencer = Sequencer()
+        self.dispatcher = Dispatcher()
+        self.dispatcher.include_routers(*get_routers())
+        self.dispatcher["channel"] = self
+
+    # -- updates in ---------------------------------------------------------------------
+    def handle_update(self, update: Update) -> asyncio.Task[object]:
+        """Queue the update behind the same person's earlier ones; the task ends when it
+        has been handled (the turn committed and the replies sent)."""
+        return self.sequencer.submit(_person_of(update), lambda: self._feed(update))
+
+    async def _feed(self, update: Update) -> object:
+        try:
+            return await self.dispatcher.feed_update(self.bot, update)
+        except Exception:
+            log.exception("telegram_update_failed update=%s", update.update_id)
+            return None
+
+    async def converse(self, who: Identity, inbound: Inbound, *, chat_id: int,
+                       hint: str | None, delivery_id: str | None) -> None:
+        outbound = await self.runtime.handle(who, inbound, locale_hint=hint,
+                                             delivery_id=delivery_id)
+        await self.deliver(outbound, chat_id)
+
+    # -- replies out --------------------------------------------------------------------
+    async def deliver(self, outbound: Outbound, chat_id: int) -> None:
+        try:
+            for reply in outbound.replies:
+                rendered = render(reply, outbound.lang, self.catalogs)
+                for text, markup in pieces(rendered):
+                    await self.sender.call(SendMessage(
+                        chat_id=chat_id, text=text, parse_mode="HTML", reply_markup=markup,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        except Unreachable:
+            await self.runtime.mark_reachable(outbound.identity, False)
+        except GaveUp:
+            log.error("telegram_reply_lost who=%s", outbound.identity)
+
+    async def answer_callback(self, query_id: str) -> None:
+        try:
+            await self.sender.call(AnswerCallbackQuery(callback_query_id=query_id))
+        except Exception:  # an unanswered spinner must not cost the person their tap
+            log.warning("telegram_callback_answer_failed", exc_info=True)
+
+    async def point_to_private_chat(self, chat_id: int, language_code: str | None) -> None:
+        lang = negotiate(language_code, self.catalogs.languages)
+        outbound = Outbound(Identity("telegram-group", str(chat_id)), lang,
+                            (Reply(Text(PRIVATE_CHAT_ONLY)),))
+        await self.deliver(outbound, chat_id)
+
+    # -- set-up -------------------------------------------------------------------------
+    async def setup_commands(self) -> None:
+        """The command menu in every language (Telegram picks the one of the user's app),
+        and in the default language for everyone else."""
+        for lang in (None, *self.catalogs.languages):
+            tr = self.catalogs.translator(lang)
+            commands = [BotCommand(command=name, description=_fit(text_of(Text(msgid), tr)))
+                        for name, msgid in commands_for(self.flows, "newcomer")]
+            await self.sender.call(SetMyCommands(commands=commands, language_code=lang))
+
+    async def start_webhook(self, url: str, secret: str) -> None:
+        await self.sender.call(SetWebhook(url=url, secret_token=secret,
+                                          allowed_updates=ALLOWED_UPDATES))
+
+    async def poll(self, stop: asyncio.Event, *, timeout: int = 25) -> None:
+        """Long polling. An update is acknowledged (the offset moves past it) only after it
+        was handled; were the process killed first, Telegram hands it out again, and the
+        runtime ignores what it had already committed."""
+        await self.sender.call(DeleteWebhook(drop_pending_updates=False))
+        offset: int | None = None
+        while not stop.is_set():
+            try:
+                updates: Sequence[Update] = await self.sender.call(GetUpdates(
+                    offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES))
+            except GaveUp:
+                log.error("telegram_polling_failed; trying again in %s s", POLL_PAUSE)
+                await self.sender.sleep(POLL_PAUSE)
+                continue
+            if updates:
+                await asyncio.gather(*(self.handle_update(u) for u in updates))
+                offset = updates[-1].update_id + 1
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+
+
+def _person_of(update: Update) -> object:
+    event = (update.message or update.edited_message or update.callback_query
+             or update.my_chat_member)
+    user = getattr(event, "from_user", None)
+    return user.id if user is not None else ("update", update.update_id)
+
+
+def _fit(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= MAX_COMMAND_DESCRIPTION:
+        return text
+    return text[:MAX_COMMAND_DESCRIPTION - 1].rsplit(" ", 1)[0] + "…"

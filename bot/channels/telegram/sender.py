@@ -1,0 +1,91 @@
+"""Calling the Bot API the way Telegram wants to be called: errors handled by kind.
+
+- 429 (`TelegramRetryAfter`): every send of this bot pauses for `retry_after` seconds, then
+  the call is made again.
+- 403 (`TelegramForbiddenError`, the user blocked the bot): `Unreachable`, never retried.
+- 5xx, network errors and timeouts, and `ClientDecodeError`: retried with exponential
+  backoff and jitter. A 502 from Telegram's front proxy is an HTML page, which aiogram
+  raises as `ClientDecodeError`, not as a `TelegramAPIError`. aiogram retries nothing itself.
+- Other 4xx (`TelegramBadRequest`...): cannot succeed by trying again; raised at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import TelegramMethod
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+Sleep = Callable[[float], Awaitable[Any]]
+
+
+class Unreachable(Exception):
+    """The person blocked the bot (403): stop sending to them."""
+
+
+class GaveUp(Exception):
+    """Telegram kept failing; the call was tried `max_attempts` times."""
+
+
+class Sender:
+    def __init__(self, bot: Bot, *, max_attempts: int = 5, base_delay: float = 0.5,
+                 max_delay: float = 30.0, sleep: Sleep = asyncio.sleep,
+                 monotonic: Callable[[], float] = time.monotonic,
+                 rng: random.Random | None = None) -> None:
+        self.bot = bot
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.sleep = sleep
+        self.monotonic = monotonic
+        self.rng = rng or random.Random()
+        self.paused_until = 0.0
+        """Monotonic time before which nothing is sent (after a 429)."""
+
+    async def call(self, method: TelegramMethod[T]) -> T:
+        failures = 0
+        while True:
+            wait = self.paused_until - self.monotonic()
+            if wait > 0:
+                await self.sleep(wait)
+            try:
+                return await self.bot(method)
+            except TelegramRetryAfter as exc:
+                # Telegram asks every sender of this bot to hold off, not just this call.
+                self.paused_until = max(self.paused_until, self.monotonic() + exc.retry_after)
+                log.warning("telegram_429 method=%s retry_after=%s", method.__api_method__,
+                            exc.retry_after)
+                failures += 1
+            except TelegramForbiddenError as exc:
+                raise Unreachable(str(exc)) from exc
+            except TelegramEntityTooLarge:
+                raise
+            except (TimeoutError, TelegramServerError, TelegramNetworkError,
+                    ClientDecodeError) as exc:
+                failures += 1
+                if failures >= self.max_attempts:
+                    raise GaveUp(f"{method.__api_method__}: {type(exc).__name__}") from exc
+                delay = min(self.max_delay, self.base_delay * 2 ** (failures - 1))
+                delay *= 0.5 + self.rng.random()  # jitter: retries of many calls spread out
+                log.warning("telegram_retry method=%s error=%s attempt=%d delay=%.2f",
+                            method.__api_method__, type(exc).__name__, failures, delay)
+                await self.sleep(delay)
+                continue
+            if failures >= self.max_attempts * 4:
+                raise GaveUp(f"{method.__api_method__}: rate limited too long")

@@ -1,0 +1,74 @@
+"""`welcomebot run`: the configured channels, the HTTP server and the housekeeping, until
+stopped (SIGTERM or Ctrl-C)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from urllib.parse import urlsplit
+
+from bot.app import App
+from bot.db import deliveries, people
+from bot.server import Route, build_app, serve
+
+log = logging.getLogger(__name__)
+
+HOUSEKEEPING_EVERY = 24 * 3600.0
+
+
+async def run_telegram(app: App) -> None:
+    from bot.channels.telegram.channel import TelegramChannel
+    from bot.channels.telegram.webhook import webhook_handler
+
+    settings = app.settings
+    assert settings.telegram_bot_token is not None
+    channel = TelegramChannel(app.runtime, app.catalogs, app.deps.flows,
+                              token=settings.telegram_bot_token.get_secret_value(),
+                              api_base=settings.telegram_api_base)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    routes: list[Route] = []
+    if settings.telegram_webhook_url:
+        assert settings.telegram_webhook_secret is not None
+        secret = settings.telegram_webhook_secret.get_secret_value()
+        path = urlsplit(settings.telegram_webhook_url).path or "/"
+        routes.append(("POST", path, webhook_handler(channel, secret)))
+    runner = await serve(build_app(app.sessions, routes), settings.http_host, settings.http_port)
+    tasks = [asyncio.create_task(housekeeping(app, stop))]
+    try:
+        await channel.setup_commands()
+        if settings.telegram_webhook_url:
+            await channel.start_webhook(settings.telegram_webhook_url, secret)
+            log.info("telegram_webhook url_path=%s", routes[0][1])
+            await stop.wait()
+        else:
+            log.info("telegram_polling")
+            tasks.append(asyncio.create_task(channel.poll(stop)))
+            await stop.wait()
+    finally:
+        stop.set()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await runner.cleanup()
+        await channel.close()
+
+
+async def housekeeping(app: App, stop: asyncio.Event) -> None:
+    """Once a day: erase people past the retention period, forget old delivery ids."""
+    while not stop.is_set():
+        try:
+            now = app.runtime.clock()
+            async with app.sessions() as session, session.begin():
+                erased = await people.purge_inactive(session, now, app.settings.retention_days)
+                forgotten = await deliveries.purge(session, now)
+            log.info("housekeeping erased=%d deliveries_forgotten=%d", erased, forgotten)
+        except Exception:
+            log.exception("housekeeping_failed")
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), HOUSEKEEPING_EVERY)

@@ -1,0 +1,228 @@
+"""The whole bot on Telegram: the real aiogram `Bot` polls a fake Bot API server over a
+socket, and people do what people do."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.app import App
+from bot.channels.telegram.channel import TelegramChannel
+from bot.db import people
+from tests.fake_telegram import PROXY_502, SERVER_500, FakeTelegram, too_many
+from tests.scripts import is_language
+
+
+async def test_each_phone_language_gets_its_own_language_from_the_first_message(
+        fake: FakeTelegram, polling: TelegramChannel) -> None:
+    speakers = {"ar": fake.user(1, "ar"), "fa": fake.user(2, "fa-AF"), "uk": fake.user(3, "uk"),
+                "de": fake.user(4, "de")}
+    for user in speakers.values():
+        user.says("/start")
+    for lang, user in speakers.items():
+        welcome, consent = await fake.wait_for(user.id, 2)
+        assert is_language(welcome.text, lang) and is_language(consent.text, lang)
+        assert len(consent.buttons[0]) == 2 or len(consent.buttons) == 2  # yes / no
+
+
+async def test_an_unsupported_language_gets_the_picker_in_every_language(
+        fake: FakeTelegram, polling: TelegramChannel) -> None:
+    user = fake.user(5, "zh-hans")
+    user.says("/start")
+    [picker] = await fake.wait_for(user.id, 1)
+    labels = [b["text"] for row in picker.buttons for b in row]
+    assert labels == ["Deutsch", "English", "العربية", "فارسی", "Українська", "Русский", "Türkçe"]
+    assert len(picker.text.splitlines()) == 7
+    user.taps("Türkçe")
+    _, consent = (await fake.wait_for(user.id, 3))[1:]
+    assert is_language(consent.text, "tr")
+
+
+async def test_the_command_menu_is_set_in_every_language(fake: FakeTelegram,
+                                                        channel: TelegramChannel) -> None:
+    await channel.setup_commands()
+    menus = fake.commands()
+    assert set(menus) == {None, "de", "en", "ar", "fa", "uk", "ru", "tr"}
+    help_of = {lang: next(c["description"] for c in cmds if c["command"] == "help")
+               for lang, cmds in menus.items()}
+    assert help_of["en"] == "How this bot works" and is_language(help_of["uk"], "uk")
+    assert help_of[None] == help_of["de"]  # the default menu is in the default language
+    assert all(1 <= len(c["description"]) <= 256 for cmds in menus.values() for c in cmds)
+
+
+async def test_a_whole_menu_walk_by_button_presses(fake: FakeTelegram,
+                                                   polling: TelegramChannel) -> None:
+    user = fake.user(10, "en")
+    user.says("/start")
+    await fake.wait_for(user.id, 2)
+    user.taps("Yes, I agree")
+    await fake.wait_for(user.id, 4)
+    assert user.inbox[-1].text.startswith("What would you like to do?")
+    user.taps("🔒 My data")
+    await fake.wait_for(user.id, 5)
+    user.taps("Show my data")
+    report = (await fake.wait_for(user.id, 7))[5]
+    assert "Chat: Telegram, ID 10" in report.text and "Consent: given on" in report.text
+    user.taps("🌐 Language")
+    await fake.wait_for(user.id, 8)
+    user.taps("Русский")
+    done = (await fake.wait_for(user.id, 10))[8]
+    assert is_language(done.text, "ru")
+    user.taps("🙋 Поговорить с человеком")
+    assert is_language((await fake.wait_for(user.id, 12))[10].text, "ru")
+    assert len(fake.answered_callbacks) == 6  # every tap's spinner was stopped
+
+
+async def test_two_taps_in_the_same_millisecond_are_handled_one_after_the_other(
+        fake: FakeTelegram, polling: TelegramChannel, app: App) -> None:
+    user = fake.user(11, "en")
+    user.says("/start")
+    await fake.wait_for(user.id, 2)
+    user.taps("Yes, I agree")
+    await fake.wait_for(user.id, 4)
+    menu = user.inbox[-1]
+    # Both taps land in the same getUpdates batch: same instant, same menu message.
+    fake.push(user.tap_update("❓ Help", message=menu))
+    fake.push(user.tap_update("🌐 Language", message=menu))
+    texts = [m.text for m in await fake.wait_for(user.id, 7)][4:]
+    assert texts[0].startswith("How to use this bot")
+    assert texts[1].startswith("What would you like to do?")
+    assert texts[2] == "Please choose your language."
+    user.taps("Deutsch")
+    assert (await fake.wait_for(user.id, 9))[7].text.startswith("Erledigt")
+
+
+async def test_a_person_who_blocks_the_bot_is_unreachable_until_they_unblock(
+        fake: FakeTelegram, polling: TelegramChannel, app: App) -> None:
+    user = fake.user(12, "de")
+    user.says("/start")
+    await fake.wait_for(user.id, 2)
+
+    async def unreachable() -> bool:
+        async with app.sessions() as session:
+            person = await people.find(session, "telegram", "12")
+            assert person is not None
+            return person.unreachable_at is not None
+
+    user.blocks()
+    await _until(unreachable)
+    user.blocks(False)
+    await _until(lambda: _not(unreachable))
+
+
+async def test_a_403_on_sending_marks_the_person_unreachable(
+        fake: FakeTelegram, polling: TelegramChannel, app: App) -> None:
+    user = fake.user(13, "de")
+    fake.blocked.add(13)
+    user.says("/start")
+
+    async def marked() -> bool:
+        async with app.sessions() as session:
+            person = await people.find(session, "telegram", "13")
+            return person is not None and person.unreachable_at is not None
+
+    await _until(marked)
+    assert len(fake.calls_of("sendMessage")) == 1  # 403 is never retried
+
+
+async def test_a_429_pauses_sending_for_retry_after_seconds(fake: FakeTelegram,
+                                                           polling: TelegramChannel) -> None:
+    user = fake.user(14, "en")
+    fake.fail("sendMessage", too_many(1))
+    user.says("/start")
+    await fake.wait_for(user.id, 2)
+    (_, refused), (_, retried) = fake.calls_of("sendMessage")[:2]
+    assert retried - refused >= 1.0
+
+
+async def test_a_502_html_page_and_a_500_are_retried_until_delivered(
+        fake: FakeTelegram, polling: TelegramChannel) -> None:
+    user = fake.user(15, "en")
+    fake.fail("sendMessage", PROXY_502)
+    fake.fail("sendMessage", SERVER_500)
+    user.says("/start")
+    welcome, consent = await fake.wait_for(user.id, 2)
+    assert welcome.text.startswith("Welcome!") and len(fake.calls_of("sendMessage")) == 4
+
+
+async def test_photos_stickers_and_locations_get_a_kind_answer_and_the_question_again(
+        fake: FakeTelegram, polling: TelegramChannel) -> None:
+    user = fake.user(16, "uk")
+    user.says("/start")
+    await fake.wait_for(user.id, 2)
+    user.sends(photo=[{"file_id": "p", "file_unique_id": "p", "width": 9, "height": 9}],
+               caption="моя посвідка")
+    user.sends(sticker={"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 9,
+                        "height": 9, "is_animated": False, "is_video": False})
+    user.sends(location={"latitude": 48.77, "longitude": 9.18})
+    # note + question, note + question, note + "how to get out" + question
+    said = await fake.wait_for(user.id, 9)
+    assert all(is_language(m.text, "uk") for m in said)
+    assert [m.text == said[1].text for m in said[2:]] == [False, True, False, True,
+                                                          False, False, True]
+    assert said[2].text == said[4].text == said[6].text  # "I can only read text here..."
+
+
+async def test_edits_and_group_chatter_are_ignored_commands_in_groups_get_a_pointer(
+        fake: FakeTelegram, polling: TelegramChannel) -> None:
+    user = fake.user(17, "fa")
+    user.says("/start")
+    await fake.wait_for(user.id, 2)
+    user.edits("/start")
+    group = fake.user(17, "fa", chat_type="group")
+    group.says("hello everyone")
+    group.says("/start@welcome_bot")
+    [pointer] = await fake.wait_for(-17, 1)
+    assert is_language(pointer.text, "fa")
+    await asyncio.sleep(0.3)
+    assert len(user.inbox) == 2 and len(group.inbox) == 1
+
+
+async def test_someone_pasting_fifty_messages_gets_one_slow_down_note_and_taps_still_work(
+        fake: FakeTelegram, polling: TelegramChannel) -> None:
+    user = fake.user(18, "en")
+    user.says("/start")
+    await fake.wait_for(user.id, 2)
+    for n in range(50):
+        user.says(f"line {n} of a long paste")
+    user.taps("Yes, I agree")
+    await fake.wait_for(user.id, 4)
+    await asyncio.sleep(0.3)
+    texts = [m.text for m in user.inbox]
+    assert sum(t.startswith("You are sending messages very fast") for t in texts) == 1
+    assert texts[-1].startswith("What would you like to do?")  # the tap went through
+    answered = sum(t.startswith("Please tap one of the buttons") for t in texts)
+    assert 7 <= answered <= 8  # the burst less /start (and what trickled back), not 50
+
+
+async def test_html_in_what_people_type_is_shown_as_typed(fake: FakeTelegram,
+                                                          polling: TelegramChannel) -> None:
+    user = fake.user(19, "en")
+    user.says("/start")
+    await fake.wait_for(user.id, 2)
+    user.says("/<b>bold</b>")
+    note = (await fake.wait_for(user.id, 4))[2]
+    assert "/&lt;b&gt;bold&lt;/b&gt;" in note.text
+
+
+async def test_an_update_delivered_twice_is_handled_once(fake: FakeTelegram,
+                                                         polling: TelegramChannel) -> None:
+    user = fake.user(20, "en")
+    first = user.says("/start")
+    await fake.wait_for(user.id, 2)
+    fake.push(dict(first))  # Telegram re-sends when it did not see the acknowledgement...
+    fake.updates[-1]["update_id"] = first["update_id"]  # ...with the same update_id
+    user.says("/help")
+    await fake.wait_for(user.id, 4)
+    await asyncio.sleep(0.2)
+    assert len(user.inbox) == 4
+
+
+async def _until(check, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+async def _not(check) -> bool:  # type: ignore[no-untyped-def]
+    return not await check()
