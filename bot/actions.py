@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from bot import contacts, help
 from bot.people import privacy
-from bot.runtime import ActionHandler
+from bot.runtime import Action
 
-ACTIONS: dict[str, ActionHandler] = {
+ACTIONS: dict[str, Action] = {
     **privacy.ACTIONS,
     **contacts.ACTIONS,
     **help.ACTIONS,

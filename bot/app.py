@@ -23,7 +23,7 @@ from bot.engine.model import Lexicon
 from bot.flood import FloodGate
 from bot.i18n import Catalogs
 from bot.people import privacy
-from bot.runtime import ActionHandler, Clock, Runtime, utc_now
+from bot.runtime import Action, Clock, Runtime, utc_now
 
 
 class FlowsError(Exception):
@@ -62,7 +62,7 @@ class App:
         return self.deps.catalogs
 
 
-def checked_flows(folder: Path, actions: Mapping[str, ActionHandler] = ACTIONS
+def checked_flows(folder: Path, actions: Mapping[str, Action] = ACTIONS
                   ) -> tuple[FlowSet, list[Issue]]:
     """Both passes over the flows folder; every issue, errors and warnings."""
     flows, issues = load_flows(folder)

@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.engine.model import JSON, Lines, Param, Verbatim
-from bot.runtime import ActionContext
+from bot.runtime import Action, ActionContext
 
 
 class Contact(BaseModel):
@@ -100,4 +100,4 @@ async def card(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, Param 
             "card": found}
 
 
-ACTIONS = {"contacts.card": card}
+ACTIONS = {"contacts.card": Action(card, database=False)}

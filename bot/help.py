@@ -3,11 +3,12 @@ and what this person may use."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from bot.engine.load import FlowSet
 from bot.engine.model import JSON, Lines, Text, Verbatim
-from bot.runtime import ActionContext
+from bot.runtime import Action, ActionContext
 
 FIRST = ("menu", "help", "language", "contact")
 
@@ -21,10 +22,15 @@ def commands_for(flows: FlowSet, role: str) -> list[tuple[str, str]]:
 
 async def commands(ctx: ActionContext, args: Mapping[str, JSON]) -> Lines:
     """`help.commands`: "/menu – Main menu", one per line."""
+    return _listing(ctx.deps.flows, ctx.person.role)
+
+
+@functools.lru_cache(maxsize=32)
+def _listing(flows: FlowSet, role: str) -> Lines:
     return Lines(tuple(
         Lines((Verbatim(f"/{name}"), Text(description)), sep=" – ")
-        for name, description in commands_for(ctx.deps.flows, ctx.person.role)
+        for name, description in commands_for(flows, role)
     ))
 
 
-ACTIONS = {"help.commands": commands}
+ACTIONS = {"help.commands": Action(commands, database=False)}

@@ -5,7 +5,14 @@ same transaction) -> store the state -> commit -> hand the replies to the channe
 
 Nothing is sent before the commit, so a crash never leaves a user told something the
 database does not know. A person's turns run one at a time, in order: an asyncio lock per
-person in this process, and the person's row lock (`FOR UPDATE`) across processes.
+person in this process, and across processes the row lock a locked turn takes and the
+version check of a quick one.
+
+Most turns ask for no action. For those, the person is kept in memory from their last turn,
+the engine decides without touching the database, and one statement stores the result if
+the row is still at the version read (`people.store`); if another process or command wrote
+it meanwhile, the turn is done again the locked way, from the fresh row. On SQLite this is
+what lets the bot keep up with Telegram (see benchmarks/telegram_throughput.py).
 """
 
 from __future__ import annotations
@@ -13,14 +20,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import conversations, deliveries, people
+from bot.db import people
+from bot.db.committer import GroupCommit
+from bot.db.people import PersonRecord
+from bot.db.session import transaction
 from bot.db.tables import Person
 from bot.engine.advance import advance
 from bot.engine.load import FlowSet
@@ -53,6 +64,8 @@ SLOW_DOWN = N_(
 )
 
 MAX_ACTIONS_PER_TURN = 16
+KNOWN_PEOPLE = 50_000
+"""People kept in memory between turns (least recently seen forgotten first)."""
 
 
 def utc_now() -> datetime:
@@ -84,8 +97,10 @@ class ActionContext:
     """What an action may use: the turn's session (never commit it), the person, the
     conversation's language, the time, and the application's loaded parts."""
 
-    session: AsyncSession
-    person: Person
+    session: AsyncSession | None
+    """The turn's transaction (None for actions registered with `database=False`)."""
+    person: PersonRecord
+    """Changes to it are stored with the turn; `people.erase` erases the person."""
     lang: str
     now: datetime
     deps: Any
@@ -96,13 +111,26 @@ class ActionContext:
 ActionHandler = Callable[[ActionContext, Mapping[str, JSON]], Awaitable[Any]]
 
 
+@dataclass(frozen=True)
+class Action:
+    """A named action flows may call (`action: privacy.export`).
+
+    `database=False` says it needs no session: it only reads or changes the person record
+    and the loaded content. Such actions run in the quick path of a turn (one statement);
+    the others run inside a locked transaction.
+    """
+
+    run: ActionHandler
+    database: bool = True
+
+
 class Runtime:
     def __init__(
         self,
         *,
         flows: FlowSet,
         sessions: async_sessionmaker[AsyncSession],
-        actions: Mapping[str, ActionHandler],
+        actions: Mapping[str, Action],
         lexicon: Lexicon,
         deps: Any,
         languages: Sequence[str],
@@ -126,6 +154,9 @@ class Runtime:
         self._locks: weakref.WeakValueDictionary[Identity, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
+        self.committer = GroupCommit(sessions)
+        self._known: OrderedDict[Identity, PersonRecord] = OrderedDict()
+        """People as their last turn left them (bounded; a miss only costs a read)."""
 
     async def handle(self, who: Identity, inbound: Inbound, *,
                      locale_hint: str | None = None,
@@ -149,7 +180,7 @@ class Runtime:
 
     async def mark_reachable(self, who: Identity, reachable: bool) -> None:
         """The platform says the person blocked the bot (False) or allowed it again."""
-        async with self.sessions() as session, session.begin():
+        async with transaction(self.sessions) as session:
             found = await people.set_reachable(session, who.channel, who.external_id,
                                                reachable, self.clock())
         log.info("reachable who=%s reachable=%s known=%s", who, reachable, found is not None)
@@ -164,45 +195,91 @@ class Runtime:
     async def _turn(self, who: Identity, inbound: Inbound, hint: str | None,
                     delivery_id: str | None) -> Outbound:
         now = self.clock()
-        async with self.sessions() as session, session.begin():
-            if delivery_id is not None and not await deliveries.first_time(
-                    session, who.channel, delivery_id, now):
+        known = self._known.get(who)
+        if known is not None:
+            if known.seen(delivery_id):
                 log.info("redelivery who=%s", who)
                 return Outbound(who, None, ())
-            person = await people.arrive(session, who.channel, who.external_id, now,
-                                         admins=self.admins)
-            state = await conversations.load(session, person.id) or self._new_state(
-                person, hint)
+            person = replace(known, last_seen_at=now)
+            state = person.state or self._new_state(person, hint)
             turn = advance(self.flows, state, inbound, now, self._data(person))
             replies = list(turn.replies)
             for _ in range(MAX_ACTIONS_PER_TURN):
                 call = turn.call
-                if call is None:
+                if call is None or self.actions[call.action].database:
                     break
-                handler = self.actions[call.action]
-                ctx = ActionContext(session, person, turn.state.lang or self.default_language,
-                                    now, self.deps, turn.state)
-                result = await handler(ctx, call.args)
-                log.info("action who=%s action=%s", who, call.action)
-                turn = advance(self.flows, turn.state, Inbound(InboundKind.RESUME), now,
-                               self._data(person, result))
+                turn = await self._act(None, person, turn, now, who)
+                replies += turn.replies
+            if turn.call is None:
+                self._finish(person, turn, now, delivery_id)
+                if await self.committer.store(person):
+                    return self._done(who, inbound, person, turn.state, tuple(replies))
+            self._known.pop(who, None)  # stale, or the turn needs an action: the locked way
+        return await self._locked_turn(who, inbound, hint, delivery_id, now)
+
+    async def _locked_turn(self, who: Identity, inbound: Inbound, hint: str | None,
+                           delivery_id: str | None, now: datetime) -> Outbound:
+        async with transaction(self.sessions) as session:
+            person = await people.arrive(session, who.channel, who.external_id, now,
+                                         admins=self.admins)
+            if person.seen(delivery_id):
+                log.info("redelivery who=%s", who)
+                return Outbound(who, None, ())
+            state = person.state or self._new_state(person, hint)
+            turn = advance(self.flows, state, inbound, now, self._data(person))
+            replies = list(turn.replies)
+            for _ in range(MAX_ACTIONS_PER_TURN):
+                if turn.call is None:
+                    break
+                turn = await self._act(session, person, turn, now, who)
                 replies += turn.replies
             else:
                 raise RuntimeError("too many actions in one turn")
-            erased = person not in session
-            if not erased:
-                self._remember(person, turn)
-                await conversations.save(session, person.id, turn.state, now)
-        at = turn.state.at
+            self._finish(person, turn, now, delivery_id)
+            if not await people.store(session, person):
+                raise RuntimeError("the person's row changed under its row lock")
+        return self._done(who, inbound, person, turn.state, tuple(replies))
+
+    async def _act(self, session: AsyncSession | None, person: PersonRecord, turn: Turn,
+                   now: datetime, who: Identity) -> Turn:
+        """Run the action the turn waits on; the engine goes on with its result."""
+        call = turn.call
+        assert call is not None
+        ctx = ActionContext(session, person, turn.state.lang or self.default_language, now,
+                            self.deps, turn.state)
+        result = await self.actions[call.action].run(ctx, call.args)
+        log.info("action who=%s action=%s", who, call.action)
+        return advance(self.flows, turn.state, Inbound(InboundKind.RESUME), now,
+                       self._data(person, result))
+
+    @staticmethod
+    def _finish(person: PersonRecord, turn: Turn, now: datetime,
+                delivery_id: str | None) -> None:
+        """What every turn changes on the person."""
+        if turn.state.lang:
+            person.locale = turn.state.lang
+        person.conversation = turn.state.to_json()
+        person.remember(delivery_id)
+
+    def _done(self, who: Identity, inbound: Inbound, person: PersonRecord,
+              state: ConversationState, replies: tuple[Reply, ...]) -> Outbound:
+        if person.erased:
+            self._known.pop(who, None)
+        else:
+            self._known[who] = person
+            self._known.move_to_end(who)
+            if len(self._known) > KNOWN_PEOPLE:
+                self._known.popitem(last=False)
+        at = state.at
         log.info("turn who=%s kind=%s flow=%s step=%s", who, inbound.kind,
                  at.flow if at else None, at.step if at else None)
-        return Outbound(who, turn.state.lang, tuple(replies))
+        return Outbound(who, state.lang, replies)
 
-    def _new_state(self, person: Person, hint: str | None) -> ConversationState:
+    def _new_state(self, person: PersonRecord, hint: str | None) -> ConversationState:
         lang = person.locale or negotiate(hint, self.languages)
         return ConversationState(lang=lang)
 
-    def _data(self, person: Person, result: Any = None) -> TurnData:
+    def _data(self, person: PersonRecord | Person, result: Any = None) -> TurnData:
         consent = person.consent if person.consent in ("given", "declined") else None
         return TurnData(
             person=PersonFacts(role=person.role, consent=consent),  # type: ignore[arg-type]
@@ -211,11 +288,6 @@ class Runtime:
             result=result,
         )
 
-    @staticmethod
-    def _remember(person: Person, turn: Turn) -> None:
-        if turn.state.lang and person.locale != turn.state.lang:
-            person.locale = turn.state.lang
-
     async def _apology(self, who: Identity) -> Outbound:
         """The turn failed and was rolled back: say sorry and ask the current question again."""
         replies: list[Reply] = [Reply(Text(SOMETHING_WENT_WRONG))]
@@ -223,7 +295,8 @@ class Runtime:
         try:
             async with self.sessions() as session:
                 person = await people.find(session, who.channel, who.external_id)
-                state = await conversations.load(session, person.id) if person else None
+                state = (ConversationState.from_json(person.conversation)
+                         if person is not None and person.conversation else None)
                 if person is not None and state is not None and state.at is not None:
                     lang = state.lang
                     turn = advance(self.flows, state, Inbound(InboundKind.WAKE), self.clock(),

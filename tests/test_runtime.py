@@ -13,7 +13,7 @@ import pytest
 from bot.actions import ACTIONS
 from bot.app import open_app
 from bot.engine.model import Inbound
-from bot.runtime import ActionContext, Runtime
+from bot.runtime import Action, ActionContext, Runtime
 from tests.conftest import make_settings
 from tests.fakes import FakeClock
 from tests.talk import Talk
@@ -44,7 +44,7 @@ async def test_a_failing_action_rolls_back_and_the_user_gets_an_apology_and_the_
         talk = Talk(app, "bo", hint="en")
         await talk.open()
         await talk.tap("Yes, I agree")
-        app.runtime.actions = {**ACTIONS, "privacy.export": broken}
+        app.runtime.actions = {**ACTIONS, "privacy.export": Action(broken)}
         said = await talk.say("/mydata")
         assert said[0].text.startswith("Sorry, something went wrong on our side")
         assert said[-1].text.startswith("What would you like to do?")

@@ -1,20 +1,145 @@
-"""People: one per channel identity. Functions take the turn's session and never commit."""
+"""People: one per channel identity, with their conversation. Never commits.
+
+A turn reads the person with one statement (`arrive`: insert-or-update, returning the row)
+and writes them back with one (`store`, which succeeds only if nobody wrote the row since it
+was read); this is the hot path, so it uses prebuilt SQLAlchemy Core statements.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import functools
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.tables import Person
+from bot.engine.model import ConversationState
+
+PEOPLE = Person.__table__
 
 
 def identity(channel: str, external_id: str) -> str:
     """How people are named in settings and the CLI: "telegram:12345"."""
     return f"{channel}:{external_id}"
+
+
+@dataclass
+class PersonRecord:
+    """A person as a turn sees them. Actions may change `locale`, `role` and the consent
+    fields; the runtime writes the record back when the turn commits."""
+
+    id: int
+    channel: str
+    external_id: str
+    locale: str | None
+    role: str
+    consent: str | None
+    consent_at: datetime | None
+    consent_source: str | None
+    created_at: datetime
+    last_seen_at: datetime
+    unreachable_at: datetime | None
+    conversation: dict[str, Any] | None
+    recent_deliveries: list[str] | None
+    version: int
+    erased: bool = False
+    """Set by `erase`: nothing is written back."""
+
+    @property
+    def state(self) -> ConversationState | None:
+        return ConversationState.from_json(self.conversation) if self.conversation else None
+
+    def seen(self, delivery_id: str | None) -> bool:
+        """Whether this delivery was handled before (a platform's redelivery)."""
+        return delivery_id is not None and delivery_id in (self.recent_deliveries or ())
+
+    def remember(self, delivery_id: str | None) -> None:
+        if delivery_id is not None:
+            self.recent_deliveries = [*(self.recent_deliveries or ())[-RECENT + 1:],
+                                      delivery_id]
+
+
+RECENT = 32
+"""Delivery ids kept per person. Redeliveries come within hours, and only of what was in
+flight when an acknowledgement was lost."""
+
+_COLUMNS = [f.name for f in fields(PersonRecord) if f.name != "erased"]
+_WRITABLE = ("locale", "role", "consent", "consent_at", "consent_source", "conversation",
+             "recent_deliveries", "last_seen_at")
+
+
+@functools.cache
+def _arrive_statement(dialect: str) -> Any:
+    """Built once per dialect: building a statement costs more than running it here."""
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(PEOPLE).values(
+        channel=bindparam("channel"), external_id=bindparam("external_id"),
+        role="newcomer", created_at=bindparam("now"), last_seen_at=bindparam("now"))
+    return insert.on_conflict_do_update(
+        index_elements=["channel", "external_id"],
+        set_={"last_seen_at": insert.excluded.last_seen_at, "version": PEOPLE.c.version + 1},
+    ).returning(*(PEOPLE.c[name] for name in _COLUMNS))
+
+
+_STORE = (update(PEOPLE)
+          .where(PEOPLE.c.id == bindparam("person_id"), PEOPLE.c.version == bindparam("read"))
+          .values({**{name: bindparam(name) for name in _WRITABLE},
+                   "version": PEOPLE.c.version + 1}))
+
+
+async def arrive(session: AsyncSession, channel: str, external_id: str, now: datetime,
+                 *, admins: Collection[str] = ()) -> PersonRecord:
+    """The person behind this identity, created at first contact, seen now.
+
+    One statement: insert, or on conflict touch `last_seen_at`, returning the row. The
+    conflict update takes the row lock on PostgreSQL, so another process's turn for the
+    same person waits for this one (SQLite's transaction holds the database lock anyway).
+    """
+    conn = await session.connection()
+    row = (await conn.execute(_arrive_statement(conn.dialect.name),
+                              {"channel": channel, "external_id": external_id, "now": now})
+           ).one()
+    record = PersonRecord(**row._asdict())
+    if identity(channel, external_id) in admins and record.role != "admin":
+        record.role = "admin"  # the first admins come from configuration (ADMINS)
+    return record
+
+
+async def store(session: AsyncSession, record: PersonRecord) -> bool:
+    """Write back what a turn changed, if the row is still at `record.version` (then the
+    record moves to the next version); False when someone else wrote it in between."""
+    if record.erased:
+        return True
+    conn = await session.connection()
+    result = await conn.execute(_STORE, {"person_id": record.id, "read": record.version,
+                                         **{name: getattr(record, name) for name in _WRITABLE}})
+    if getattr(result, "rowcount", 0) != 1:
+        return False
+    record.version += 1
+    return True
+
+
+async def store_many(session: AsyncSession, records: Sequence[PersonRecord]) -> list[bool]:
+    """`store` for many people at once: one locked read of their versions, one executemany
+    for those still at the version their turn read."""
+    conn = await session.connection()
+    found = await conn.execute(
+        select(PEOPLE.c.id, PEOPLE.c.version)
+        .where(PEOPLE.c.id.in_([r.id for r in records])).with_for_update())
+    current = {row.id: row.version for row in found}
+    good = [r for r in records if not r.erased and current.get(r.id) == r.version]
+    if good:
+        await conn.execute(_STORE, [{"person_id": r.id, "read": r.version,
+                                     **{name: getattr(r, name) for name in _WRITABLE}}
+                                    for r in good])
+    for record in good:
+        record.version += 1
+    kept = {id(r) for r in good}
+    return [id(r) in kept for r in records]
 
 
 async def find(session: AsyncSession, channel: str, external_id: str) -> Person | None:
@@ -23,39 +148,11 @@ async def find(session: AsyncSession, channel: str, external_id: str) -> Person 
     )
 
 
-async def arrive(session: AsyncSession, channel: str, external_id: str, now: datetime,
-                 *, admins: Collection[str] = ()) -> Person:
-    """The person behind this identity, created at first contact, locked for this turn.
-
-    Two processes may see the same new person at once: the insert does nothing when the row
-    exists, and `FOR UPDATE` (PostgreSQL; SQLite's transaction already holds the database
-    lock) makes their turns wait for each other, so one person's messages are handled in order.
-    """
-    dialect = session.bind.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    await session.execute(
-        insert(Person)
-        .values(channel=channel, external_id=external_id, role="newcomer",
-                created_at=now, last_seen_at=now)
-        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-    )
-    person = await session.scalar(
-        select(Person)
-        .where(Person.channel == channel, Person.external_id == external_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert person is not None
-    person.last_seen_at = now
-    if identity(channel, external_id) in admins and person.role != "admin":
-        person.role = "admin"  # the first admins come from configuration (ADMINS)
-    return person
-
-
-async def erase(session: AsyncSession, person: Person) -> None:
+async def erase(session: AsyncSession, record: PersonRecord | Person) -> None:
     """Delete the person; everything that belongs to them goes with them (ON DELETE CASCADE)."""
-    await session.execute(delete(Person).where(Person.id == person.id))
-    session.expunge(person)
+    await session.execute(delete(Person).where(Person.id == record.id))
+    if isinstance(record, PersonRecord):
+        record.erased = True
 
 
 async def purge_inactive(session: AsyncSession, now: datetime, days: int) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, MetaData, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Index, MetaData, String, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -65,26 +65,13 @@ class Person(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """Set when the platform says the person cannot be reached (blocked the bot)."""
+    conversation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """Where their conversation is: `bot.engine.model.ConversationState` as JSON. Kept on the
+    person's row, so a turn reads and writes one row (and erasing the person erases it)."""
+    recent_deliveries: Mapped[list[str] | None] = mapped_column(JSON)
+    """The platform's ids of the last messages handled (Telegram and WhatsApp deliver at
+    least once: one seen before is acknowledged and ignored)."""
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Bumped by every write, so a turn that read an older row knows (optimistic locking)."""
 
-
-class InboundSeen(Base):
-    """Platform deliveries already handled: Telegram and WhatsApp deliver at least once,
-    and a delivery seen before is acknowledged and ignored. Old rows are purged."""
-
-    __tablename__ = "inbound_seen"
-
-    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
-    delivery_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-
-
-class Conversation(Base):
-    """Where a person's conversation is (`bot.engine.model.ConversationState` as JSON)."""
-
-    __tablename__ = "conversations"
-
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
-    )
-    state: Mapped[dict[str, Any]] = mapped_column(JSON)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    __mapper_args__ = {"version_id_col": version}

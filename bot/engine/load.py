@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -47,17 +48,21 @@ class Flow:
     def first(self) -> str:
         return self.steps[0].id or ""
 
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {s.id or "": n for n, s in enumerate(self.steps)}
+
     def step(self, step_id: str) -> StepBase | None:
-        return next((s for s in self.steps if s.id == step_id), None)
+        index = self._index.get(step_id)
+        return self.steps[index] if index is not None else None
 
     def after(self, step_id: str) -> str | None:
         """The id of the step listed after `step_id`, None after the last."""
-        ids = [s.id for s in self.steps]
-        index = ids.index(step_id) + 1
-        return ids[index] if index < len(ids) else None
+        index = self._index[step_id] + 1
+        return self.steps[index].id if index < len(self.steps) else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: loaded once
 class FlowSet:
     flows: Mapping[str, Flow] = field(default_factory=dict)
     start: str = "start"
@@ -67,7 +72,7 @@ class FlowSet:
     consent: str = "consent"
     """Asked before entering a flow marked `consent: required`."""
 
-    @property
+    @cached_property
     def commands(self) -> dict[str, tuple[Flow, Command]]:
         return {c.name: (f, c) for f in self.flows.values() for c in f.spec.commands}
 
@@ -77,6 +82,15 @@ class FlowSet:
 
     def menu_for(self, role: str) -> list[tuple[str, MenuEntry]]:
         """Menu entries this role may use, in menu order: only flows that exist appear."""
+        if role not in self._menus:
+            self._menus[role] = self._menu_for(role)
+        return self._menus[role]
+
+    @cached_property
+    def _menus(self) -> dict[str, list[tuple[str, MenuEntry]]]:
+        return {}
+
+    def _menu_for(self, role: str) -> list[tuple[str, MenuEntry]]:
         entries = [
             (f.id, f.spec.menu)
             for f in self.flows.values()

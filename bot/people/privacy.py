@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from bot.db import people
 from bot.engine.messages import N_, NP_
 from bot.engine.model import JSON, Lines, Param, Text, Verbatim
-from bot.runtime import ActionContext
+from bot.runtime import Action, ActionContext
 
 ROLE_NAMES = {
     "newcomer": N_("newcomer"),
@@ -71,11 +71,12 @@ async def export(ctx: ActionContext, args: Mapping[str, JSON]) -> Lines:
 
 async def erase(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
     """`privacy.erase`: delete the person and all that belongs to them, now."""
-    await people.erase(ctx.session, ctx.person)
+    assert ctx.session is not None
+    await people.erase(ctx.session, ctx.person)  # the runtime then stores nothing more
 
 
 ACTIONS = {
-    "privacy.consent": consent,
-    "privacy.export": export,
-    "privacy.erase": erase,
+    "privacy.consent": Action(consent, database=False),  # changes the person record only
+    "privacy.export": Action(export, database=False),
+    "privacy.erase": Action(erase),
 }

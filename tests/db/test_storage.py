@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import conversations, migrate, people
+from bot.db import migrate, people
 from bot.db.session import make_engine, make_sessions
-from bot.db.tables import Conversation, Person
+from bot.db.tables import Person
 from bot.engine.model import ConversationState, Position
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -67,25 +68,53 @@ async def test_conversation_state_round_trips(sessions) -> None:
                               stack=(Position("privacy", "choose"),), prompt=5, misses=1)
     async with sessions() as s, s.begin():
         person = await people.arrive(s, "console", "z", NOW)
-        await conversations.save(s, person.id, state, NOW)
+        person.conversation = state.to_json()
+        assert await people.store(s, person)
     async with sessions() as s, s.begin():
-        assert await conversations.load(s, person.id) == state
-        await conversations.save(s, person.id, state.evolve(prompt=6), NOW)
-    async with sessions() as s:
-        loaded = await conversations.load(s, person.id)
-        assert loaded is not None and loaded.prompt == 6
+        again = await people.arrive(s, "console", "z", NOW)
+        assert again.state == state
 
 
-async def test_erasing_a_person_takes_their_conversation_with_them(sessions) -> None:
+async def test_a_write_based_on_an_old_read_is_refused(sessions) -> None:
+    async with sessions() as s, s.begin():
+        person = await people.arrive(s, "console", "race", NOW)
+    stale = replace(person)
+    async with sessions() as s, s.begin():
+        person.conversation = {"lang": "uk"}
+        assert await people.store(s, person)  # this one read the newest version
+    async with sessions() as s, s.begin():
+        stale.conversation = {"lang": "ru"}
+        assert not await people.store(s, stale)  # this one did not
+    async with sessions() as s, s.begin():
+        await people.set_role(s, "console", "race", "staff", NOW)  # the ORM bumps it too
+    async with sessions() as s, s.begin():
+        assert not await people.store(s, person)
+        fresh = await people.arrive(s, "console", "race", NOW)
+        assert fresh.role == "staff" and fresh.conversation == {"lang": "uk"}
+
+
+async def test_recent_deliveries_are_remembered_and_bounded(sessions) -> None:
+    async with sessions() as s, s.begin():
+        person = await people.arrive(s, "telegram", "d", NOW)
+        for n in range(people.RECENT + 5):
+            person.remember(str(n))
+        assert await people.store(s, person)
+    async with sessions() as s, s.begin():
+        again = await people.arrive(s, "telegram", "d", NOW)
+    assert again.seen(str(people.RECENT + 4)) and not again.seen("0")
+    assert len(again.recent_deliveries or []) == people.RECENT
+
+
+async def test_erasing_a_person_removes_their_row_and_conversation(sessions) -> None:
     async with sessions() as s, s.begin():
         person = await people.arrive(s, "console", "gone", NOW)
-        await conversations.save(s, person.id, ConversationState(lang="uk"), NOW)
+        person.conversation = ConversationState(lang="uk").to_json()
+        assert await people.store(s, person)
     async with sessions() as s, s.begin():
         person = await people.arrive(s, "console", "gone", NOW)
         await people.erase(s, person)
     async with sessions() as s:
-        assert await s.scalar(select(func.count()).select_from(Conversation)) == 0
-        assert await people.find(s, "console", "gone") is None
+        assert await s.scalar(select(func.count()).select_from(Person)) == 0
 
 
 async def test_people_inactive_past_retention_are_purged(sessions) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.db import conversations, people
+from bot.db import people
+from bot.engine.model import ConversationState
 from tests.fakes import FakeClock
 from tests.scripts import is_language
 from tests.talk import Talk
@@ -63,8 +64,8 @@ async def test_declining_keeps_only_what_is_needed_and_the_menu_works(app) -> No
     async with app.sessions() as session:
         person = await people.find(session, "console", "no-thanks")
         assert person is not None and person.consent == "declined"
-        state = await conversations.load(session, person.id)
-        assert state is not None and state.vars == {}
+        assert person.conversation is not None
+        assert ConversationState.from_json(person.conversation).vars == {}
 
 
 async def test_consent_can_be_given_later(app) -> None:

@@ -86,6 +86,21 @@ def keyboard(message: Rendered) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
+def merge(messages: list[Rendered], limit: int = MAX_TEXT) -> list[Rendered]:
+    """One Telegram message per turn where it fits: a note and the question after it, say,
+    arrive as one message with the question's buttons (one notification, not three)."""
+    merged: list[Rendered] = []
+    for message in messages:
+        last = merged[-1] if merged else None
+        if (last is not None and not last.buttons
+                and utf16_len(last.text) + 2 + utf16_len(message.text) <= limit):
+            merged[-1] = Rendered(f"{last.text}\n\n{message.text}", message.buttons,
+                                  message.prompt)
+        else:
+            merged.append(message)
+    return merged
+
+
 def pieces(message: Rendered) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     """The messages to send for one reply: escaped HTML, the keyboard on the last one."""
     parts = [html.escape(part, quote=False) for part in split(message.text)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, Update
 
@@ -22,14 +22,36 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+# Filters are coroutines, not magic filters (F.chat.type == ...): aiogram runs a plain
+# callable filter in a worker thread (asyncio.to_thread), a thread hop for every update.
+async def in_private(event: Message | ChatMemberUpdated) -> bool:
+    return event.chat.type == ChatType.PRIVATE
+
+
+async def tapped_in_private(query: CallbackQuery) -> bool:
+    return query.message is not None and query.message.chat.type == ChatType.PRIVATE
+
+
+async def in_group(message: Message) -> bool:
+    return message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+async def is_command(message: Message) -> bool:
+    return message.from_user is not None and (message.text or "").startswith("/")
+
+
+async def has_sender(message: Message) -> bool:
+    return message.from_user is not None
+
+
 def get_routers() -> list[Router]:
     private = Router(name="private")
-    private.message.filter(F.chat.type == ChatType.PRIVATE)
-    private.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
-    private.my_chat_member.filter(F.chat.type == ChatType.PRIVATE)
-    private.edited_message.filter(F.chat.type == ChatType.PRIVATE)
+    private.message.filter(in_private)
+    private.callback_query.filter(tapped_in_private)
+    private.my_chat_member.filter(in_private)
+    private.edited_message.filter(in_private)
 
-    @private.message(F.from_user)
+    @private.message(has_sender)
     async def on_message(message: Message, event_update: Update,
                          channel: TelegramChannel) -> None:
         assert message.from_user is not None
@@ -38,7 +60,7 @@ def get_routers() -> list[Router]:
                                hint=message.from_user.language_code,
                                delivery_id=str(event_update.update_id))
 
-    @private.callback_query(F.message)
+    @private.callback_query()
     async def on_tap(query: CallbackQuery, event_update: Update,
                      channel: TelegramChannel) -> None:
         # Answer at once, so the spinner on the person's button stops whatever follows.
@@ -64,9 +86,9 @@ def get_routers() -> list[Router]:
         log.info("telegram_edit_ignored chat=%s", message.chat.id)
 
     group = Router(name="group")
-    group.message.filter(F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}))
+    group.message.filter(in_group)
 
-    @group.message(F.text.startswith("/"), F.from_user)
+    @group.message(is_command)
     async def on_group_command(message: Message, channel: TelegramChannel) -> None:
         assert message.from_user is not None
         await channel.point_to_private_chat(message.chat.id, message.from_user.language_code)

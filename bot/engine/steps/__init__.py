@@ -36,5 +36,8 @@ STEPS: dict[str, StepKind] = {
 }
 
 
+_KINDS: dict[type[StepBase], StepKind] = {kind.model: kind for kind in STEPS.values()}
+
+
 def kind_of(step: StepBase) -> StepKind:
-    return next(k for k in STEPS.values() if isinstance(step, k.model))
+    return _KINDS[type(step)]

@@ -10,6 +10,7 @@ from bot.app import checked_flows, lexicon_for
 from bot.channels.render import Rendered, RenderedButton, render
 from bot.channels.telegram.render import (
     callback_data,
+    merge,
     parse_callback_data,
     pieces,
     split,
@@ -86,3 +87,12 @@ def test_short_labels_share_a_row_long_ones_get_their_own() -> None:
                           RenderedButton("No", "no")), 1)
     assert [len(r) for r in pieces(short)[0][1].inline_keyboard] == [2]  # type: ignore[union-attr]
     assert [len(r) for r in pieces(long)[0][1].inline_keyboard] == [1, 1]  # type: ignore[union-attr]
+
+
+def test_a_turns_replies_become_one_message_with_the_questions_buttons() -> None:
+    note, question = Rendered("Please tap a button."), Rendered(
+        "Tea or coffee?", (RenderedButton("Tea", "tea"),), 4)
+    assert merge([note, question]) == [Rendered("Please tap a button.\n\nTea or coffee?",
+                                                question.buttons, 4)]
+    long = Rendered("x" * 4090)
+    assert merge([long, question]) == [long, question]  # would not fit in one
