@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -56,6 +56,8 @@ class App:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     runtime: Runtime
+    http_addresses: list[tuple[str, int]] = field(default_factory=list)
+    """Where the HTTP server listens, once it does (HTTP_PORT=0 picks a free port)."""
 
     @property
     def catalogs(self) -> Catalogs:

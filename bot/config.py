@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     flood_burst: int = Field(default=8, ge=1)
     flood_per_minute: float = Field(default=20, gt=0)
     http_host: str = "127.0.0.1"
-    http_port: int = Field(default=8080, ge=1, le=65535)
+    http_port: int = Field(default=8080, ge=0, le=65535)
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None

@@ -29,7 +29,8 @@ def settle() -> None:
     gc.freeze()
 
 
-async def run_telegram(app: App) -> None:
+async def run_telegram(app: App, stop: asyncio.Event | None = None) -> None:
+    """Until `stop` is set (by SIGINT or SIGTERM when none is given)."""
     from bot.channels.telegram.channel import TelegramChannel
     from bot.channels.telegram.webhook import webhook_handler
 
@@ -38,11 +39,12 @@ async def run_telegram(app: App) -> None:
     channel = TelegramChannel(app.runtime, app.catalogs, app.deps.flows,
                               token=settings.telegram_bot_token.get_secret_value(),
                               api_base=settings.telegram_api_base)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
     routes: list[Route] = []
     if settings.telegram_webhook_url:
         assert settings.telegram_webhook_secret is not None
@@ -50,6 +52,7 @@ async def run_telegram(app: App) -> None:
         path = urlsplit(settings.telegram_webhook_url).path or "/"
         routes.append(("POST", path, webhook_handler(channel, secret)))
     runner = await serve(build_app(app.sessions, routes), settings.http_host, settings.http_port)
+    app.http_addresses[:] = [address[:2] for address in runner.addresses]
     settle()
     tasks = [asyncio.create_task(housekeeping(app, stop))]
     try:
