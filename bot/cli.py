@@ -14,12 +14,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import typer
 
 from bot.config import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+T = TypeVar("T")
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Welcome Bot: a multilingual chatbot for newcomers to a city.")
@@ -120,41 +126,50 @@ def flows_check(
                + (f" ({len(issues)} warning(s))" if issues else ""))
 
 
+def in_database(url: str, work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+    """Run `work` on an engine for `url`, disposed of afterwards."""
+    from bot.db.session import make_engine
+
+    async def go() -> T:
+        engine = make_engine(url)
+        try:
+            return await work(engine)
+        finally:
+            await engine.dispose()
+
+    return cast(T, run_async(go()))
+
+
+def in_transaction(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one transaction, committed when it returns."""
+    from bot.db.session import make_sessions, transaction
+
+    async def go(engine: AsyncEngine) -> T:
+        async with transaction(make_sessions(engine)) as session:
+            return await work(session)
+
+    return in_database(url, go)
+
+
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply the migrations to the database DATABASE_URL names (SQLite or PostgreSQL)."""
     from bot.db import migrate
-    from bot.db.session import make_engine
 
-    loaded = settings()
+    async def go(engine: AsyncEngine) -> str | None:
+        await migrate.upgrade(engine, revision)
+        return await migrate.current(engine)
 
-    async def go() -> str | None:
-        engine = make_engine(loaded.database_url)
-        try:
-            await migrate.upgrade(engine, revision)
-            return await migrate.current(engine)
-        finally:
-            await engine.dispose()
-
-    typer.echo(f"database at migration {run_async(go())}")
+    typer.echo(f"database at migration {in_database(settings().database_url, go)}")
 
 
 @db_app.command("current")
 def db_current() -> None:
     """Print the migration the database is at, and the newest one."""
     from bot.db import migrate
-    from bot.db.session import make_engine
 
-    loaded = settings()
-
-    async def go() -> str | None:
-        engine = make_engine(loaded.database_url)
-        try:
-            return await migrate.current(engine)
-        finally:
-            await engine.dispose()
-
-    typer.echo(f"at {run_async(go()) or 'none'}, newest {migrate.head()}")
+    at = in_database(settings().database_url, migrate.current)
+    typer.echo(f"at {at or 'none'}, newest {migrate.head()}")
 
 
 @people_app.command("role")
@@ -164,7 +179,6 @@ def people_role(
 ) -> None:
     """Give a person a role (staff can see staff menus; admins can do everything)."""
     from bot.db import people
-    from bot.db.session import make_engine, make_sessions
     from bot.engine.definition import ROLES
     from bot.runtime import utc_now
 
@@ -175,17 +189,9 @@ def people_role(
     if not channel or not external_id:
         typer.echo(f"'{who}' is not channel:id (for example telegram:123456789)", err=True)
         raise typer.Exit(2)
-    loaded = settings()
-
-    async def go() -> None:
-        engine = make_engine(loaded.database_url)
-        try:
-            async with make_sessions(engine)() as session, session.begin():
-                await people.set_role(session, channel, external_id, role, utc_now())
-        finally:
-            await engine.dispose()
-
-    run_async(go())
+    in_transaction(settings().database_url,
+                   lambda session: people.set_role(session, channel, external_id, role,
+                                                   utc_now()))
     typer.echo(f"{who} is now {role}")
 
 
@@ -193,21 +199,13 @@ def people_role(
 def people_purge() -> None:
     """Erase everyone who has not written for RETENTION_DAYS days, with all their data."""
     from bot.db import people
-    from bot.db.session import make_engine, make_sessions
     from bot.runtime import utc_now
 
     loaded = settings()
-
-    async def go() -> int:
-        engine = make_engine(loaded.database_url)
-        try:
-            async with make_sessions(engine)() as session, session.begin():
-                return await people.purge_inactive(session, utc_now(), loaded.retention_days)
-        finally:
-            await engine.dispose()
-
-    typer.echo(f"erased {run_async(go())} inactive people "
-               f"(not seen for {loaded.retention_days} days)")
+    erased = in_transaction(loaded.database_url,
+                            lambda session: people.purge_inactive(session, utc_now(),
+                                                                  loaded.retention_days))
+    typer.echo(f"erased {erased} inactive people (not seen for {loaded.retention_days} days)")
 
 
 @i18n_app.command("check")
