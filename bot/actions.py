@@ -4,6 +4,7 @@ an action a flow names that is not here."""
 from __future__ import annotations
 
 from bot import contacts, help
+from bot.faq import actions as faq
 from bot.people import privacy
 from bot.runtime import Action
 
@@ -11,4 +12,5 @@ ACTIONS: dict[str, Action] = {
     **privacy.ACTIONS,
     **contacts.ACTIONS,
     **help.ACTIONS,
+    **faq.ACTIONS,
 }

@@ -20,6 +20,8 @@ from bot.engine.checks import check
 from bot.engine.issues import Issue, errors
 from bot.engine.load import FlowSet, all_texts, load_flows
 from bot.engine.model import Lexicon
+from bot.faq.desk import FaqDesk, shared_desk
+from bot.faq.titles import TITLES
 from bot.flood import FloodGate
 from bot.i18n import Catalogs
 from bot.people import privacy
@@ -47,6 +49,7 @@ class Deps:
     flows: FlowSet
     catalogs: Catalogs
     contacts: Contacts
+    faq: FaqDesk
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def checked_flows(folder: Path, actions: Mapping[str, Action] = ACTIONS
 
 def lexicon_for(flows: FlowSet, catalogs: Catalogs) -> Lexicon:
     msgids = {msgid for flow in flows.flows.values() for msgid, _, _ in all_texts(flow)}
-    return catalogs.lexicon(msgids | {messages.YES, messages.NO})
+    return catalogs.lexicon(msgids | {messages.YES, messages.NO} | set(TITLES.values()))
 
 
 @asynccontextmanager
@@ -84,9 +87,10 @@ async def open_app(settings: Settings, *, clock: Clock = utc_now,
         raise FlowsError(issues)
     catalogs = Catalogs(settings.translations_dir, settings.languages,
                         default=settings.default_language, timezone=settings.timezone)
-    contacts = load_contacts(settings.content_dir / "contacts.yaml",
-                             fallback=(settings.default_language, "en"))
-    deps = Deps(settings, flows, catalogs, contacts)
+    fallback = (settings.default_language, "en")
+    contacts = load_contacts(settings.content_dir / "contacts.yaml", fallback=fallback)
+    faq = shared_desk(settings.content_dir, tuple(settings.languages), fallback)
+    deps = Deps(settings, flows, catalogs, contacts, faq)
     engine = make_engine(settings.database_url)
     try:
         if require_migrated:

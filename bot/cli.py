@@ -7,6 +7,9 @@
     welcomebot people role telegram:123 staff         give someone a role
     welcomebot people purge                           erase people inactive past retention
     welcomebot i18n check                             untranslated or broken messages
+    welcomebot faq ask "wo lerne ich deutsch"          which topic, with --json or --batch
+    welcomebot faq eval FILE                          accuracy and latency on a JSONL set
+    welcomebot faq gaps                               the questions that found no answer
 """
 
 from __future__ import annotations
@@ -33,10 +36,12 @@ flows_app = typer.Typer(no_args_is_help=True, help="Check the conversation flows
 db_app = typer.Typer(no_args_is_help=True, help="The database: migrations.")
 people_app = typer.Typer(no_args_is_help=True, help="People: roles and data retention.")
 i18n_app = typer.Typer(no_args_is_help=True, help="Translations: check the catalogs.")
+faq_app = typer.Typer(no_args_is_help=True, help="The FAQ: ask, evaluate, see what is missing.")
 app.add_typer(flows_app, name="flows")
 app.add_typer(db_app, name="db")
 app.add_typer(people_app, name="people")
 app.add_typer(i18n_app, name="i18n")
+app.add_typer(faq_app, name="faq")
 
 
 def settings() -> Settings:
@@ -231,6 +236,86 @@ def i18n_fill_source(lang: Annotated[str, typer.Argument()] = "en") -> None:
 
     filled = catalogs.fill_source(settings().translations_dir, lang)
     typer.echo(f"{filled} message(s) filled in {lang}")
+
+
+def faq_desk(loaded: Settings) -> Any:
+    from bot.faq.content import ContentError
+    from bot.faq.desk import shared_desk
+
+    try:
+        return shared_desk(loaded.content_dir, tuple(loaded.languages),
+                           (loaded.default_language, "en"))
+    except ContentError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+
+
+@faq_app.command("ask")
+def faq_ask(
+    text: Annotated[str | None, typer.Argument(help="The question.")] = None,
+    lang: Annotated[str | None, typer.Option(help="The asker's language, e.g. ar.")] = None,
+    json_lines: Annotated[bool, typer.Option("--json", help="Answer as JSON.")] = False,
+    batch: Annotated[Path | None, typer.Option(
+        help='A file of JSON lines {"id", "text", "lang"?}; one JSON line out per line.')] = None,
+) -> None:
+    """Which topic a question is about (or none), and in which language it is written."""
+    import json
+
+    from bot.faq.evaluation import classify_line
+
+    loaded = settings()
+    desk = faq_desk(loaded)
+    if batch is not None:
+        with batch.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines, 1):
+                if line.strip():
+                    typer.echo(json.dumps(classify_line(desk, line, number, loaded),
+                                          ensure_ascii=False))
+        return
+    if text is None:
+        typer.echo("give a question, or --batch FILE", err=True)
+        raise typer.Exit(2)
+    result = desk.answer(text, lang or loaded.default_language)
+    if json_lines:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+    elif result["kind"] == "answer":
+        typer.echo(f"[{result['topic']}, {result['lang']}, score {result['score']}]\n")
+        typer.echo(result["answer"])
+    else:
+        typer.echo(f"[{result['kind']}, {result['lang']}, score {result['score']}]")
+
+
+@faq_app.command("eval")
+def faq_eval(
+    file: Annotated[Path, typer.Argument(help='JSON lines {"id", "text", "lang", "topic"}; '
+                                              'topic null where there is no answer.')],
+) -> None:
+    """Accuracy on lines with a topic, "don't know" on the others, per language, latency."""
+    from bot.faq.evaluation import evaluate, report
+
+    loaded = settings()
+    desk = faq_desk(loaded)
+    typer.echo(report(evaluate(desk, file), desk.load_seconds))
+
+
+@faq_app.command("gaps")
+def faq_gaps(limit: int = 30) -> None:
+    """The most frequent questions the FAQ had no answer for (masked, anonymous)."""
+    from bot.db import faq
+
+    rows = in_transaction(settings().database_url,
+                          lambda session: faq.top_gaps(session, limit))
+    if not rows:
+        typer.echo("no unanswered questions yet")
+    for text, lang, count in rows:
+        typer.echo(f"{count:>5}  {lang}  {text}")
+
+
+@faq_app.command("index")
+def faq_index() -> None:
+    """Embed new or changed FAQ texts now (the bot also does it when it starts)."""
+    desk = faq_desk(settings())
+    typer.echo(f"{len(desk.content.topics)} topics ready in {desk.load_seconds:.1f} s")
 
 
 def main() -> None:

@@ -52,6 +52,13 @@ class Contacts:
         entry = self.entries.get(contact_id)
         return self.pick(entry.name, lang) if entry else contact_id
 
+    def card_text(self, contact_id: str, lang: str) -> str | None:
+        """The card as plain text (FAQ answers carry it as content, not as a message)."""
+        card = self.card(contact_id, lang)
+        if card is None:
+            return None
+        return "\n".join(_plain(item) for item in card.items)
+
     def card(self, contact_id: str, lang: str) -> Lines | None:
         """Name, then each filled-in detail on its own line, marked by a symbol that reads
         the same in every language; None while the city has filled in no detail."""
@@ -66,6 +73,14 @@ class Contacts:
         if not filled:
             return None
         return Lines((Verbatim(self.pick(entry.name, lang)), *filled))
+
+
+def _plain(item: Param) -> str:
+    if isinstance(item, Lines):
+        return item.sep.join(_plain(i) for i in item.items)
+    if isinstance(item, Verbatim):
+        return item.text
+    return str(item)
 
 
 class ContactsError(Exception):

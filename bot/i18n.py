@@ -116,6 +116,15 @@ class Translator:
         return isolate_runs(text) if self.rtl else text
 
 
+def endonyms(languages: Sequence[str]) -> dict[str, str]:
+    """Each language's name in its own script, capitalized: {"uk": "Українська", ...}."""
+    names = {}
+    for lang in languages:
+        name = Locale.parse(lang).display_name or lang
+        names[lang] = name[:1].upper() + name[1:]
+    return names
+
+
 class Catalogs:
     """The translations of all supported languages, loaded once."""
 
@@ -148,12 +157,7 @@ class Catalogs:
         return gettext.NullTranslations()
 
     def endonyms(self) -> dict[str, str]:
-        """Each language's name in its own script, capitalized: {"uk": "Українська", ...}."""
-        names = {}
-        for lang in self.languages:
-            name = Locale.parse(lang).display_name or lang
-            names[lang] = name[:1].upper() + name[1:]
-        return names
+        return endonyms(self.languages)
 
     def lexicon(self, msgids: Iterable[str]) -> Lexicon:
         """Every label in every language, normalized, for matching what people type."""

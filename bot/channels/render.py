@@ -30,6 +30,7 @@ class Rendered:
 
 
 def render(reply: Reply, lang: str | None, catalogs: Catalogs) -> Rendered:
+    lang = reply.lang or lang
     if reply.every_language and lang is None:
         # Nobody knows yet which language the reader reads: say it in all of them.
         text = "\n".join(

@@ -75,3 +75,29 @@ class Person(Base):
     """Bumped by every write, so a turn that read an older row knows (optimistic locking)."""
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class FaqFeedback(Base):
+    """"Did this help?" answers: which topic, in which language, yes or no. Nothing that
+    identifies the person, and only the day."""
+
+    __tablename__ = "faq_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(String(40), index=True)
+    lang: Mapped[str] = mapped_column(String(10))
+    helpful: Mapped[bool]
+    day: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FaqGap(Base):
+    """A question the FAQ had no answer for, for staff to see what is missing: the text
+    with e-mail addresses, links and numbers masked, its language and the day; nothing that
+    says who asked."""
+
+    __tablename__ = "faq_gaps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(300))
+    lang: Mapped[str] = mapped_column(String(10))
+    day: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -80,6 +80,12 @@ def _targets(step: StepBase) -> Iterator[tuple[Target, tuple[str | int, ...]]]:
                 yield Target(step=choice.next), ("choices", i, "next")
             if choice.flow is not None:
                 yield Target(flow=choice.flow), ("choices", i, "flow")
+    if isinstance(step, Ask) and step.choices_from is not None:
+        dynamic = step.choices_from
+        if dynamic.next is not None or dynamic.flow is not None:
+            yield Target(step=dynamic.next, flow=dynamic.flow), ("choices_from",)
+    if isinstance(step, Ask) and step.free_text is not None:
+        yield step.free_text.target, ("free_text",)
 
 
 def _check_target(flow: Flow, flows: FlowSet, step: StepBase, target: Target,

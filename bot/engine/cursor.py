@@ -68,6 +68,9 @@ class Cursor:
         self.result: Any = data.result
         self.replies: list[Reply] = []
         self.effects: list[Effect] = []
+        self.carry: dict[str, JSON] = {}
+        """Values for the next step's flow, saved once the conversation has moved there
+        (typed text a `free_text` sends on to another flow)."""
 
     # -- reading ------------------------------------------------------------------------
     @property
@@ -121,6 +124,16 @@ class Cursor:
             self.vars.pop(flow, None)
         self.at = Position(flow, step)
         self.misses = 0
+        if self.carry:
+            self.vars.setdefault(flow, {}).update(self.carry)
+            self.carry = {}
+
+    def language_at(self, path: str | None) -> str | None:
+        """The supported language found at `path`, if any (for `language:` of a step)."""
+        if path is None:
+            return None
+        found = self.lookup(path)
+        return found if found in self.data.lexicon.languages else None
 
     def freeze(self) -> ConversationState:
         # Answers live as long as their flow: the current one or one waiting on the stack.

@@ -7,6 +7,7 @@ checks would reject still yields what it can, so translators are never blocked b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any, BinaryIO
 
@@ -14,6 +15,8 @@ from bot.engine.steps import STEPS
 from bot.engine.yamlsource import Source, parse
 
 Extracted = tuple[int, str, str, list[str]]
+
+_PLACEHOLDERS = re.compile(r"\{[a-z_]+\}")
 
 
 def extract(fileobj: BinaryIO, keywords: Mapping[str, Any], comment_tags: Collection[str],
@@ -52,5 +55,6 @@ def _text(source: Source, loc: tuple[str | int, ...], comment: str) -> Iterator[
             value = value[key]
         except (KeyError, IndexError, TypeError):
             return
-    if isinstance(value, str) and value:
+    # "{answer}" alone has nothing to translate: content arrives already in its language.
+    if isinstance(value, str) and _PLACEHOLDERS.sub("", value).strip():
         yield source.line(loc), "_", value, [comment]

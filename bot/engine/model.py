@@ -67,6 +67,9 @@ class Reply:
     prompt: int | None = None
     every_language: bool = False
     """Show the text in every supported language (the language picker of a new user)."""
+    lang: str | None = None
+    """Show this message in this language rather than the conversation's (an answer in the
+    language a question was asked in)."""
 
 
 class InboundKind(StrEnum):

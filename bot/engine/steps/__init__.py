@@ -14,6 +14,7 @@ from bot.engine.cursor import Cursor, Outcome
 from bot.engine.definition import StepBase
 from bot.engine.model import Inbound
 from bot.engine.steps import action, ask, branch, end, goto, say
+from bot.engine.steps import set as set_
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ STEPS: dict[str, StepKind] = {
     "branch": StepKind(branch.Branch, branch.enter, doc=branch.__doc__ or ""),
     "action": StepKind(action.Action, action.enter, action.receive, doc=action.__doc__ or ""),
     "goto": StepKind(goto.Goto, goto.enter, doc=goto.__doc__ or ""),
+    "set": StepKind(set_.SetStep, set_.enter, doc=set_.__doc__ or ""),
     "end": StepKind(end.EndStep, end.enter, doc=end.__doc__ or ""),
 }
 

@@ -21,6 +21,17 @@
 - id: language
   ask: "Please choose your language."
   choices: languages     # each language in its own script; choosing sets the language
+
+- id: feedback
+  ask: "Did this help?"
+  language: var.found.lang        # show this message in another language than the chat's
+  choices:
+    - {label: "Yes", value: "yes", next: thanks}
+  choices_from: {path: var.found.related, save: topic, next: show_topic}
+                                  # more buttons from data: a list of {label, value}
+  free_text: {save: question, next: look_up}
+                                  # typed text that is no button goes there, instead of
+                                  # being refused (or {save: ..., flow: faq, step: look_up})
 ```
 Instead of tapping, people may type a button's number or its label in any supported
 language. Anything else (a photo, an empty line, text where a button is expected, an answer
@@ -68,19 +79,61 @@ class Choice(Strict):
         return self
 
 
+class DynamicChoices(Strict):
+    """Buttons from data: `path` holds a list of `{label, value}` (labels already in the
+    reader's language, values short ASCII). The picked value is saved as `save`."""
+
+    path: Path
+    save: Name
+    next: Name | None = None
+    flow: FlowId | None = None
+
+
+class FreeText(Strict):
+    """Where typed text goes when it is none of the buttons: saved as `save`, then `next`
+    (a step of this flow) or `flow` (at `step`, or its first)."""
+
+    save: Name
+    next: Name | None = None
+    flow: FlowId | None = None
+    step: Name | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> FreeText:
+        if (self.next is None) == (self.flow is None):
+            raise ValueError("free text goes to `next:` (a step) or `flow:`, one of them")
+        return self
+
+    @property
+    def target(self) -> Target:
+        return Target(step=self.next or self.step, flow=self.flow)
+
+
+FREE_TEXT_LIMIT = 2000
+"""Typed text longer than this is refused before it goes anywhere."""
+
+
 class Ask(StepBase):
     id: Name
     ask: Message
     params: dict[Name, Path] = {}
+    language: Path | None = None
     choices: list[Choice] | Literal["menu", "languages"] | None = None
+    choices_from: DynamicChoices | None = None
     input: InputSpec | None = None
+    free_text: FreeText | None = None
     save: Name | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _choices_or_input(cls, data: Any) -> Any:
-        if isinstance(data, dict) and ("choices" in data) == ("input" in data):
-            raise ValueError("an ask step needs exactly one of `choices:` or `input:`")
+        if isinstance(data, dict):
+            buttons = "choices" in data or "choices_from" in data
+            if buttons == ("input" in data):
+                raise ValueError("an ask step needs `choices:` (or `choices_from:`) or "
+                                 "`input:`, one of them")
+            if "input" in data and "free_text" in data:
+                raise ValueError("`free_text:` goes with buttons; `input:` takes typed text")
         return data
 
 
@@ -93,11 +146,25 @@ def buttons(step: Ask, cur: Cursor) -> tuple[Button, ...]:
     if step.choices == "languages":
         names = cur.data.lexicon.endonyms
         return tuple(Button(Verbatim(names[code]), f"lang:{code}") for code in names)
-    if step.choices is not None:
-        return tuple(Button(Text(c.label), c.value) for c in step.choices)
     if step.input is not None and step.input.type == "yesno":
         return (Button(Text(m.YES), "yes"), Button(Text(m.NO), "no"))
-    return ()
+    static = tuple(Button(Text(c.label), c.value) for c in step.choices or ())
+    return static + dynamic_buttons(step, cur)
+
+
+def dynamic_buttons(step: Ask, cur: Cursor) -> tuple[Button, ...]:
+    if step.choices_from is None:
+        return ()
+    found = cur.lookup(step.choices_from.path)
+    return tuple(  # labels are msgids when there is a translation, else shown as they are
+        Button(Text(str(item["label"])), str(item["value"]))
+        for item in (found if isinstance(found, list) else ())
+        if isinstance(item, dict) and item.get("label") and _short_ascii(item.get("value"))
+    )
+
+
+def _short_ascii(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 40 and value.isascii()
 
 
 def question(step: Ask, cur: Cursor, prompt: int) -> Reply:
@@ -106,6 +173,7 @@ def question(step: Ask, cur: Cursor, prompt: int) -> Reply:
         buttons(step, cur),
         prompt,
         every_language=step.choices == "languages" and cur.lang is None,
+        lang=cur.language_at(step.language),
     )
 
 
@@ -128,6 +196,11 @@ def receive(step: Ask, cur: Cursor, inbound: Inbound) -> Outcome:
     picked = match_typed(offered, typed, cur)
     if picked is not None:
         return choose(step, cur, picked)
+    if step.free_text is not None:
+        if len(typed) > FREE_TEXT_LIMIT:
+            return reject(step, cur, Text(m.TOO_LONG, {"max": FREE_TEXT_LIMIT}))
+        cur.carry[step.free_text.save] = " ".join(typed.split())
+        return Go(step.free_text.target)
     if step.input is None:
         return reject(step, cur, Text(m.NOT_A_CHOICE))
     outcome = VALIDATORS[step.input.type](typed, step.input, cur.now)
@@ -172,10 +245,16 @@ def choose(step: Ask, cur: Cursor, value: str) -> Outcome:
         if step.save is not None:
             cur.save(step.save, value == "yes")
         return Go()
+    static = step.choices if isinstance(step.choices, list) else []
+    if step.choices_from is not None and not any(c.value == value for c in static):
+        cur.save(step.choices_from.save, value)
+        dynamic = step.choices_from
+        if dynamic.next is None and dynamic.flow is None:
+            return Go()
+        return Go(Target(step=dynamic.next, flow=dynamic.flow))
     if step.save is not None:
         cur.save(step.save, value)
-    assert isinstance(step.choices, list)
-    picked = next(c for c in step.choices if c.value == value)
+    picked = next(c for c in static if c.value == value)
     if picked.next is None and picked.flow is None:
         return Go()
     return Go(Target(step=picked.next, flow=picked.flow))

@@ -85,7 +85,7 @@ async def test_two_taps_in_the_same_millisecond_are_handled_one_after_the_other(
     fake.push(user.tap_update("🌐 Language", message=menu))
     texts = [m.text for m in await fake.wait_for(user.id, 4)][2:]
     assert texts[0].startswith("How to use this bot")
-    assert texts[0].endswith("What would you like to do? Tap a button below.")
+    assert texts[0].endswith("Tap a button below, or write your question.")
     assert texts[1] == "Please choose your language."
     user.taps("Deutsch")
     assert (await fake.wait_for(user.id, 5))[4].text.startswith("Erledigt")

@@ -1,0 +1,58 @@
+"""FAQ feedback and questions without an answer. Never commits."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.tables import FaqFeedback, FaqGap
+
+_EMAIL = re.compile(r"\S+@\S+")
+_LINK = re.compile(r"(https?://|www\.)\S+", re.I)
+_NUMBER = re.compile(r"[+(]?\d[\d\s()/.-]{2,}\d")
+MAX_GAP = 200
+
+
+def masked(text: str) -> str:
+    """The question without what could identify someone: e-mail addresses, links, and
+    numbers of three digits or more (phone numbers, file numbers, dates of birth)."""
+    text = _EMAIL.sub("<e-mail>", text)
+    text = _LINK.sub("<link>", text)
+    text = _NUMBER.sub("<number>", text)
+    return " ".join(text.split())[:MAX_GAP]
+
+
+def _day(now: datetime) -> datetime:
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+async def record_feedback(session: AsyncSession, topic: str, lang: str, helpful: bool,
+                          now: datetime) -> None:
+    session.add(FaqFeedback(topic=topic, lang=lang, helpful=helpful, day=_day(now)))
+
+
+async def record_gap(session: AsyncSession, text: str, lang: str, now: datetime) -> None:
+    session.add(FaqGap(text=masked(text), lang=lang, day=_day(now)))
+
+
+async def top_gaps(session: AsyncSession, limit: int = 30,
+                   since: datetime | None = None) -> list[tuple[str, str, int]]:
+    """(text, language, how often) of the most frequent unanswered questions."""
+    key = func.lower(FaqGap.text)
+    query = (select(func.min(FaqGap.text), FaqGap.lang, func.count())
+             .group_by(key, FaqGap.lang).order_by(func.count().desc(), key).limit(limit))
+    if since is not None:
+        query = query.where(FaqGap.day >= since)
+    return [(text, lang, count) for text, lang, count in await session.execute(query)]
+
+
+async def feedback_summary(session: AsyncSession) -> list[tuple[str, int, int]]:
+    """(topic, helpful, not helpful) per topic."""
+    helpful = func.sum(FaqFeedback.helpful.cast(int))
+    rows = await session.execute(
+        select(FaqFeedback.topic, helpful, func.count()).group_by(FaqFeedback.topic)
+        .order_by(FaqFeedback.topic))
+    return [(topic, int(yes or 0), int(total - (yes or 0))) for topic, yes, total in rows]

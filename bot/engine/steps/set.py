@@ -1,0 +1,28 @@
+"""set: store values in the conversation, then go on.
+
+```yaml
+- id: switch
+  set:
+    language: var.found.lang      # `language` sets the conversation's language
+    topic: result.topic           # any other name is a variable of this flow
+```
+A language that is not supported is ignored.
+"""
+
+from __future__ import annotations
+
+from bot.engine.cursor import Cursor, Go, Outcome
+from bot.engine.definition import Name, Path, StepBase
+
+
+class SetStep(StepBase):
+    set: dict[Name, Path]
+
+
+def enter(step: SetStep, cur: Cursor, again: bool) -> Outcome:
+    for name, path in step.set.items():
+        if name == "language":
+            cur.lang = cur.language_at(path) or cur.lang
+        else:
+            cur.save(name, cur.lookup(path))
+    return Go()

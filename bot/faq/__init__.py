@@ -1,0 +1,10 @@
+"""The FAQ: answers to the questions newcomers ask most, found from their own words.
+
+content.py   the topic files (content/faq/<id>.yaml) and small talk (content/smalltalk.yaml)
+titles.py    each topic's short title, a gettext message (buttons of related topics)
+vectors.py   the embedding model and the cache of what it computed
+match.py     which topic a message is about, or that it is none (pure scoring)
+language.py  which language a message is written in
+desk.py      the answer for a message: topic, language, text, related topics
+actions.py   the actions the FAQ flow calls
+"""

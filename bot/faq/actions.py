@@ -1,0 +1,54 @@
+"""The actions of the FAQ flow (flows/faq.yaml)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.db import faq
+from bot.engine.model import JSON
+from bot.faq.desk import FaqDesk
+from bot.runtime import Action, ActionContext
+
+
+def _desk(ctx: ActionContext) -> FaqDesk:
+    desk: FaqDesk = ctx.deps.faq
+    return desk
+
+
+async def answer(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, Any]:
+    """`faq.answer {question}`: see `FaqDesk.answer`."""
+    return _desk(ctx).answer(str(args.get("question") or ""), ctx.lang)
+
+
+async def topic(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, Any]:
+    """`faq.topic {topic: "faq:<id>"}`: a topic chosen from the related buttons."""
+    topic_id = str(args.get("topic") or "").removeprefix("faq:")
+    desk = _desk(ctx)
+    if topic_id not in desk.content.topics:
+        return {"kind": "unknown", "lang": ctx.lang, "switch": False, "card": ""}
+    return {**desk.topic(topic_id, ctx.lang), "lang": ctx.lang, "switch": False}
+
+
+async def gap(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
+    """`faq.gap {question, lang}`: keep an unanswered question, masked, for staff."""
+    assert ctx.session is not None
+    await faq.record_gap(ctx.session, str(args.get("question") or ""),
+                         str(args.get("lang") or ctx.lang), ctx.now)
+
+
+async def feedback(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
+    """`faq.feedback {topic, helpful, lang}`: "Did this help?", anonymously."""
+    assert ctx.session is not None
+    if args.get("topic"):
+        await faq.record_feedback(ctx.session, str(args["topic"]),
+                                  str(args.get("lang") or ctx.lang),
+                                  args.get("helpful") is True, ctx.now)
+
+
+ACTIONS = {
+    "faq.answer": Action(answer, database=False),
+    "faq.topic": Action(topic, database=False),
+    "faq.gap": Action(gap),
+    "faq.feedback": Action(feedback),
+}

@@ -1,0 +1,108 @@
+"""FAQ content: one file per topic, `content/faq/<id>.yaml`, and `content/smalltalk.yaml`.
+
+```yaml
+id: housing
+reviewed: 2026-11-22
+sources: [https://...]
+related: [social-benefits, address-registration]
+contacts: [housing_office, welcome_center]     # ids of content/contacts.yaml
+keywords: [Wohnberechtigungsschein, WBS, Mietvertrag]
+answer: {de: "...", en: "...", ...}             # one per supported language
+questions: {de: ["wohnung finden", ...], ...}   # how people ask, in each language
+```
+Loading reports every problem with its file, as the flow checks do.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.faq.titles import TOPIC_IDS
+
+MIN_QUESTIONS = 6
+SMALLTALK_INTENTS = ("greeting", "thanks", "goodbye", "offtopic")
+
+
+class Topic(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    reviewed: datetime.date
+    sources: list[str] = Field(min_length=1)
+    related: list[str] = []
+    contacts: list[str] = []
+    keywords: list[str] = []
+    answer: dict[str, str]
+    questions: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class Content:
+    topics: dict[str, Topic]
+    smalltalk: dict[str, dict[str, list[str]]]
+    """intent -> language -> examples (greeting, thanks, goodbye, offtopic)."""
+
+
+class ContentError(Exception):
+    """The FAQ content has problems; the message lists each with its file."""
+
+
+def load_content(folder: Path, languages: Sequence[str],
+                 contact_ids: set[str] | None = None) -> Content:
+    problems: list[str] = []
+    topics: dict[str, Topic] = {}
+    for topic_id in TOPIC_IDS:
+        path = folder / "faq" / f"{topic_id}.yaml"
+        if not path.exists():
+            problems.append(f"{path}: missing; every topic of the fixed list needs its file")
+            continue
+        try:
+            topic = Topic.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        except (yaml.YAMLError, ValidationError) as exc:
+            problems.append(f"{path}: {exc}")
+            continue
+        problems += _check(path, topic, languages, contact_ids)
+        topics[topic_id] = topic
+    for extra in sorted((folder / "faq").glob("*.yaml")):
+        if extra.stem not in TOPIC_IDS:
+            problems.append(f"{extra}: '{extra.stem}' is not one of the fixed topic ids")
+    smalltalk = _load_smalltalk(folder / "smalltalk.yaml", problems)
+    if problems:
+        raise ContentError("The FAQ content has problems:\n" + "\n".join(problems))
+    return Content(topics, smalltalk)
+
+
+def _check(path: Path, topic: Topic, languages: Sequence[str],
+           contact_ids: set[str] | None) -> list[str]:
+    found = []
+    if topic.id != path.stem:
+        found.append(f"{path}: id '{topic.id}' must be the file name '{path.stem}'")
+    for lang in languages:
+        if not topic.answer.get(lang, "").strip():
+            found.append(f"{path}: no answer in '{lang}'")
+        if len(set(topic.questions.get(lang, []))) < MIN_QUESTIONS:
+            found.append(f"{path}: '{lang}' needs at least {MIN_QUESTIONS} different questions")
+    for other in topic.related:
+        if other not in TOPIC_IDS or other == topic.id:
+            found.append(f"{path}: related '{other}' is not another topic id")
+    for contact in topic.contacts:
+        if contact_ids is not None and contact not in contact_ids:
+            found.append(f"{path}: contact '{contact}' is not in contacts.yaml")
+    return found
+
+
+def _load_smalltalk(path: Path, problems: list[str]) -> dict[str, dict[str, list[str]]]:
+    if not path.exists():
+        return {}
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for intent in raw:
+        if intent not in SMALLTALK_INTENTS:
+            problems.append(f"{path}: '{intent}' is not one of {', '.join(SMALLTALK_INTENTS)}")
+    return {intent: {lang: [str(x) for x in examples] for lang, examples in by_lang.items()}
+            for intent, by_lang in raw.items() if intent in SMALLTALK_INTENTS}

@@ -1,0 +1,146 @@
+"""The FAQ desk: the answer for a message, in the right language, with where to go next.
+
+Built once at start-up (`FaqDesk.open`): it loads the content, the embedding model and the
+vectors, and then answers without any I/O.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from threadpoolctl import threadpool_limits
+
+from bot.contacts import Contacts
+from bot.faq.content import Content, load_content
+from bot.faq.language import LanguageGuesser
+from bot.faq.match import Match, Matcher
+from bot.faq.titles import TITLES
+from bot.faq.vectors import E5, Embedder, VectorCache
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION = 1000
+"""Characters of a message that are looked at (the model reads 512 tokens at most)."""
+RELATED = 3
+VECTORS_FILE = "faq-vectors.npz"
+
+
+@dataclass
+class FaqDesk:
+    content: Content
+    matcher: Matcher
+    embedder: Embedder
+    guesser: LanguageGuesser
+    contacts: Contacts
+    languages: tuple[str, ...]
+    fallback: tuple[str, ...]
+    endonyms: Mapping[str, str]
+    load_seconds: float = 0.0
+
+    @classmethod
+    def open(cls, content_dir: Path, languages: Sequence[str], contacts: Contacts,
+             fallback: Sequence[str], endonyms: Mapping[str, str],
+             embedder: Embedder | None = None) -> FaqDesk:
+        started = time.perf_counter()
+        # Scoring is a 3000×384 matrix times a vector: well under a millisecond on one
+        # core. OpenBLAS's own threads keep spinning after each product and take the cores
+        # the embedding model's OpenMP threads need (measured: p95 120 ms a question with
+        # them, 25 ms without).
+        threadpool_limits(limits=1, user_api="blas")
+        content = load_content(content_dir, languages, set(contacts.entries))
+        embedder = embedder or E5()
+        cache = VectorCache(content_dir / VECTORS_FILE, embedder)
+        texts, labels, answers, answer_labels = _corpus(content)
+        loanwords = [term for topic in content.topics.values() for term in topic.keywords]
+        matcher = Matcher(cache.vectors(texts, "query"), labels,
+                          cache.vectors(answers, "passage"), answer_labels)
+        cache.save(keep={cache.key(t, "query") for t in texts}
+                   | {cache.key(a, "passage") for a in answers})
+        desk = cls(content, matcher, embedder, LanguageGuesser(languages, loanwords), contacts,
+                   tuple(languages), tuple(fallback), endonyms)
+        desk.load_seconds = time.perf_counter() - started
+        log.info("faq_ready topics=%d examples=%d seconds=%.1f", len(content.topics),
+                 len(texts), desk.load_seconds)
+        return desk
+
+    def classify(self, text: str) -> Match:
+        text = text[:MAX_QUESTION]
+        return self.matcher.match(self.embedder.embed(text, "query"), text)
+
+    def answer(self, text: str, lang: str) -> dict[str, Any]:
+        """What the FAQ flow shows for a message (JSON, kept in the conversation):
+
+        kind      answer | greeting | thanks | goodbye | unknown
+        lang      the language to answer in: the message's, when it is clearly another
+        switch    true when that is not the conversation's language (offer to switch)
+        topic, answer, related   for kind answer (see `topic`)
+        card      for kind unknown: how to reach the Welcome Center ("" if not entered)
+        """
+        other = self.guesser.clearly_other(text, lang)
+        answer_lang = other or lang
+        match = self.classify(text)
+        result: dict[str, Any] = {
+            "kind": match.kind, "lang": answer_lang, "switch": other is not None,
+            "language_name": self.endonyms.get(answer_lang, answer_lang),
+            "score": round(match.score, 4),
+        }
+        if match.kind == "answer" and match.topic is not None:
+            result.update(self.topic(match.topic, answer_lang))
+        elif match.kind == "unknown":
+            result["card"] = self.contacts.card_text("welcome_center", answer_lang) or ""
+        return result
+
+    def topic(self, topic_id: str, lang: str) -> dict[str, Any]:
+        """A topic's answer in `lang` (or the first language of the fallback chain that has
+        one, with `fallback` saying which), the contact cards of its offices that the city
+        has filled in, and up to three related topics as buttons."""
+        topic = self.content.topics[topic_id]
+        shown = next((code for code in (lang, *self.fallback) if topic.answer.get(code)), lang)
+        cards = [card for contact in topic.contacts
+                 if (card := self.contacts.card_text(contact, shown))]
+        text = "\n\n".join([topic.answer[shown].strip(), *cards])
+        return {
+            "kind": "answer", "topic": topic_id, "answer": text,
+            "fallback": shown if shown != lang else None,
+            "related": [{"label": TITLES[r], "value": f"faq:{r}"}
+                        for r in topic.related[:RELATED] if r in TITLES],
+        }
+
+
+def _corpus(content: Content) -> tuple[list[str], list[str], list[str], list[str]]:
+    texts: list[str] = []
+    labels: list[str] = []
+    answers: list[str] = []
+    answer_labels: list[str] = []
+    for topic in content.topics.values():
+        for questions in topic.questions.values():
+            texts += questions
+            labels += [topic.id] * len(questions)
+        texts += topic.keywords
+        labels += [topic.id] * len(topic.keywords)
+        for text in topic.answer.values():
+            answers.append(text)
+            answer_labels.append(topic.id)
+    for intent, by_lang in content.smalltalk.items():
+        for examples in by_lang.values():
+            texts += examples
+            labels += [f"_{intent}"] * len(examples)
+    return texts, labels, answers, answer_labels
+
+
+@functools.lru_cache(maxsize=4)
+def shared_desk(content_dir: Path, languages: tuple[str, ...],
+                fallback: tuple[str, ...]) -> FaqDesk:
+    """One desk per content folder and process (tests open the app many times; the model
+    and the vectors need loading once)."""
+    from bot.contacts import load_contacts
+    from bot.i18n import endonyms
+
+    contacts = load_contacts(content_dir / "contacts.yaml", fallback)
+    return FaqDesk.open(content_dir, languages, contacts, fallback, endonyms(languages))

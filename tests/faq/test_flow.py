@@ -1,0 +1,84 @@
+"""The FAQ in a conversation: a question typed at the menu, the answer, "Did this help?",
+related topics, "I don't know", and switching to the language a question was asked in."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.app import App
+from bot.db import faq as faq_db
+from bot.db.tables import FaqFeedback, FaqGap
+from tests.talk import Talk
+
+
+async def at_menu(app: App, user: str, lang: str) -> Talk:
+    talk = Talk(app, user, hint=lang)
+    await talk.open()
+    await talk.tap("yes")
+    return talk
+
+
+async def test_a_question_typed_at_the_menu_is_answered_and_feedback_kept(app: App) -> None:
+    talk = await at_menu(app, "q1", "en")
+    said = await talk.say("how do i get a place in a kita for my son")
+    answer, feedback = said
+    assert answer.text == app.deps.faq.content.topics["children-school"].answer["en"].strip()
+    assert feedback.text == "Did this help?"
+    labels = [b.label for b in feedback.buttons]
+    assert labels[:2] == ["👍 Yes", "👎 No"] and 3 <= len(labels) <= 5
+    said = await talk.tap("👍 Yes")
+    assert said[0].text.startswith("Thank you! I am glad it helped.")
+    async with app.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(FaqFeedback)) == 1
+
+
+async def test_a_related_topic_opens_with_its_own_answer(app: App) -> None:
+    talk = await at_menu(app, "q2", "de")
+    said = await talk.say("Wie finde ich eine Wohnung?")
+    related = [b for b in said[-1].buttons if b.value.startswith("faq:")]
+    assert related, said[-1]
+    topic = related[0].value.removeprefix("faq:")
+    said = await talk.tap(related[0].label)
+    assert said[0].text == app.deps.faq.content.topics[topic].answer["de"].strip()
+    assert said[-1].text == "Hat Ihnen das geholfen?"
+
+
+async def test_dont_know_is_honest_offers_a_person_and_keeps_the_question_masked(
+        app: App) -> None:
+    talk = await at_menu(app, "q3", "en")
+    said = await talk.say("which lottery numbers win next week? call me 0176 123456")
+    assert said[0].text.startswith("I am sorry, I do not know the answer to that.")
+    assert [b.label for b in said[0].buttons] == [
+        "🙋 Talk to a person", "💬 Ask another question", "Back to the menu"]
+    said = await talk.tap("🙋 Talk to a person")
+    assert "Welcome Center" in said[0].text
+    async with app.sessions() as session:
+        [(text, lang, count)] = await faq_db.top_gaps(session)
+        assert (lang, count) == ("en", 1) and "0176" not in text and "<number>" in text
+        assert await session.scalar(select(func.count()).select_from(FaqGap)) == 1
+
+
+async def test_a_greeting_gets_a_greeting_and_the_menu(app: App) -> None:
+    talk = await at_menu(app, "q4", "tr")
+    said = await talk.say("merhaba")
+    assert said[0].text.startswith("Merhaba") or "Welcome Bot" in said[0].text
+    assert said[-1].buttons and said[-1].buttons[0].value.startswith("flow:")
+
+
+async def test_a_question_in_another_language_is_answered_in_it_with_an_offer_to_switch(
+        app: App) -> None:
+    talk = await at_menu(app, "q5", "de")
+    said = await talk.say("як зареєструвати адресу після переїзду в нову квартиру")
+    answer, offer = said
+    assert answer.text == app.deps.faq.content.topics["address-registration"].answer[
+        "uk"].strip()
+    assert offer.text.startswith("Ви написали") or "Українська" in offer.text
+    said = await talk.tap("yes")
+    assert talk.lang == "uk" and said[-1].text != "Hat Ihnen das geholfen?"
+
+
+async def test_after_an_answer_the_next_question_can_simply_be_typed(app: App) -> None:
+    talk = await at_menu(app, "q6", "en")
+    await talk.say("where can i learn german")
+    said = await talk.say("and how do i find a job")
+    assert said[0].text == app.deps.faq.content.topics["job-search"].answer["en"].strip()
