@@ -17,7 +17,9 @@ from typing import Any
 from threadpoolctl import threadpool_limits
 
 from bot.contacts import Contacts
+from bot.engine.normalize import ascii_digits
 from bot.faq.content import Content, load_content
+from bot.faq.keywords import KeywordIndex
 from bot.faq.language import LanguageGuesser
 from bot.faq.match import Match, Matcher
 from bot.faq.titles import TITLES
@@ -37,6 +39,7 @@ class FaqDesk:
     matcher: Matcher
     embedder: Embedder
     guesser: LanguageGuesser
+    keywords: KeywordIndex
     contacts: Contacts
     languages: tuple[str, ...]
     fallback: tuple[str, ...]
@@ -62,7 +65,8 @@ class FaqDesk:
                           cache.vectors(answers, "passage"), answer_labels)
         cache.save(keep={cache.key(t, "query") for t in texts}
                    | {cache.key(a, "passage") for a in answers})
-        desk = cls(content, matcher, embedder, LanguageGuesser(languages, loanwords), contacts,
+        desk = cls(content, matcher, embedder, LanguageGuesser(languages, loanwords),
+                   KeywordIndex({t.id: t.keywords for t in content.topics.values()}), contacts,
                    tuple(languages), tuple(fallback), endonyms)
         desk.load_seconds = time.perf_counter() - started
         log.info("faq_ready topics=%d examples=%d seconds=%.1f", len(content.topics),
@@ -70,8 +74,10 @@ class FaqDesk:
         return desk
 
     def classify(self, text: str) -> Match:
-        text = text[:MAX_QUESTION]
-        return self.matcher.match(self.embedder.embed(text, "query"), text)
+        # "۱۱۲" and "112" are the same number; the model only knows the second well.
+        text = ascii_digits(text[:MAX_QUESTION])
+        return self.matcher.match(self.embedder.embed(text, "query"), text,
+                                  self.keywords.topics_in(text))
 
     def answer(self, text: str, lang: str) -> dict[str, Any]:
         """What the FAQ flow shows for a message (JSON, kept in the conversation):
@@ -120,7 +126,7 @@ def _corpus(content: Content) -> tuple[list[str], list[str], list[str], list[str
     answer_labels: list[str] = []
     for topic in content.topics.values():
         for questions in topic.questions.values():
-            texts += questions
+            texts += [ascii_digits(q) for q in questions]
             labels += [topic.id] * len(questions)
         texts += topic.keywords
         labels += [topic.id] * len(topic.keywords)

@@ -73,10 +73,11 @@ class VectorCache:
     def save(self, keep: set[str] | None = None) -> None:
         """Write the file when something was added; `keep` drops vectors of texts that are
         gone. Written next to it first, then renamed, so a crash leaves the old file whole."""
-        if not self._dirty and keep is None:
-            return
-        if keep is not None:
+        if keep is not None and not keep >= self._vectors.keys():
             self._vectors = {k: v for k, v in self._vectors.items() if k in keep}
+            self._dirty = True
+        if not self._dirty:
+            return
         keys = sorted(self._vectors)
         partial = self.path.with_suffix(".partial.npz")
         try:

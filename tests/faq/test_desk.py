@@ -11,7 +11,7 @@ ON_TOPIC = [  # written for these tests; not copied from content or evaluation s
     ("en", "where can i take german lessons in the evening", "german-courses"),
     ("de", "wo muss ich mich nach dem umzug anmelden", "address-registration"),
     ("ar", "انتهت صلاحية إقامتي الشهر القادم، ماذا أفعل؟", "residence-permit"),
-    ("fa", "دکتری که فارسی صحبت کنه کجا پیدا کنم", "health-insurance"),
+    ("fa", "بیمه ندارم، اگه دکتر برم پولشو کی میده", "health-insurance"),
     ("uk", "як визнати мій український диплом медсестри", "recognition-qualifications"),
     ("ru", "куда звонить если пожар", "emergency"),
     ("tr", "çocuğumu okula nasıl kaydettiririm", "children-school"),

@@ -196,6 +196,10 @@ def receive(step: Ask, cur: Cursor, inbound: Inbound) -> Outcome:
     picked = match_typed(offered, typed, cur)
     if picked is not None:
         return choose(step, cur, picked)
+    if step.free_text is not None and not any(ch.isalpha() for ch in typed):
+        # "9" under five buttons is a mistyped choice and "🙂🙂" no question: show the
+        # buttons again rather than look either up.
+        return reject(step, cur, Text(m.NOT_A_CHOICE))
     if step.free_text is not None:
         if len(typed) > FREE_TEXT_LIMIT:
             return reject(step, cur, Text(m.TOO_LONG, {"max": FREE_TEXT_LIMIT}))

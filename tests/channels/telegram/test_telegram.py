@@ -232,3 +232,21 @@ async def _until(check, timeout: float = 5.0) -> None:  # type: ignore[no-untype
 
 async def _not(check) -> bool:  # type: ignore[no-untyped-def]
     return not await check()
+
+
+async def test_an_arabic_speaker_types_a_question_and_gets_the_answer_with_feedback_buttons(
+        fake: FakeTelegram, polling: TelegramChannel, app: App) -> None:
+    user = fake.user(14, "ar")
+    user.says("/start")
+    await fake.wait_for(user.id, 1)
+    user.taps("نعم، أوافق")
+    await fake.wait_for(user.id, 2)
+    user.says("بدي اتعلم اللغة الالمانية من وين ابلش")  # typed at the menu, no button
+    answer = (await fake.wait_for(user.id, 3))[2]
+    labels = [b["text"] for row in answer.buttons for b in row]
+    # One message: the answer, then "Did this help?" with its buttons and related topics.
+    assert is_language(answer.text.split("\n\n")[0], "ar")
+    assert labels[:2] == ["👍 نعم", "👎 لا"] and 3 <= len(labels) <= 5
+    user.taps("👍 نعم")
+    thanks = (await fake.wait_for(user.id, 4))[3]
+    assert is_language(thanks.text, "ar") and thanks.buttons  # thanks, and the menu again
