@@ -226,19 +226,46 @@ class Runtime:
                 log.info("redelivery who=%s", who)
                 return Outbound(who, None, ())
             state = person.state or self._new_state(person, hint)
-            turn = advance(self.flows, state, inbound, now, self._data(person))
-            replies = list(turn.replies)
-            for _ in range(MAX_ACTIONS_PER_TURN):
-                if turn.call is None:
-                    break
-                turn = await self._act(session, person, turn, now, who)
-                replies += turn.replies
-            else:
-                raise RuntimeError("too many actions in one turn")
+            turn, replies = await self._advance(session, person, state, inbound, now, who)
             self._finish(person, turn, now, delivery_id)
             if not await people.store(session, person):
                 raise RuntimeError("the person's row changed under its row lock")
-        return self._done(who, inbound, person, turn.state, tuple(replies))
+        return self._done(who, inbound, person, turn.state, replies)
+
+    async def push(self, session: AsyncSession, person_id: int, entry: str,
+                   data: Mapping[str, JSON]) -> Outbound | None:
+        """The bot speaks first: run flow step `entry` ("events:reminder") for the person,
+        inside the caller's transaction (`bot.delivery` marks the message sent in the same
+        one). None when the person was erased. It does not count as the person being seen.
+        The caller sends the replies after committing."""
+        person = await people.lock(session, person_id)
+        if person is None:
+            return None
+        who = Identity(person.channel, person.external_id)
+        self._known.pop(who, None)  # their row changes here, outside the quick path
+        now = self.clock()
+        inbound = Inbound.push(entry, data)
+        state = person.state or self._new_state(person, None)
+        turn, replies = await self._advance(session, person, state, inbound, now, who)
+        self._finish(person, turn, now, None)
+        if not await people.store(session, person):
+            raise RuntimeError("the person's row changed under its row lock")
+        return self._done(who, inbound, person, turn.state, replies)
+
+    async def _advance(self, session: AsyncSession, person: PersonRecord,
+                       state: ConversationState, inbound: Inbound, now: datetime,
+                       who: Identity) -> tuple[Turn, tuple[Reply, ...]]:
+        """The engine's turn and the actions it asks for, in the transaction."""
+        turn = advance(self.flows, state, inbound, now, self._data(person))
+        replies = list(turn.replies)
+        for _ in range(MAX_ACTIONS_PER_TURN):
+            if turn.call is None:
+                break
+            turn = await self._act(session, person, turn, now, who)
+            replies += turn.replies
+        else:
+            raise RuntimeError("too many actions in one turn")
+        return turn, tuple(replies)
 
     async def _act(self, session: AsyncSession | None, person: PersonRecord, turn: Turn,
                    now: datetime, who: Identity) -> Turn:

@@ -142,6 +142,15 @@ async def store_many(session: AsyncSession, records: Sequence[PersonRecord]) -> 
     return [id(r) in kept for r in records]
 
 
+async def lock(session: AsyncSession, person_id: int) -> PersonRecord | None:
+    """The person with this id, their row locked for the transaction (for a push: it does
+    not count as the person being seen), or None if they were erased."""
+    conn = await session.connection()
+    row = (await conn.execute(select(PEOPLE).where(PEOPLE.c.id == person_id)
+                              .with_for_update())).one_or_none()
+    return PersonRecord(**row._asdict()) if row is not None else None
+
+
 async def find(session: AsyncSession, channel: str, external_id: str) -> Person | None:
     return await session.scalar(
         select(Person).where(Person.channel == channel, Person.external_id == external_id)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -101,3 +110,83 @@ class FaqGap(Base):
     text: Mapped[str] = mapped_column(String(300))
     lang: Mapped[str] = mapped_column(String(10))
     day: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class Event(Base):
+    """One date of a dialogue or language café: what people book. Occurrences of a repeating
+    series (`series`, `occurrence`: its original start) are rows of their own, so that staff
+    can cancel or move one date."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("series", "occurrence"),
+        Index("ix_events_starts_at", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series: Mapped[str] = mapped_column(String(64))
+    occurrence: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(20))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """Title and description per language, place, address, district, languages, audience,
+    features (`bot.events.series.Series` without its dates)."""
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    capacity: Mapped[int]
+    seats: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    """Seats kept for a group ({"newcomer": 12, "local": 8}); the rest are open to all."""
+    status: Mapped[str] = mapped_column(String(12), default="scheduled")
+    """scheduled | cancelled"""
+
+
+class Booking(Base):
+    """A person's place at an event (`booked`) or on its waitlist (`waiting`); `cancelled`
+    ones are kept for the staff's numbers until the person is erased."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        # One live booking per person and event, enforced by the database itself.
+        Index("uq_bookings_live", "event_id", "person_id", unique=True,
+              sqlite_where=text("status != 'cancelled'"),
+              postgresql_where=text("status != 'cancelled'")),
+        Index("ix_bookings_event_status", "event_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           index=True)
+    group: Mapped[str] = mapped_column("grp", String(12))
+    people: Mapped[int]
+    """How many seats: the person and whoever comes with them, children included."""
+    children: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(12))
+    """booked | waiting | cancelled"""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OutboxMessage(Base):
+    """A message to one person, sent by `bot.delivery` when due: a reminder, "you got a seat",
+    a notice. Written in the same transaction as what caused it; `key` makes it unique
+    (a reminder is queued once however often the booking is touched)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           index=True)
+    push: Mapped[str] = mapped_column(String(80))
+    """The flow and step that says it: "events:reminder"."""
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    """pending | sent | skipped (no longer true) | unreachable | failed"""
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """A sender works on it until then; after, another may take it over (a crashed one)."""
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -43,6 +43,8 @@ def advance(
 
 
 def _dispatch(cur: Cursor, inbound: Inbound) -> Outcome:
+    if inbound.kind is InboundKind.PUSH:
+        return _push(cur, inbound)
     if cur.at is None:
         return _enter_flow(cur, cur.flows.start)
     step = _current(cur)
@@ -61,6 +63,17 @@ def _dispatch(cur: Cursor, inbound: Inbound) -> Outcome:
     if inbound.kind is InboundKind.BUTTON and inbound.prompt != cur.prompt:
         return _stale_button(cur, inbound, step)
     return kind.receive(step, cur, inbound)
+
+
+def _push(cur: Cursor, inbound: Inbound) -> Outcome:
+    flow_id, _, step_id = inbound.value.partition(":")
+    flow = cur.flows.flows.get(flow_id)
+    if flow is None or (step_id and flow.step(step_id) is None):
+        # Queued before a flow changed: nothing to say, and the conversation stays as it is.
+        return Wait(cur.waiting or "input")
+    _put_aside(cur, flow_id)
+    cur.carry.update(inbound.data)
+    return _enter_flow(cur, flow_id, step_id or None)
 
 
 def _current(cur: Cursor) -> StepBase | None:

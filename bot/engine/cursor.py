@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.definition import Target
@@ -17,11 +17,13 @@ from bot.engine.model import (
     Call,
     ConversationState,
     Effect,
+    Lines,
     Param,
     Position,
     Reply,
     Text,
     TurnData,
+    Verbatim,
     Waiting,
 )
 
@@ -49,6 +51,34 @@ class End:
 
 
 Outcome = Go | Wait | End
+
+
+def as_param(value: Any) -> Param:
+    """A value from the conversation's data as a message parameter. Actions keep messages
+    for the reader's language as JSON, rendered only by the channel:
+
+    {"msgid": "{count} seat left", "plural": "{count} seats left", "count": "count",
+     "params": {"count": 3}}       a message (plural optional), its parameters the same way
+    {"datetime": "2026-12-01T17:00:00+00:00"}, {"date": "2026-12-01"}   in the reader's locale
+    {"verbatim": "Theaterhaus"}    shown as it is
+    [a, b, ...]                    one per line
+    """
+    if isinstance(value, list):
+        return Lines(tuple(as_param(item) for item in value))
+    if not isinstance(value, Mapping):
+        return value if isinstance(value, str | int | float) or value is None else str(value)
+    if "msgid" in value:
+        params = value.get("params")
+        return Text(str(value["msgid"]),
+                    {str(k): as_param(v) for k, v in (params or {}).items()},
+                    plural=value.get("plural"), count=value.get("count"))
+    if "datetime" in value:
+        return datetime.fromisoformat(str(value["datetime"]))
+    if "date" in value:
+        return date.fromisoformat(str(value["date"]))
+    if "verbatim" in value:
+        return Verbatim(str(value["verbatim"]))
+    return str(value)
 
 
 class Cursor:
@@ -97,7 +127,8 @@ class Cursor:
         return value
 
     def text(self, msgid: str, params: Mapping[str, str], **extra: Param) -> Text:
-        values: dict[str, Param] = {name: self.lookup(path) for name, path in params.items()}
+        values: dict[str, Param] = {name: as_param(self.lookup(path))
+                                    for name, path in params.items()}
         values.update(extra)
         return Text(msgid, values)
 

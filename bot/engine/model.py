@@ -81,6 +81,10 @@ class InboundKind(StrEnum):
     """The user reopened the chat (the terminal chat starting): ask the current question again."""
     RESUME = "resume"
     """The runtime ran the action the conversation waits on; its result is in `TurnData`."""
+    PUSH = "push"
+    """The bot speaks first (a reminder, "you got a seat"): `value` is "flow:step", `data`
+    the values that flow reads as `var.*`. The question being answered is put aside and
+    asked again when that flow ends."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,11 @@ class Inbound:
     value: str = ""
     prompt: int | None = None
     media: str = ""
+    data: Mapping[str, JSON] = field(default_factory=dict)
+
+    @classmethod
+    def push(cls, entry: str, data: Mapping[str, JSON]) -> Inbound:
+        return cls(InboundKind.PUSH, value=entry, data=dict(data))
 
     @classmethod
     def message(cls, text: str) -> Inbound:

@@ -1,0 +1,106 @@
+"""The outbox: messages the bot sends on its own, as rows written with what caused them.
+
+A feature never calls a platform to push something. It queues a row in its own transaction
+(`queue`), so the message exists exactly when the booking, the cancellation or the notice
+does; `bot.delivery.sender` sends it when it is due. `withdraw` takes back what is no longer
+true (the reminders of a cancelled booking) before it goes out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.tables import OutboxMessage, Person
+from bot.engine.model import JSON
+
+OUTBOX = OutboxMessage.__table__
+
+
+@dataclass(frozen=True)
+class Due:
+    """A claimed message: whom, which flow step says it, with what."""
+
+    id: int
+    person_id: int
+    channel: str
+    push: str
+    payload: Mapping[str, JSON]
+    attempts: int
+
+
+async def queue(session: AsyncSession, *, key: str, person_id: int, push: str,
+                payload: Mapping[str, JSON], due_at: datetime) -> bool:
+    """Queue a message once: a second `queue` with the same `key` changes nothing (a
+    reminder stays one reminder). True when this call added it."""
+    conn = await session.connection()
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(OUTBOX).values(
+        key=key, person_id=person_id, push=push, payload=dict(payload), due_at=due_at,
+        status="pending", attempts=0).on_conflict_do_nothing(index_elements=["key"])
+    result = await conn.execute(statement)
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def withdraw(session: AsyncSession, key_prefix: str, now: datetime) -> int:
+    """Messages not yet sent whose key starts with `key_prefix` will not be sent."""
+    escaped = key_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.key.like(f"{escaped}%", escape="\\"),
+               OutboxMessage.status == "pending")
+        .values(status="skipped", done_at=now))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def claim(session: AsyncSession, now: datetime, channels: Sequence[str], *,
+                limit: int, lease: timedelta) -> list[Due]:
+    """Due messages for people on `channels`, taken for `lease`: no other sender takes them
+    until then (PostgreSQL: rows another sender is claiming are skipped, not waited for).
+    A sender that dies leaves them to be taken again when the lease ends."""
+    free = or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now)
+    query = (
+        select(OutboxMessage.id, OutboxMessage.person_id, Person.channel, OutboxMessage.push,
+               OutboxMessage.payload, OutboxMessage.attempts)
+        .join(Person, Person.id == OutboxMessage.person_id)
+        .where(and_(OutboxMessage.status == "pending", OutboxMessage.due_at <= now, free,
+                    Person.channel.in_(channels), Person.unreachable_at.is_(None)))
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=OutboxMessage)
+    )
+    rows = (await session.execute(query)).all()
+    if rows:
+        await session.execute(update(OutboxMessage)
+                              .where(OutboxMessage.id.in_([r.id for r in rows]))
+                              .values(claimed_until=now + lease))
+    return [Due(r.id, r.person_id, r.channel, r.push, r.payload, r.attempts) for r in rows]
+
+
+async def settle(session: AsyncSession, message_id: int, status: str, now: datetime) -> None:
+    """sent | skipped | unreachable | failed: the message is done."""
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+                          .values(status=status, done_at=now, claimed_until=None))
+
+
+async def retry(session: AsyncSession, message_id: int, at: datetime) -> None:
+    """Try again at `at` (the platform was down or asked to wait)."""
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+                          .values(due_at=at, claimed_until=None,
+                                  attempts=OutboxMessage.attempts + 1))
+
+
+async def tally(session: AsyncSession, key_prefix: str) -> dict[str, int]:
+    """How many messages with keys starting `key_prefix` are in each status."""
+    from sqlalchemy import func
+
+    rows = await session.execute(
+        select(OutboxMessage.status, func.count())
+        .where(OutboxMessage.key.like(f"{key_prefix}%"))
+        .group_by(OutboxMessage.status))
+    return {status: count for status, count in rows.all()}

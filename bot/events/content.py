@@ -1,0 +1,45 @@
+"""Reading event series from a YAML file, with every problem's file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.engine.yamlsource import parse
+from bot.events.series import Series
+
+
+class EventsFileError(Exception):
+    """The file has problems; the message lists each as `file:line: what is wrong`."""
+
+
+def load_series(path: Path) -> list[Series]:
+    """Every series of `path` (a list of mappings), or EventsFileError naming them all."""
+    source = parse(path.read_text(encoding="utf-8"), str(path))
+    if source.error is not None:
+        line, message = source.error
+        raise EventsFileError(f"{path}:{line}: not valid YAML: {message}")
+    items = source.value or []
+    if not isinstance(items, list):
+        raise EventsFileError(f"{path}:1: expected a list of events (each starting with '- id:')")
+    problems: list[str] = []
+    found: list[Series] = []
+    seen: dict[str, int] = {}
+    for n, item in enumerate(items):
+        try:
+            series = Series.model_validate(item)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = (n, *error["loc"])
+                where = ".".join(str(part) for part in error["loc"]) or "event"
+                problems.append(f"{path}:{source.line(loc)}: {where}: {error['msg']}")
+            continue
+        if series.id in seen:
+            problems.append(f"{path}:{source.line((n, 'id'))}: id '{series.id}' is used "
+                            f"already on line {seen[series.id]}; ids must be unique")
+        seen[series.id] = source.line((n, "id"))
+        found.append(series)
+    if problems:
+        raise EventsFileError("\n".join(problems))
+    return found
