@@ -12,6 +12,7 @@ MO     := $(PO:.po=.mo)
 .PHONY: chat test i18n catalogs db lint clean
 
 chat: $(VENV)/.installed catalogs db
+	$(BIN)/welcomebot events import content/events.yaml  # the demo city's events
 	$(BIN)/welcomebot chat
 
 test: $(VENV)/.installed-dev catalogs

@@ -4,6 +4,7 @@ an action a flow names that is not here."""
 from __future__ import annotations
 
 from bot import contacts, help
+from bot.events import actions as events
 from bot.faq import actions as faq
 from bot.people import privacy
 from bot.runtime import Action
@@ -13,4 +14,5 @@ ACTIONS: dict[str, Action] = {
     **contacts.ACTIONS,
     **help.ACTIONS,
     **faq.ACTIONS,
+    **events.ACTIONS,
 }

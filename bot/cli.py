@@ -10,6 +10,7 @@
     welcomebot faq ask "wo lerne ich deutsch"          which topic, with --json or --batch
     welcomebot faq eval FILE                          accuracy and latency on a JSONL set
     welcomebot faq gaps                               the questions that found no answer
+    welcomebot events import|add|list|cancel|move|attendees   events (see bot/events/cli.py)
 """
 
 from __future__ import annotations
@@ -320,3 +321,12 @@ def faq_index() -> None:
 
 def main() -> None:
     app()
+
+
+def _events() -> None:
+    from bot.events.cli import events_app
+
+    app.add_typer(events_app, name="events")
+
+
+_events()

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -41,6 +42,11 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     flood_burst: int = Field(default=8, ge=1)
     flood_per_minute: float = Field(default=20, gt=0)
+    event_reminders: CommaList = ["24", "2"]
+    """Hours before an event that people who booked are reminded; the first asks whether
+    they are still coming."""
+    outbox_rate: float = Field(default=25, gt=0, le=30)
+    """Messages a second the outbox sends at most (Telegram allows about 30)."""
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
     telegram_bot_token: SecretStr | None = None
@@ -54,7 +60,23 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
 
-    @field_validator("languages", "admins", mode="before")
+    @field_validator("event_reminders")
+    @classmethod
+    def _hours(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                hours = float(item)
+            except ValueError:
+                raise ValueError(f"'{item}' is not a number of hours (for example 24,2)") from None
+            if not 0 < hours <= 24 * 14:
+                raise ValueError(f"{item} hours: give hours between 0 and 336")
+        return value
+
+    @property
+    def reminders(self) -> list[timedelta]:
+        return [timedelta(hours=float(item)) for item in self.event_reminders]
+
+    @field_validator("languages", "admins", "event_reminders", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         return _split(value)

@@ -48,7 +48,7 @@ FSI, PDI = "\u2068", "\u2069"
 # "111 0 111 0800" and "/help" as "help/" in Arabic and Persian text.
 _LTR_CHAR = r"[A-Za-z0-9\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F]"
 _LTR_RUN = re.compile(
-    rf"(?<![{{\w])[/+]?{_LTR_CHAR}(?:[{_LTR_CHAR[1:-1]} .,:;/@&'_+\-]*{_LTR_CHAR})?"
+    rf"(?<![{{\w])[/+]?{_LTR_CHAR}(?:[{_LTR_CHAR[1:-1]} .,:;/@&'_+\-?=%#~]*{_LTR_CHAR})?"
 )
 
 

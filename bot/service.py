@@ -1,5 +1,5 @@
-"""`welcomebot run`: the configured channels, the HTTP server and the housekeeping, until
-stopped (SIGTERM or Ctrl-C)."""
+"""`welcomebot run`: the configured channels, the HTTP server, the outbox sender and the
+housekeeping, until stopped (SIGTERM or Ctrl-C)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,13 @@ import gc
 import logging
 import signal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from bot.app import App
 from bot.db import people
+from bot.db.session import transaction
+from bot.delivery.sender import Sender, TokenBucket
+from bot.events import store as events
 from bot.server import Route, build_app, serve
 
 log = logging.getLogger(__name__)
@@ -54,7 +58,10 @@ async def run_telegram(app: App, stop: asyncio.Event | None = None) -> None:
     runner = await serve(build_app(app.sessions, routes), settings.http_host, settings.http_port)
     app.http_addresses[:] = [address[:2] for address in runner.addresses]
     settle()
-    tasks = [asyncio.create_task(housekeeping(app, stop))]
+    sender = Sender(app.sessions, app.runtime, {"telegram": channel},
+                    TokenBucket(settings.outbox_rate, burst=int(settings.outbox_rate)))
+    tasks = [asyncio.create_task(housekeeping(app, stop)),
+             asyncio.create_task(sender.run(stop))]
     try:
         await channel.setup_commands()
         if settings.telegram_webhook_url:
@@ -75,13 +82,15 @@ async def run_telegram(app: App, stop: asyncio.Event | None = None) -> None:
 
 
 async def housekeeping(app: App, stop: asyncio.Event) -> None:
-    """Once a day: erase people past the retention period."""
+    """Once a day: erase people past the retention period; store the next dates of
+    repeating events."""
     while not stop.is_set():
         try:
             now = app.runtime.clock()
-            async with app.sessions() as session, session.begin():
+            async with transaction(app.sessions) as session:
                 erased = await people.purge_inactive(session, now, app.settings.retention_days)
-            log.info("housekeeping erased=%d", erased)
+                dates = await events.extend_all(session, now, ZoneInfo(app.settings.timezone))
+            log.info("housekeeping erased=%d event_dates_added=%d", erased, dates.added)
         except Exception:
             log.exception("housekeeping_failed")
         with contextlib.suppress(asyncio.TimeoutError):

@@ -31,6 +31,8 @@ class Sent:
     text: str
     buttons: list[list[dict[str, Any]]]
     at: float
+    file: bytes = b""
+    """sendDocument: the file's bytes (`text` is its name)."""
 
 
 @dataclass
@@ -132,6 +134,23 @@ class FakeTelegram:
         return _ok({"message_id": message_id, "date": int(time.time()), "text": text,
                     "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER,
                     **({"reply_markup": markup} if markup else {})})
+
+    async def _m_senddocument(self, params: dict[str, Any]) -> web.Response:
+        chat_id = int(params["chat_id"])
+        if chat_id in self.blocked:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        document = params.get("document")
+        if isinstance(document, str) and document.startswith("attach://"):
+            document = params.get(document.removeprefix("attach://"))  # as aiogram uploads
+        if not isinstance(document, web.FileField):
+            return _error(400, "Bad Request: there is no document in the request")
+        content = document.file.read()
+        self.sent[chat_id].append(Sent("sendDocument", chat_id, document.filename, [],
+                                       time.monotonic(), content))
+        return _ok({"message_id": next(self._message_ids), "date": int(time.time()),
+                    "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER,
+                    "document": {"file_id": f"f{chat_id}", "file_unique_id": f"u{chat_id}",
+                                 "file_name": document.filename}})
 
     async def _m_answercallbackquery(self, params: dict[str, Any]) -> web.Response:
         self.answered_callbacks.append(str(params["callback_query_id"]))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.app import App
 from bot.channels.render import Rendered, render
-from bot.engine.model import Inbound, InboundKind
+from bot.engine.model import Attachment, Inbound, InboundKind
 from bot.runtime import Identity
 
 
@@ -18,6 +18,8 @@ class Talk:
     hint: str | None = None
     shown: list[Rendered] = field(default_factory=list)
     lang: str | None = None
+    files: list[Attachment] = field(default_factory=list)
+    """Files the bot sent with its last answer (a booking's calendar entry)."""
 
     @property
     def who(self) -> Identity:
@@ -27,6 +29,7 @@ class Talk:
         out = await self.app.runtime.handle(self.who, inbound, locale_hint=self.hint)
         self.lang = out.lang
         self.shown = [render(r, out.lang, self.app.catalogs) for r in out.replies]
+        self.files = [r.attachment for r in out.replies if r.attachment is not None]
         return self.shown
 
     async def open(self) -> list[Rendered]:

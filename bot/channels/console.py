@@ -2,7 +2,8 @@
 
 Reads one message per line from standard input and prints the bot's messages; buttons print
 as `[1] Label`, and typing the number or the exact label presses the button. With `--json`
-each bot message is one line `{"text": "...", "buttons": ["...", ...]}`. It runs on the same
+each bot message is one line `{"text": "...", "buttons": ["...", ...]}` (and `"file"`, the
+path of a file it sent, such as a booking's calendar entry). It runs on the same
 runtime, flows and database as every other channel, so the same `--user` continues the same
 conversation next time.
 """
@@ -12,10 +13,12 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import tempfile
+from pathlib import Path
 from typing import TextIO
 
 from bot.channels.render import Rendered, render
-from bot.engine.model import Inbound, InboundKind
+from bot.engine.model import Attachment, Inbound, InboundKind
 from bot.i18n import Catalogs
 from bot.runtime import Identity, Outbound, Runtime
 
@@ -57,18 +60,30 @@ class Console:
         outbound = await self.runtime.handle(self.who, inbound, locale_hint=self.lang_hint)
         self.show(outbound)
 
+    def save(self, attachment: Attachment) -> Path:
+        """A file the bot sends (a calendar entry) lands in the temporary folder."""
+        folder = Path(tempfile.gettempdir()) / "welcomebot"
+        folder.mkdir(exist_ok=True)
+        path = folder / Path(attachment.name).name
+        path.write_text(attachment.content, encoding="utf-8")
+        return path
+
     def show(self, outbound: Outbound) -> None:
         for reply in outbound.replies:
             rendered = render(reply, outbound.lang, self.catalogs)
             if rendered.buttons:
                 self.shown = rendered
+            saved = self.save(reply.attachment) if reply.attachment else None
             if self.as_json:
                 line = json.dumps({"text": rendered.text,
-                                   "buttons": [b.label for b in rendered.buttons]},
+                                   "buttons": [b.label for b in rendered.buttons],
+                                   **({"file": str(saved)} if saved else {})},
                                   ensure_ascii=False)
                 self.out.write(line + "\n")
             else:
                 self.out.write(rendered.text + "\n")
+                if saved:
+                    self.out.write(f"📎 {saved}\n")
                 for number, button in enumerate(rendered.buttons, 1):
                     self.out.write(f"[{number}] {button.label}\n")
                 self.out.write("\n")

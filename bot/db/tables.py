@@ -112,6 +112,18 @@ class FaqGap(Base):
     day: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
+class EventSeries(Base):
+    """An event as staff wrote it (`bot.events.series.Series` as JSON): kept so that the
+    dates of a repeating one can be added as time goes on."""
+
+    __tablename__ = "event_series"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(default=True)
+    """False once staff cancelled the whole series."""
+
+
 class Event(Base):
     """One date of a dialogue or language café: what people book. Occurrences of a repeating
     series (`series`, `occurrence`: its original start) are rows of their own, so that staff

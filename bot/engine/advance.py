@@ -68,12 +68,12 @@ def _dispatch(cur: Cursor, inbound: Inbound) -> Outcome:
 def _push(cur: Cursor, inbound: Inbound) -> Outcome:
     flow_id, _, step_id = inbound.value.partition(":")
     flow = cur.flows.flows.get(flow_id)
-    if flow is None or (step_id and flow.step(step_id) is None):
+    if flow is None or step_id not in flow.spec.pushes or flow.step(step_id) is None:
         # Queued before a flow changed: nothing to say, and the conversation stays as it is.
         return Wait(cur.waiting or "input")
     _put_aside(cur, flow_id)
     cur.carry.update(inbound.data)
-    return _enter_flow(cur, flow_id, step_id or None)
+    return _enter_flow(cur, flow_id, step_id)
 
 
 def _current(cur: Cursor) -> StepBase | None:

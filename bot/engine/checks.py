@@ -56,6 +56,9 @@ def _check_flow(flow: Flow, flows: FlowSet, actions: Collection[str]) -> Iterato
     for i, command in enumerate(flow.spec.commands):
         if command.step is not None and flow.step(command.step) is None and flow.complete:
             yield _missing_step(flow, command.step, flow.line("commands", i, "step"), None)
+    for i, entry in enumerate(flow.spec.pushes):
+        if flow.step(entry) is None and flow.complete:
+            yield _missing_step(flow, entry, flow.line("pushes", i), None)
     for step in flow.steps:
         for target, loc in _targets(step):
             yield from _check_target(flow, flows, step, target, loc)
@@ -162,7 +165,8 @@ def _placeholders(text: str) -> set[str] | None:
 
 
 def _unreachable(flow: Flow) -> Iterator[Issue]:
-    entries = {flow.first} | {c.step for c in flow.spec.commands if c.step}
+    entries = ({flow.first} | {c.step for c in flow.spec.commands if c.step}
+               | set(flow.spec.pushes))
     seen: set[str] = set()
     todo = [e for e in entries if e]
     while todo:

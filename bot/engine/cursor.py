@@ -66,7 +66,9 @@ def as_param(value: Any) -> Param:
     if isinstance(value, list):
         return Lines(tuple(as_param(item) for item in value))
     if not isinstance(value, Mapping):
-        return value if isinstance(value, str | int | float) or value is None else str(value)
+        if value is None or isinstance(value, str | int | float | date | Text | Lines | Verbatim):
+            return value  # a datetime is a date too
+        return str(value)
     if "msgid" in value:
         params = value.get("params")
         return Text(str(value["msgid"]),

@@ -112,6 +112,9 @@ class FlowFile(Strict):
     commands: list[Command] = []
     consent: Literal["required", "none"] = "none"
     roles: list[Role] | None = None
+    pushes: list[Name] = []
+    """Steps where the bot may start speaking on its own (a reminder queued in the outbox
+    names "flow:step"); only these may be started that way."""
     steps: Annotated[list[dict[str, Any]], Field(min_length=1)]
     """Checked one by one against the model of their kind (see `bot/engine/load.py`)."""
 

@@ -59,6 +59,15 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message: a booking's calendar entry (`text/calendar`)."""
+
+    name: str
+    media_type: str
+    content: str
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message to the user. `prompt` numbers the question whose buttons these are."""
 
@@ -70,6 +79,7 @@ class Reply:
     lang: str | None = None
     """Show this message in this language rather than the conversation's (an answer in the
     language a question was asked in)."""
+    attachment: Attachment | None = None
 
 
 class InboundKind(StrEnum):

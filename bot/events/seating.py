@@ -6,8 +6,8 @@ that fills its own seats goes on into the open ones.
 
 >>> seats_left(20, {"newcomer": 12, "local": 8}, {"newcomer": 12}, "newcomer")
 0
->>> seats_left(20, {"newcomer": 10}, {"newcomer": 10}, "newcomer"), seats_left(20, {"newcomer": 10}, {"newcomer": 10}, "local")
-(10, 10)
+>>> seats_left(20, {"newcomer": 10}, {"newcomer": 10}, "local")
+10
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ class Series(BaseModel):
         if value is None:
             return None
         try:
-            rrulestr(value, dtstart=dt.datetime(2026, 1, 1))
+            rrulestr(value, dtstart=dt.datetime(2026, 1, 1))  # noqa: DTZ001 (wall time)
         except (ValueError, TypeError) as exc:
             raise ValueError(f"not an RFC 5545 RRULE ({exc}); e.g. FREQ=WEEKLY;BYDAY=TU") from None
         return value

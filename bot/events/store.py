@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.tables import Booking, Event, Person
+from bot.db.tables import Booking, Event, EventSeries, Person
 from bot.delivery import outbox
 from bot.events import seating
 from bot.events.series import HORIZON, Series
@@ -46,6 +46,43 @@ def _details(series: Series) -> dict[str, Any]:
     return series.model_dump(mode="json", include={
         "title", "description", "place", "address", "district", "languages", "audience",
         "features"})
+
+
+async def save_series(session: AsyncSession, all_series: Iterable[Series], now: dt.datetime,
+                      tz: ZoneInfo) -> Synced:
+    """Keep these series (new, or changed by id) and store their coming dates."""
+    series_list = list(all_series)
+    for series in series_list:
+        stored = await session.get(EventSeries, series.id)
+        definition = series.model_dump(mode="json")
+        if stored is None:
+            session.add(EventSeries(id=series.id, definition=definition, active=True))
+        else:
+            stored.definition, stored.active = definition, True
+    await session.flush()
+    return await sync_series(session, series_list, now, tz)
+
+
+async def extend_all(session: AsyncSession, now: dt.datetime, tz: ZoneInfo) -> Synced:
+    """The daily job: dates of every active series up to `HORIZON` ahead."""
+    rows = await session.scalars(select(EventSeries).where(EventSeries.active.is_(True)))
+    return await sync_series(session, [Series.model_validate(r.definition) for r in rows],
+                             now, tz)
+
+
+async def end_series(session: AsyncSession, series_id: str, now: dt.datetime) -> int | None:
+    """Staff stop a whole series: its coming dates are cancelled (and people told).
+    None when there is no such series."""
+    stored = await session.get(EventSeries, series_id)
+    if stored is None:
+        return None
+    stored.active = False
+    told = 0
+    for event_id in (await session.scalars(select(Event.id).where(
+            Event.series == series_id, Event.starts_at > now,
+            Event.status == "scheduled"))).all():
+        told += await cancel_event(session, event_id, now)
+    return told
 
 
 async def sync_series(session: AsyncSession, all_series: Iterable[Series], now: dt.datetime,
@@ -85,6 +122,15 @@ async def taken(session: AsyncSession, event_ids: Sequence[int]) -> dict[int, di
     for event_id, group, seats in rows.all():
         result[event_id][group] = int(seats)
     return result
+
+
+async def waiting_counts(session: AsyncSession, event_ids: Sequence[int]) -> dict[int, int]:
+    """People on the waitlist of each event."""
+    rows = await session.execute(
+        select(Booking.event_id, func.sum(Booking.people))
+        .where(Booking.event_id.in_(event_ids), Booking.status == "waiting")
+        .group_by(Booking.event_id))
+    return {event_id: int(count) for event_id, count in rows.all()}
 
 
 async def upcoming(session: AsyncSession, now: dt.datetime, *, kind: str | None = None,

@@ -61,12 +61,40 @@ async def export(ctx: ActionContext, args: Mapping[str, JSON]) -> Lines:
         for values in ctx.state.vars.values()
         for name, value in values.items()
     ]
+    if ctx.session is not None:
+        lines += await _bookings(ctx)
     if answers:
         lines.append(Text(N_("Answers in the conversation right now:\n{answers}"),
                           {"answers": Lines(tuple(answers))}))
     else:
         lines.append(Text(N_("Answers in the conversation right now: none")))
     return Lines(tuple(lines))
+
+
+async def _bookings(ctx: ActionContext) -> list[Param]:
+    """Every booking kept about the person, past and cancelled ones included."""
+    from sqlalchemy import select
+
+    from bot.db.tables import Booking, Event
+
+    assert ctx.session is not None
+    rows = (await ctx.session.execute(
+        select(Booking, Event).join(Event, Event.id == Booking.event_id)
+        .where(Booking.person_id == ctx.person.id).order_by(Event.starts_at))).all()
+    if not rows:
+        return [Text(N_("Bookings: none"))]
+    items: list[Param] = [
+        Text(N_("{title}, {when}: {status}, {people} people, {children} children"),
+             {"title": event.details["title"].get(ctx.lang)
+              or next(iter(event.details["title"].values())),
+              "when": event.starts_at, "status": Text(BOOKING_STATES[booking.status]),
+              "people": booking.people, "children": booking.children})
+        for booking, event in rows]
+    return [Text(N_("Bookings:\n{bookings}"), {"bookings": Lines(tuple(items))})]
+
+
+BOOKING_STATES = {"booked": N_("booked"), "waiting": N_("on the waitlist"),
+                  "cancelled": N_("cancelled")}
 
 
 async def erase(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
@@ -77,6 +105,6 @@ async def erase(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
 
 ACTIONS = {
     "privacy.consent": Action(consent, database=False),  # changes the person record only
-    "privacy.export": Action(export, database=False),
+    "privacy.export": Action(export),  # reads the person's bookings too
     "privacy.erase": Action(erase),
 }

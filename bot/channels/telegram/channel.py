@@ -15,22 +15,25 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import (
     AnswerCallbackQuery,
     DeleteWebhook,
     GetUpdates,
     Response,
+    SendDocument,
     SendMessage,
     SetMyCommands,
     SetWebhook,
 )
-from aiogram.types import BotCommand, LinkPreviewOptions, Update
+from aiogram.types import BotCommand, BufferedInputFile, LinkPreviewOptions, Update
 
 from bot.channels.render import render, text_of
 from bot.channels.sequencer import Sequencer
 from bot.channels.telegram.render import merge, pieces
 from bot.channels.telegram.routers import get_routers
 from bot.channels.telegram.sender import GaveUp, Sender, Unreachable
+from bot.delivery.sender import Transmitted
 from bot.engine.load import FlowSet
 from bot.engine.messages import N_
 from bot.engine.model import Inbound, Reply, Text
@@ -70,7 +73,7 @@ class TelegramChannel:
         # call (measured: a sixth of the bot's time under load).
         self._responses = [Response[m.__returning__]  # type: ignore[name-defined]
                            for m in (SendMessage, GetUpdates, AnswerCallbackQuery,
-                                     SetMyCommands, SetWebhook, DeleteWebhook)]
+                                     SetMyCommands, SetWebhook, DeleteWebhook, SendDocument)]
         self.dispatcher.include_routers(*get_routers())
         self.dispatcher["channel"] = self
 
@@ -95,6 +98,15 @@ class TelegramChannel:
 
     # -- replies out --------------------------------------------------------------------
     async def deliver(self, outbound: Outbound, chat_id: int) -> None:
+        result = await self._send(outbound, chat_id)
+        if result is Transmitted.RETRY:
+            log.error("telegram_reply_lost who=%s", outbound.identity)
+
+    async def transmit(self, outbound: Outbound) -> Transmitted:
+        """For the outbox (`bot.delivery`): in a private chat, the chat id is the user's."""
+        return await self._send(outbound, int(outbound.identity.external_id))
+
+    async def _send(self, outbound: Outbound, chat_id: int) -> Transmitted:
         try:
             rendered = [render(reply, outbound.lang, self.catalogs) for reply in outbound.replies]
             for message in merge(rendered):
@@ -102,10 +114,20 @@ class TelegramChannel:
                     await self.sender.call(SendMessage(
                         chat_id=chat_id, text=text, parse_mode="HTML", reply_markup=markup,
                         link_preview_options=LinkPreviewOptions(is_disabled=True)))
+            for reply in outbound.replies:
+                if reply.attachment is not None:
+                    await self.sender.call(SendDocument(chat_id=chat_id, document=(
+                        BufferedInputFile(reply.attachment.content.encode(),
+                                          filename=reply.attachment.name))))
         except Unreachable:
             await self.runtime.mark_reachable(outbound.identity, False)
+            return Transmitted.UNREACHABLE
         except GaveUp:
-            log.error("telegram_reply_lost who=%s", outbound.identity)
+            return Transmitted.RETRY
+        except TelegramAPIError:
+            log.exception("telegram_refused who=%s", outbound.identity)
+            return Transmitted.FAILED
+        return Transmitted.SENT
 
     async def answer_callback(self, query_id: str) -> None:
         try:

@@ -4,15 +4,18 @@
 - id: thanks
   say: "Thank you, {name}! We will write to you before the event."
   params: {name: var.name}
+  attach: var.booked.calendar     # optional: a file {name, type, content} found there
   next: back_to_menu
 ```
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.engine.cursor import Cursor, Go, Outcome
 from bot.engine.definition import Message, Name, Path, StepBase
-from bot.engine.model import Reply
+from bot.engine.model import Attachment, Reply
 
 
 class Say(StepBase):
@@ -20,8 +23,19 @@ class Say(StepBase):
     params: dict[Name, Path] = {}
     language: Path | None = None
     """Show this message in the language found there instead of the conversation's."""
+    attach: Path | None = None
 
 
 def enter(step: Say, cur: Cursor, again: bool) -> Outcome:
-    cur.reply(Reply(cur.text(step.say, step.params), lang=cur.language_at(step.language)))
+    cur.reply(Reply(cur.text(step.say, step.params), lang=cur.language_at(step.language),
+                    attachment=_attachment(cur.lookup(step.attach) if step.attach else None)))
     return Go()
+
+
+def _attachment(found: object) -> Attachment | None:
+    if not isinstance(found, Mapping):
+        return None
+    name, media_type, content = (found.get(k) for k in ("name", "type", "content"))
+    if not (isinstance(name, str) and isinstance(media_type, str) and isinstance(content, str)):
+        return None
+    return Attachment(name, media_type, content)

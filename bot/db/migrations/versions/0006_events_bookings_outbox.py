@@ -1,4 +1,4 @@
-"""Events, bookings and the outbox
+"""Event series, events, bookings and the outbox
 
 Revision ID: 0006
 Revises: 0005
@@ -17,6 +17,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "event_series",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("definition", sa.JSON(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_event_series")),
+    )
     op.create_table(
         "events",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -80,3 +87,4 @@ def downgrade() -> None:
     op.drop_table("outbox")
     op.drop_table("bookings")
     op.drop_table("events")
+    op.drop_table("event_series")

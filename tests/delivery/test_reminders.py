@@ -1,0 +1,110 @@
+"""Reminders and "you got a seat" through the outbox, to the fake Bot API, on a clock the
+test moves: at the right times, once, also after a restart; none for cancelled bookings."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.app import App
+from bot.channels.telegram.channel import TelegramChannel
+from bot.db.session import transaction
+from bot.db.tables import OutboxMessage, Person
+from bot.delivery.sender import Sender, TokenBucket
+from bot.engine.model import Inbound
+from bot.events import store
+from bot.events.series import Series
+from bot.runtime import Identity
+from tests.fake_telegram import FakeTelegram
+from tests.fakes import FakeClock
+from tests.talk import Talk
+
+BERLIN = ZoneInfo("Europe/Berlin")
+START = datetime(2026, 11, 24, 17, 0, tzinfo=UTC)  # 18:00 in Berlin
+
+
+def sender_for(app: App, channel: TelegramChannel) -> Sender:
+    """A new sender, as after a restart: it knows nothing but the database."""
+    return Sender(app.sessions, app.runtime, {"telegram": channel},
+                  TokenBucket(1000, burst=1000), rng=random.Random(1))
+
+
+async def book(app: App, user: str, lang: str) -> Talk:
+    talk = Talk(app, user, channel="telegram", hint=lang)
+    await talk.open()
+    await talk.tap("yes")
+    await talk.say("/events")
+    await talk.tap("all")
+    await talk.tap("event:1")
+    await talk.tap("book")
+    await talk.tap("1")
+    return talk
+
+
+async def test_reminders_come_once_at_their_times_and_no_frees_the_seat(
+        app: App, clock: FakeClock, fake: FakeTelegram, channel: TelegramChannel) -> None:
+    async with transaction(app.sessions) as session:
+        await store.save_series(session, [Series.model_validate({
+            "id": "cafe", "kind": "language_cafe", "title": {"en": "Language café"},
+            "place": "Library", "address": "Mailänder Platz 1, 70173 Stuttgart",
+            "district": "Mitte", "languages": ["de"], "starts": "2026-11-24 18:00",
+            "minutes": 90, "capacity": 1})], clock(), BERLIN)
+    await book(app, "501", "en")
+    await book(app, "502", "uk")  # full: waits
+
+    assert await sender_for(app, channel).drain() == 0  # nothing is due yet
+    clock.current = START.replace(day=23, minute=1)     # 24 hours before, and a minute
+    assert await sender_for(app, channel).drain() == 1
+    [ask] = fake.sent[501]
+    assert "Are you still coming?" in ask.text
+    assert [b["text"] for row in ask.buttons for b in row] == [
+        "✅ Yes, I am coming", "❌ No, free my seat"]
+    assert await sender_for(app, channel).drain() == 0  # after a "restart": not again
+
+    no = next(b for row in ask.buttons for b in row if b["text"].startswith("❌"))
+    prompt, value = no["callback_data"].split("|", 1)
+    out = await app.runtime.handle(Identity("telegram", "501"),
+                                   Inbound.button(value, int(prompt)))
+    assert out.replies[0].text.msgid.startswith("Thank you for telling us")
+
+    assert await sender_for(app, channel).drain() == 1  # the person waiting gets the seat
+    got, document = fake.sent[502]
+    assert document.method == "sendDocument" and document.text.endswith(".ics")
+    assert b"DTSTART:20261124T170000Z" in document.file and got.text  # in Ukrainian
+    clock.current = START.replace(hour=15, minute=1)    # two hours before
+    assert await sender_for(app, channel).drain() == 1
+    assert len(fake.sent[501]) == 1 and len(fake.sent[502]) == 3  # only 502 is reminded
+
+    async with app.sessions() as session:
+        tally = sorted((await session.execute(
+            select(Person.external_id, OutboxMessage.push, OutboxMessage.status)
+            .join(Person, Person.id == OutboxMessage.person_id))).all())
+    assert tally == [("501", "events:reminder", "skipped"),
+                     ("501", "events:still_coming", "sent"),
+                     ("502", "events:promoted", "sent"),
+                     ("502", "events:reminder", "sent")]
+
+
+async def test_a_person_who_blocked_the_bot_is_marked_and_not_tried_again(
+        app: App, clock: FakeClock, fake: FakeTelegram, channel: TelegramChannel) -> None:
+    async with transaction(app.sessions) as session:
+        await store.save_series(session, [Series.model_validate({
+            "id": "cafe", "kind": "language_cafe", "title": {"en": "Language café"},
+            "place": "Library", "address": "Mailänder Platz 1, 70173 Stuttgart",
+            "district": "Mitte", "languages": ["de"], "starts": "2026-11-24 18:00",
+            "minutes": 90, "capacity": 5})], clock(), BERLIN)
+    await book(app, "601", "de")
+    fake.blocked.add(601)
+    clock.current = START.replace(day=23, minute=1)
+    assert await sender_for(app, channel).drain() == 1
+    clock.current = START.replace(hour=15, minute=1)
+    assert await sender_for(app, channel).drain() == 0  # the later reminder is not tried
+    async with app.sessions() as session:
+        person = await session.scalar(select(Person).where(Person.external_id == "601"))
+        statuses = (await session.scalars(select(OutboxMessage.status)
+                                          .order_by(OutboxMessage.due_at))).all()
+    assert person is not None and person.unreachable_at is not None
+    assert statuses == ["unreachable", "pending"]

@@ -1,0 +1,122 @@
+"""Events in a conversation: browsing, booking the last seat, the waitlist, bookings,
+and what only staff see."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.app import App
+from bot.db import people
+from bot.db.session import transaction
+from bot.events import store
+from bot.events.series import Series
+from tests.scripts import is_language
+from tests.talk import Talk
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+async def add_cafe(app: App, **changes: object) -> None:
+    values: dict[str, object] = {
+        "id": "cafe-west", "kind": "language_cafe",
+        "title": {"de": "Sprachcafé West", "en": "Language café West",
+                  "ar": "مقهى اللغة في الغرب", "uk": "Мовне кафе Захід"},
+        "place": "Stadtbibliothek", "address": "Mailänder Platz 1, 70173 Stuttgart",
+        "district": "Mitte", "languages": ["de", "ar", "uk"], "starts": "2026-11-24 18:00",
+        "minutes": 90, "capacity": 2}
+    values.update(changes)
+    async with transaction(app.sessions) as session:
+        await store.save_series(session, [Series.model_validate(values)], app.runtime.clock(),
+                                BERLIN)
+
+
+async def at_events(app: App, user: str, lang: str, channel: str = "console") -> Talk:
+    talk = Talk(app, user, channel=channel, hint=lang)
+    await talk.open()
+    await talk.tap("yes")
+    await talk.say("/events")
+    return talk
+
+
+async def test_an_arabic_speaker_books_the_last_seat_and_the_next_person_waits(
+        app: App) -> None:
+    await add_cafe(app)
+    hans = await at_events(app, "hans", "de")
+    await hans.tap("all")
+    await hans.tap("event:1")
+    await hans.tap("book")
+    done = await hans.tap("1")
+    assert is_language(done[0].text.split("\n\n")[0], "de")
+
+    amal = await at_events(app, "amal", "ar")
+    listing = await amal.tap("all")
+    assert is_language(listing[0].text.split("\n")[0], "ar")
+    assert "مقعد واحد" in listing[0].text  # "1 seat left", Arabic's form for one
+    await amal.tap("event:1")
+    await amal.tap("book")
+    booked = await amal.tap("1")
+    assert is_language(booked[0].text.split("\n\n")[0], "ar")
+    [calendar] = amal.files
+    assert calendar.name.endswith(".ics") and "DTSTART:20261124T170000Z" in calendar.content
+
+    olena = await at_events(app, "olena", "uk")
+    listing = await olena.tap("all")
+    full = listing[0].text
+    await olena.tap("event:1")
+    card = olena.shown[0]
+    assert [b.value for b in card.buttons] == ["book", "back"] and is_language(
+        card.buttons[0].label, "uk")  # "join the waitlist", in Ukrainian
+    waiting = await olena.tap("book")
+    waiting = await olena.tap("1")
+    assert is_language(waiting[0].text, "uk") and olena.files == []
+    assert full != listing[0].text or "✅" not in full
+
+
+async def test_my_bookings_show_and_cancel_and_the_waitlist_moves_up(app: App) -> None:
+    await add_cafe(app, capacity=1)
+    first = await at_events(app, "first", "en")
+    await first.tap("all")
+    await first.tap("event:1")
+    await first.tap("book")
+    await first.tap("1")
+    second = await at_events(app, "second", "en")
+    await second.tap("all")
+    await second.tap("event:1")
+    await second.tap("book")
+    said = await second.tap("1")
+    assert "waitlist" in said[0].text
+
+    mine = await first.say("/bookings")
+    assert "Language café West" in mine[0].text and "1 person" in mine[0].text
+    await first.tap("❌ Language café West")
+    done = await first.tap("yes")
+    assert done[0].text.startswith("Your place is cancelled")
+    async with app.sessions() as session:
+        rows = await store.attendees(session, 1)
+    assert [(r.person, r.status) for r in rows] == [("console:second", "booked")]
+
+
+async def test_only_staff_see_who_comes(app: App) -> None:
+    await add_cafe(app)
+    newcomer = await at_events(app, "nour", "en")
+    await newcomer.tap("all")
+    await newcomer.tap("event:1")
+    await newcomer.tap("book")
+    await newcomer.tap("2")
+    await newcomer.tap("1")  # one of the two is a child
+    menu = await newcomer.say("/menu")
+    assert "🗂 Events: who comes" not in [b.label for b in menu[-1].buttons]
+    refused = await newcomer.say("/attendees")
+    assert refused[0].text.startswith("I don't know the command /attendees")
+
+    async with transaction(app.sessions) as session:
+        await people.arrive(session, "console", "sara", app.runtime.clock())
+        await people.set_role(session, "console", "sara", "staff", app.runtime.clock())
+    staff = Talk(app, "sara", hint="en")
+    await staff.open()
+    await staff.tap("yes")
+    overview = await staff.say("/attendees")
+    assert "1. Language café West" in overview[0].text and "2 of 2 seats booked" in (
+        overview[0].text)
+    who = await staff.tap("event:1")
+    assert "console:nour – 2 (1 children)" in who[0].text
