@@ -1,22 +1,28 @@
 """Whole conversations, as people have them: tests/transcripts/*.yaml.
 
 Each file is a dialogue: what the user sends (text, or `tap: <label>`) and every message the
-bot answers, rendered in the user's language. `pytest --update` rewrites the bot's side from
-what the bot says now; review the diff like any other change.
+bot answers, rendered in the user's language (and `file:` for a file it sends). `events:`
+names a file of event series to add first, at the test clock's time. `pytest --update`
+rewrites the bot's side from what the bot says now; review the diff like any other change.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
 from bot.app import App
+from bot.db.session import transaction
+from bot.events import store
+from bot.events.content import load_series
 from tests.talk import Talk
 
 FOLDER = Path(__file__).parent / "transcripts"
+ROOT = Path(__file__).parent.parent
 
 
 def transcripts() -> list[Any]:
@@ -26,6 +32,10 @@ def transcripts() -> list[Any]:
 @pytest.mark.parametrize("path", transcripts())
 async def test_transcript(path: Path, app: App, request: pytest.FixtureRequest) -> None:
     script = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if script.get("events"):  # a file of event series, relative to the repository
+        async with transaction(app.sessions) as session:
+            await store.save_series(session, load_series(ROOT / script["events"]),
+                                    app.runtime.clock(), ZoneInfo(app.settings.timezone))
     talk = Talk(app, script["user"]["id"], hint=script["user"].get("lang"))
     heard = []
     for turn in script["dialog"]:
@@ -37,7 +47,8 @@ async def test_transcript(path: Path, app: App, request: pytest.FixtureRequest) 
         else:
             shown = await talk.say(str(said))
         heard.append([{"text": m.text, **({"buttons": [b.label for b in m.buttons]}
-                                          if m.buttons else {})} for m in shown])
+                                          if m.buttons else {})} for m in shown]
+                     + [{"file": f.name} for f in talk.files])
     if request.config.getoption("--update"):
         for turn, bot in zip(script["dialog"], heard, strict=True):
             turn["bot"] = bot

@@ -132,3 +132,18 @@ async def test_naive_datetimes_are_refused(sessions) -> None:
     with pytest.raises(Exception, match="naive datetime"):
         async with sessions() as s, s.begin():
             await people.arrive(s, "console", "n", datetime(2026, 1, 1))  # noqa: DTZ001
+
+
+async def test_the_migrations_build_exactly_the_tables_the_code_declares(db_url: str) -> None:
+    """A table or column added to bot/db/tables.py without its migration fails here."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from bot.db.tables import Base
+
+    engine = make_engine(db_url)
+    async with engine.connect() as conn:
+        diff = await conn.run_sync(
+            lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata))
+    await engine.dispose()
+    assert diff == []
