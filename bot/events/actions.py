@@ -31,6 +31,8 @@ FULL = N_("Full – you can join the waitlist")
 WHEN = NP_("📅 {when} ({count} minute)", "📅 {when} ({count} minutes)")
 SPOKEN = N_("🗣 Spoken: {languages}")
 MORE = N_("➡️ More events")
+DISTRICT = N_("📍 Choose a part of the city")
+ALL_DISTRICTS = N_("📍 All parts of the city")
 BACK = N_("⬅️ Back")
 BACK_TO_LIST = N_("⬅️ Back to the list")
 NO_CHILDREN = N_("No children")
@@ -150,9 +152,10 @@ async def browse(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON
     kind = args.get("kind") if args.get("kind") in ("dialogue", "language_cafe") else None
     page = _int(args.get("page"), 0) + 1 if args.get("turn") == "next" else 0
     only_mine = args.get("spoken") == "mine"
+    district = await _district(ctx, args.get("district"))
     events, more = await store.upcoming(session, ctx.now, kind=str(kind) if kind else None,
                                         language=ctx.lang if only_mine else None,
-                                        limit=PAGE, offset=page * PAGE)
+                                        district=district, limit=PAGE, offset=page * PAGE)
     taken = await store.taken(session, [e.id for e in events])
     listing: list[JSON] = []
     buttons: list[JSON] = []
@@ -165,9 +168,30 @@ async def browse(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON
         buttons.append({"label": MORE, "value": "more"})
     buttons.append({"label": ALL_LANGUAGES if only_mine else ONLY_MINE,
                     "value": "all_languages" if only_mine else "my_language"})
+    buttons.append({"label": DISTRICT, "value": "district"})
     buttons.append({"label": BACK, "value": "back"})  # last, so "1" is the first event
     return {"listing": listing[:-1], "buttons": buttons, "empty": not events,
-            "page": page, "more": more, "spoken": "mine" if only_mine else "all"}
+            "page": page, "more": more, "spoken": "mine" if only_mine else "all",
+            "district": district}
+
+
+async def _district(ctx: ActionContext, chosen: JSON) -> str | None:
+    """A district by name, or by its place in `districts` ("d:2"; button values are short
+    ASCII, district names need not be)."""
+    if not isinstance(chosen, str) or not chosen or chosen == "d:all":
+        return None
+    if chosen.startswith("d:"):
+        names = await store.districts(_session(ctx), ctx.now)
+        index = _int(chosen, -1)
+        return names[index] if 0 <= index < len(names) else None
+    return chosen
+
+
+async def districts(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
+    """`events.districts`: a button for each district with coming events, and "all"."""
+    names = await store.districts(_session(ctx), ctx.now)
+    return {"buttons": [{"label": name, "value": f"d:{n}"} for n, name in enumerate(names)]
+            + [{"label": ALL_DISTRICTS, "value": "d:all"}]}
 
 
 async def show(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
@@ -314,6 +338,7 @@ WAITING_ATTENDEE = N_("{n}. ⏳ {person} – {people} (waiting)")
 ACTIONS = {
     "events.browse": Action(browse),
     "events.show": Action(show),
+    "events.districts": Action(districts),
     "events.book": Action(book),
     "events.mine": Action(mine),
     "events.about_booking": Action(about_booking),

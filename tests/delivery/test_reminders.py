@@ -13,6 +13,7 @@ from bot.app import App
 from bot.channels.telegram.channel import TelegramChannel
 from bot.db.session import transaction
 from bot.db.tables import OutboxMessage, Person
+from bot.delivery import outbox
 from bot.delivery.sender import Sender, TokenBucket
 from bot.engine.model import Inbound
 from bot.events import store
@@ -20,6 +21,7 @@ from bot.events.series import Series
 from bot.runtime import Identity
 from tests.fake_telegram import FakeTelegram
 from tests.fakes import FakeClock
+from tests.scripts import is_language
 from tests.talk import Talk
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -108,3 +110,42 @@ async def test_a_person_who_blocked_the_bot_is_marked_and_not_tried_again(
                                           .order_by(OutboxMessage.due_at))).all()
     assert person is not None and person.unreachable_at is not None
     assert statuses == ["unreachable", "pending"]
+
+
+async def test_a_sender_that_died_mid_send_leaves_its_messages_to_the_next(
+        app: App, clock: FakeClock, fake: FakeTelegram, channel: TelegramChannel) -> None:
+    async with transaction(app.sessions) as session:
+        await store.save_series(session, [Series.model_validate({
+            "id": "cafe", "kind": "language_cafe", "title": {"en": "Language café"},
+            "place": "Library", "address": "Mailänder Platz 1, 70173 Stuttgart",
+            "district": "Mitte", "languages": ["de"], "starts": "2026-11-24 18:00",
+            "minutes": 90, "capacity": 5})], clock(), BERLIN)
+    await book(app, "701", "en")
+    clock.current = START.replace(day=23, minute=1)
+    dead = sender_for(app, channel)
+    async with transaction(app.sessions) as session:  # it claimed the reminder, then died
+        [claimed] = await outbox.claim(session, clock(), ["telegram"], limit=10,
+                                       lease=dead.lease)
+    assert await sender_for(app, channel).drain() == 0  # another sender leaves it alone...
+    clock.advance(minutes=3)                            # ...until the lease has run out
+    assert await sender_for(app, channel).drain() == 1
+    assert len(fake.sent[701]) == 1 and "still coming" in fake.sent[701][0].text
+
+
+async def test_people_booked_for_a_cancelled_date_are_told_in_their_language(
+        app: App, clock: FakeClock, fake: FakeTelegram, channel: TelegramChannel) -> None:
+    async with transaction(app.sessions) as session:
+        await store.save_series(session, [Series.model_validate({
+            "id": "dialogue", "kind": "dialogue",
+            "title": {"de": "Flüchtlingsdialog", "ar": "حوار اللاجئين", "en": "Dialogue"},
+            "place": "Rathaus", "address": "Marktplatz 1, 70173 Stuttgart",
+            "district": "Mitte", "languages": ["de", "ar"], "starts": "2026-11-24 18:00",
+            "minutes": 120, "capacity": 1})], clock(), BERLIN)
+    await book(app, "801", "ar")
+    await book(app, "802", "de")  # waiting
+    async with transaction(app.sessions) as session:
+        assert await store.cancel_event(session, 1, clock()) == 2
+    assert await sender_for(app, channel).drain() == 2
+    [arabic], [german] = fake.sent[801], fake.sent[802]
+    assert "حوار اللاجئين" in arabic.text and is_language(arabic.text.split("\n\n")[0], "ar")
+    assert "Flüchtlingsdialog" in german.text and "abgesagt" in german.text

@@ -120,3 +120,17 @@ async def test_only_staff_see_who_comes(app: App) -> None:
         overview[0].text)
     who = await staff.tap("event:1")
     assert "console:nour – 2 (1 children)" in who[0].text
+
+
+async def test_a_part_of_the_city_narrows_the_list(app: App) -> None:
+    await add_cafe(app)
+    await add_cafe(app, id="cafe-ost", district="Ost", title={"en": "Language café East"},
+                   starts="2026-11-25 18:00")
+    talk = await at_events(app, "ali", "en")
+    both = await talk.tap("all")
+    assert "Language café West" in both[0].text and "Language café East" in both[0].text
+    asked = await talk.tap("district")
+    assert asked[0].text == "Which part of the city?"
+    assert [b.label for b in asked[0].buttons] == ["Mitte", "Ost", "📍 All parts of the city"]
+    east = await talk.tap("Ost")
+    assert "Language café East" in east[0].text and "Language café West" not in east[0].text

@@ -250,3 +250,37 @@ async def test_an_arabic_speaker_types_a_question_and_gets_the_answer_with_feedb
     user.taps("👍 نعم")
     thanks = (await fake.wait_for(user.id, 4))[3]
     assert is_language(thanks.text, "ar") and thanks.buttons  # thanks, and the menu again
+
+
+async def test_a_ukrainian_books_a_language_cafe_by_taps_and_gets_the_calendar_file(
+        fake: FakeTelegram, polling: TelegramChannel, app: App) -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.db.session import transaction
+    from bot.events import store
+    from bot.events.series import Series
+
+    async with transaction(app.sessions) as session:
+        await store.save_series(session, [Series.model_validate({
+            "id": "cafe", "kind": "language_cafe", "title": {"uk": "Мовне кафе", "de": "Café"},
+            "place": "Bibliothek", "address": "Mailänder Platz 1, 70173 Stuttgart",
+            "district": "Mitte", "languages": ["de", "uk"], "starts": "2026-11-24 18:00",
+            "minutes": 90, "capacity": 8})], app.runtime.clock(), ZoneInfo("Europe/Berlin"))
+    user = fake.user(15, "uk")
+    user.says("/start")
+    await fake.wait_for(user.id, 1)
+    user.taps("Так, погоджуюся")
+    await fake.wait_for(user.id, 2)
+    user.says("/events")
+    await fake.wait_for(user.id, 3)
+    for step, label in enumerate(["📋 Усі заходи", "1. Мовне кафе", "✅ Забронювати місце",
+                                  "1"], start=4):
+        labels = [b["text"] for row in user.inbox[-1].buttons for b in row]
+        user.taps(next(x for x in labels if x.replace("\u2068", "").replace(
+            "\u2069", "") == label))
+        await fake.wait_for(user.id, step)
+    sent = await fake.wait_for(user.id, 8)
+    confirmation, document = sent[6], sent[7]
+    assert is_language(confirmation.text.split("\n\n")[0], "uk")
+    assert document.method == "sendDocument" and document.text.endswith(".ics")
+    assert b"BEGIN:VCALENDAR" in document.file and b"SUMMARY:\xd0\x9c" in document.file
