@@ -134,3 +134,15 @@ async def test_a_part_of_the_city_narrows_the_list(app: App) -> None:
     assert [b.label for b in asked[0].buttons] == ["Mitte", "Ost", "📍 All parts of the city"]
     east = await talk.tap("Ost")
     assert "Language café East" in east[0].text and "Language café West" not in east[0].text
+
+
+async def test_my_data_lists_my_bookings(app: App) -> None:
+    await add_cafe(app)
+    talk = await at_events(app, "lina", "en")
+    await talk.tap("all")
+    await talk.tap("event:1")
+    await talk.tap("book")
+    await talk.tap("1")
+    shown = await talk.say("/mydata")
+    assert "Bookings:\nLanguage café West, November 24, 2026" in shown[0].text
+    assert ": booked; people: 1, children: 0" in shown[0].text

@@ -181,3 +181,22 @@ async def test_a_repeating_series_is_stored_for_the_coming_weeks_once(sessions) 
     assert [e.starts_at.astimezone(BERLIN).strftime("%d.%m. %H:%M") for e in events] == [
         "24.11. 18:00", "01.12. 18:00", "15.12. 18:00"] and more
     assert {e.capacity for e in events} == {12}
+
+
+async def test_a_moved_date_tells_everyone_and_its_reminders_follow_the_new_time(
+        sessions) -> None:
+    event_id = await event_of(sessions, cafe())
+    [amal] = await newcomers(sessions, 1)
+    await book(sessions, event_id, amal)
+    later = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)
+    async with transaction(sessions) as session:
+        assert await store.move_event(session, event_id, later, NOW, REMINDERS) == 1
+    async with sessions() as session:
+        rows = (await session.execute(select(OutboxMessage.push, OutboxMessage.status,
+                                             OutboxMessage.due_at)
+                                      .order_by(OutboxMessage.id))).all()
+    assert [(p, s) for p, s, _ in rows] == [
+        ("events:still_coming", "skipped"), ("events:reminder", "skipped"),
+        ("events:event_moved", "pending"),
+        ("events:still_coming", "pending"), ("events:reminder", "pending")]
+    assert rows[3][2] == later - timedelta(hours=24) and rows[4][2] == later - timedelta(hours=2)
