@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot import contacts, help
 from bot.events import actions as events
 from bot.faq import actions as faq
+from bot.notices import actions as notices
 from bot.people import privacy
 from bot.runtime import Action
 
@@ -15,4 +16,5 @@ ACTIONS: dict[str, Action] = {
     **help.ACTIONS,
     **faq.ACTIONS,
     **events.ACTIONS,
+    **notices.ACTIONS,
 }

@@ -11,6 +11,8 @@
     welcomebot faq eval FILE                          accuracy and latency on a JSONL set
     welcomebot faq gaps                               the questions that found no answer
     welcomebot events import|add|list|cancel|move|attendees   events (see bot/events/cli.py)
+    welcomebot notice send|status|pause|resume|review         notices (see bot/notices/cli.py)
+    welcomebot deliver [--until-empty]                the outbox sender on its own
 """
 
 from __future__ import annotations
@@ -178,6 +180,25 @@ def db_current() -> None:
     typer.echo(f"at {at or 'none'}, newest {migrate.head()}")
 
 
+@people_app.command("import")
+def people_import(file: Annotated[Path, typer.Argument(help="CSV: channel,id,locale,topics")]
+                  ) -> None:
+    """Bring the subscribers of an earlier bot: all rows, or none if any is bad."""
+    from datetime import UTC, datetime
+
+    from bot.people.importer import ImportError_, import_rows, read_rows
+
+    loaded = settings()
+    try:
+        rows = read_rows(file.read_text(encoding="utf-8-sig"), str(file), loaded.languages)
+    except (ImportError_, OSError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    count = in_transaction(loaded.database_url,
+                           lambda session: import_rows(session, rows, datetime.now(UTC)))
+    typer.echo(f"{count} people imported, consent recorded as imported")
+
+
 @people_app.command("role")
 def people_role(
     who: Annotated[str, typer.Argument(help="channel:id, e.g. telegram:123456789")],
@@ -325,8 +346,11 @@ def main() -> None:
 
 def _events() -> None:
     from bot.events.cli import events_app
+    from bot.notices.cli import deliver, notice_app
 
     app.add_typer(events_app, name="events")
+    app.add_typer(notice_app, name="notice")
+    app.command("deliver")(deliver)
 
 
 _events()

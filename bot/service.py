@@ -8,14 +8,22 @@ import contextlib
 import gc
 import logging
 import signal
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.app import App
 from bot.db import people
 from bot.db.session import transaction
+from bot.delivery.outbox import Due
 from bot.delivery.sender import Sender, TokenBucket
 from bot.events import store as events
+from bot.notices import store as notices
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.channels.telegram.channel import TelegramChannel
 from bot.server import Route, build_app, serve
 
 log = logging.getLogger(__name__)
@@ -58,8 +66,7 @@ async def run_telegram(app: App, stop: asyncio.Event | None = None) -> None:
     runner = await serve(build_app(app.sessions, routes), settings.http_host, settings.http_port)
     app.http_addresses[:] = [address[:2] for address in runner.addresses]
     settle()
-    sender = Sender(app.sessions, app.runtime, {"telegram": channel},
-                    TokenBucket(settings.outbox_rate, burst=int(settings.outbox_rate)))
+    sender = outbox_sender(app, channel)
     tasks = [asyncio.create_task(housekeeping(app, stop)),
              asyncio.create_task(sender.run(stop))]
     try:
@@ -79,6 +86,18 @@ async def run_telegram(app: App, stop: asyncio.Event | None = None) -> None:
         await asyncio.gather(*tasks, return_exceptions=True)
         await runner.cleanup()
         await channel.close()
+
+
+def outbox_sender(app: App, channel: TelegramChannel) -> Sender:
+    """The sender of everything the bot pushes; the channel's replies share its limit."""
+    channel.bucket = TokenBucket(app.settings.outbox_rate, burst=1)
+    return Sender(app.sessions, app.runtime, {"telegram": channel}, channel.bucket,
+                  wanted={"notices": notice_wanted})
+
+
+async def notice_wanted(session: AsyncSession, message: Due) -> bool:
+    return await notices.still_wanted(session, message.person_id,
+                                      str(message.payload.get("notice")))
 
 
 async def housekeeping(app: App, stop: asyncio.Event) -> None:

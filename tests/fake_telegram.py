@@ -54,6 +54,9 @@ class FakeTelegram:
     answered_callbacks: list[str] = field(default_factory=list)
     too_many: int = 0
     """429 answers given because of `rate_limit`."""
+    early: int = 0
+    """sendMessage calls that came before the retry_after of a 429 had passed."""
+    _quiet_until: float = 0.0
 
     def __post_init__(self) -> None:
         self._update_ids = itertools.count(1)
@@ -118,10 +121,13 @@ class FakeTelegram:
             return _error(403, "Forbidden: bot was blocked by the user")
         if self.rate_limit is not None:
             now = time.monotonic()
+            if now < self._quiet_until:
+                self.early += 1
             while self._window and now - self._window[0] >= 1.0:
                 self._window.popleft()
             if len(self._window) >= self.rate_limit:
                 self.too_many += 1
+                self._quiet_until = now + 1
                 return _error(429, "Too Many Requests: retry after 1", retry_after=1)
             self._window.append(now)
         text = str(params["text"])

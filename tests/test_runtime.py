@@ -44,6 +44,7 @@ async def test_a_failing_action_rolls_back_and_the_user_gets_an_apology_and_the_
         talk = Talk(app, "bo", hint="en")
         await talk.open()
         await talk.tap("Yes, I agree")
+        await talk.tap("No, thank you")
         app.runtime.actions = {**ACTIONS, "privacy.export": Action(broken)}
         said = await talk.say("/mydata")
         assert said[0].text.startswith("Sorry, something went wrong on our side")

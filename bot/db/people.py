@@ -47,6 +47,7 @@ class PersonRecord:
     conversation: dict[str, Any] | None
     recent_deliveries: list[str] | None
     version: int
+    district: str | None = None
     erased: bool = False
     """Set by `erase`: nothing is written back."""
 

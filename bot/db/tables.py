@@ -80,6 +80,8 @@ class Person(Base):
     recent_deliveries: Mapped[list[str] | None] = mapped_column(JSON)
     """The platform's ids of the last messages handled (Telegram and WhatsApp deliver at
     least once: one seen before is acknowledged and ignored)."""
+    district: Mapped[str | None] = mapped_column(String(40))
+    """Part of the city, when known (imported, or told by the person): notices may select by it."""
     version: Mapped[int] = mapped_column(default=0, server_default="0")
     """Bumped by every write, so a turn that read an older row knows (optimistic locking)."""
 
@@ -197,8 +199,38 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(12), default="pending")
-    """pending | sent | skipped (no longer true) | unreachable | failed"""
+    """pending | paused | sent | skipped (no longer true or wanted) | unreachable | failed |
+    expired"""
     attempts: Mapped[int] = mapped_column(default=0)
+    batch: Mapped[str | None] = mapped_column(String(80), index=True)
+    """What the message belongs to ("notice:aha-hygiene"): paused, resumed, tallied together."""
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """Not sent after this (a hygiene alert a day late does harm): then `expired`."""
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """A sender works on it until then; after, another may take it over (a crashed one)."""
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Subscription(Base):
+    """A notice topic a person asked for (health, events, courses, general)."""
+
+    __tablename__ = "subscriptions"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    topic: Mapped[str] = mapped_column(String(20), primary_key=True)
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Notice(Base):
+    """A notice as it was when staff sent it (texts of every language, JSON), so what goes
+    out is what they confirmed, whatever happens to the file afterwards."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    audience: Mapped[str] = mapped_column(String(200))
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    send_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -63,6 +63,11 @@ async def claim(session: AsyncSession, now: datetime, channels: Sequence[str], *
     """Due messages for people on `channels`, taken for `lease`: no other sender takes them
     until then (PostgreSQL: rows another sender is claiming are skipped, not waited for).
     A sender that dies leaves them to be taken again when the lease ends."""
+    # What was not sent before it expired is not sent at all (and counted as expired).
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "pending", OutboxMessage.expires_at <= now)
+        .values(status="expired", done_at=now))
     free = or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now)
     query = (
         select(OutboxMessage.id, OutboxMessage.person_id, Person.channel, OutboxMessage.push,
@@ -85,6 +90,12 @@ async def claim(session: AsyncSession, now: datetime, channels: Sequence[str], *
 async def settle(session: AsyncSession, message_id: int, status: str, now: datetime) -> None:
     """sent | skipped | unreachable | failed: the message is done."""
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+                          .values(status=status, done_at=now, claimed_until=None))
+
+
+async def settle_many(session: AsyncSession, message_ids: Sequence[int], status: str,
+                      now: datetime) -> None:
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(message_ids))
                           .values(status=status, done_at=now, claimed_until=None))
 
 

@@ -42,14 +42,25 @@ class Transmitted(StrEnum):
     """The platform refused the message for good (a 400): trying again cannot help."""
 
 
+Batch = tuple[list["outbox.Due"], dict[int, tuple["outbox.Due", "Transmitted | str"]],
+              list[tuple["outbox.Due", Outbound]]]
+"""Claimed messages; those already decided (skipped, to retry); those ready to send."""
+
+
 class Transport(Protocol):
     """What a channel offers the outbox: send one person's replies."""
 
     async def transmit(self, outbound: Outbound) -> Transmitted: ...
 
 
+Wanted = Callable[[AsyncSession, "outbox.Due"], Awaitable[bool]]
+"""Asked just before a message goes out: is it still wanted? (A notice to someone who has
+sent /stop since it was queued is not.) False: the message is skipped."""
+
+
 class TokenBucket:
-    """At most `rate` sends a second on average, `burst` at once."""
+    """At most `rate` sends a second on average, `burst` at once. Replies to people who are
+    chatting `spend` without waiting (they come first); the outbox `take`s what is left."""
 
     def __init__(self, rate: float, burst: int = 1, *,
                  monotonic: Callable[[], float] = time.monotonic,
@@ -71,6 +82,12 @@ class TokenBucket:
                 return
             await self.sleep((1 - self.tokens) / self.rate)
 
+    def spend(self) -> None:
+        """A reply went out: it counts against the limit, and is never held back."""
+        now = self.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate) - 1
+        self.at = now
+
 
 @dataclass
 class Sender:
@@ -83,63 +100,128 @@ class Sender:
     lease: timedelta = timedelta(minutes=2)
     max_attempts: int = 8
     rng: random.Random = field(default_factory=random.Random)
+    wanted: Mapping[str, Wanted] = field(default_factory=dict)
+    """Per flow of a push ("notices"): is the message still wanted?"""
+    in_flight: int = 8
+    """Messages sent at once: the HTTP round trips overlap, so the token bucket, not the
+    latency, sets the pace. It is also the most a crash can send twice."""
 
     def _now(self) -> datetime:
         return self.runtime.clock()
 
     async def drain(self) -> int:
-        """Send what is due now, one batch; returns how many messages were handled."""
+        """Send what is due now, one batch, and wait until it is sent; returns how many
+        messages were handled.
+
+        A few transactions a batch, not per message: claim the batch; run each message's
+        flow step, all in one transaction (if one fails, all again, each in a savepoint, so
+        it spoils only itself); send them, `in_flight` at a time; record every outcome."""
+        batch = await self._next_batch()
+        await self._deliver(batch)
+        return len(batch[0])
+
+    async def run(self, stop: asyncio.Event, *, idle: float = 1.0,
+                  until_empty: bool = False) -> None:
+        """Until `stop` (or, with `until_empty`, until nothing is due): send what is due.
+        The next batch is prepared while the last one is being sent, so the token bucket,
+        not the database, sets the pace."""
+        sending: asyncio.Task[None] | None = None
+        while not stop.is_set():
+            try:
+                batch = await self._next_batch()
+            except Exception:
+                log.exception("outbox_drain_failed")
+                batch = ([], {}, [])
+            if sending is not None:
+                await sending
+                sending = None
+            if batch[0]:
+                sending = asyncio.create_task(self._deliver(batch))
+                continue
+            if until_empty:
+                break
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stop.wait(), idle)
+        if sending is not None:
+            await sending
+
+    async def _next_batch(self) -> Batch:
         async with transaction(self.sessions) as session:
             due = await outbox.claim(session, self._now(), list(self.transports),
                                      limit=self.batch, lease=self.lease)
+        if not due:
+            return due, {}, []
+        try:  # the common case: every step runs; one transaction, no savepoints
+            async with transaction(self.sessions) as session:
+                outcomes, ready = await self._prepare_all(session, due, careful=False)
+        except Exception:  # one of them failed: again, each in a savepoint of its own
+            async with transaction(self.sessions) as session:
+                outcomes, ready = await self._prepare_all(session, due, careful=True)
+        return due, outcomes, ready
+
+    async def _deliver(self, batch: Batch) -> None:
+        _, outcomes, ready = batch
+        slots = asyncio.Semaphore(self.in_flight)
+
+        async def send(message: outbox.Due, outbound: Outbound) -> None:
+            async with slots:
+                await self.bucket.take()
+                try:
+                    result = await self.transports[message.channel].transmit(outbound)
+                except Exception:
+                    log.exception("transmit_failed id=%d", message.id)
+                    result = Transmitted.RETRY
+                outcomes[message.id] = (message, result)
+
+        await asyncio.gather(*(send(message, outbound) for message, outbound in ready))
+        if outcomes:
+            await self._record(list(outcomes.values()))
+
+    async def _prepare_all(self, session: AsyncSession, due: list[outbox.Due], *, careful: bool
+                           ) -> tuple[dict[int, tuple[outbox.Due, Transmitted | str]],
+                                      list[tuple[outbox.Due, Outbound]]]:
+        outcomes: dict[int, tuple[outbox.Due, Transmitted | str]] = {}
+        ready: list[tuple[outbox.Due, Outbound]] = []
         for message in due:
-            await self._send(message)
-        return len(due)
+            if careful:
+                try:
+                    async with session.begin_nested():
+                        outcome = await self._prepare(session, message)
+                except Exception:
+                    log.exception("push_failed id=%d push=%s", message.id, message.push)
+                    outcome = Transmitted.RETRY
+            else:
+                outcome = await self._prepare(session, message)
+            if isinstance(outcome, Outbound):
+                ready.append((message, outcome))
+            else:
+                outcomes[message.id] = (message, outcome)
+        return outcomes, ready
 
-    async def _send(self, message: outbox.Due) -> None:
-        try:
-            async with transaction(self.sessions) as session:
-                outbound = await self.runtime.push(session, message.person_id, message.push,
-                                                   message.payload)
-        except Exception:
-            log.exception("push_failed id=%d push=%s", message.id, message.push)
-            await self._mark(message, Transmitted.RETRY)
-            return
+    async def _prepare(self, session: AsyncSession, message: outbox.Due) -> Outbound | str:
+        """The replies to send for this message, or why there are none."""
+        check = self.wanted.get(message.push.partition(":")[0])
+        if check is not None and not await check(session, message):
+            return "skipped"
+        outbound = await self.runtime.push(session, message.person_id, message.push,
+                                           message.payload)
         if outbound is None or not outbound.replies:
-            await self._finish(message.id, "skipped")
-            return
-        await self.bucket.take()
-        try:
-            result = await self.transports[message.channel].transmit(outbound)
-        except Exception:
-            log.exception("transmit_failed id=%d", message.id)
-            result = Transmitted.RETRY
-        await self._mark(message, result)
+            return "skipped"
+        return outbound
 
-    async def _mark(self, message: outbox.Due, result: Transmitted) -> None:
-        if result is Transmitted.RETRY and message.attempts + 1 < self.max_attempts:
-            # Exponential backoff with jitter: 30 s, 1 min, 2 min ... capped at an hour.
-            delay = min(3600.0, 30.0 * 2 ** message.attempts) * (0.5 + self.rng.random())
-            async with transaction(self.sessions) as session:
-                await outbox.retry(session, message.id, self._now() + timedelta(seconds=delay))
-            log.info("outbox_retry id=%d attempts=%d", message.id, message.attempts + 1)
-            return
-        status = "failed" if result is Transmitted.RETRY else result.value
-        await self._finish(message.id, status)
-
-    async def _finish(self, message_id: int, status: str) -> None:
+    async def _record(self, outcomes: list[tuple[outbox.Due, Transmitted | str]]) -> None:
+        now = self._now()
+        done: dict[str, list[int]] = {}
         async with transaction(self.sessions) as session:
-            await outbox.settle(session, message_id, status, self._now())
-        log.info("outbox id=%d status=%s", message_id, status)
-
-    async def run(self, stop: asyncio.Event, *, idle: float = 1.0) -> None:
-        """Until `stop`: send what is due; when nothing is, look again after `idle` seconds."""
-        while not stop.is_set():
-            try:
-                handled = await self.drain()
-            except Exception:
-                log.exception("outbox_drain_failed")
-                handled = 0
-            if handled == 0:
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(stop.wait(), idle)
+            for message, result in outcomes:
+                if result is Transmitted.RETRY and message.attempts + 1 < self.max_attempts:
+                    # Exponential backoff with jitter: 30 s, 1 min, 2 min ... up to an hour.
+                    delay = min(3600.0, 30.0 * 2 ** message.attempts) * (0.5 + self.rng.random())
+                    await outbox.retry(session, message.id, now + timedelta(seconds=delay))
+                    log.info("outbox_retry id=%d attempts=%d", message.id, message.attempts + 1)
+                    continue
+                status = "failed" if result is Transmitted.RETRY else str(result)
+                done.setdefault(status, []).append(message.id)
+            for status, ids in done.items():
+                await outbox.settle_many(session, ids, status, now)
+        log.info("outbox_batch %s", " ".join(f"{k}={len(v)}" for k, v in sorted(done.items())))

@@ -46,6 +46,13 @@ def _dispatch(cur: Cursor, inbound: Inbound) -> Outcome:
     if inbound.kind is InboundKind.PUSH:
         return _push(cur, inbound)
     if cur.at is None:
+        found = cur.flows.commands.get(inbound.value)
+        if (inbound.kind is InboundKind.COMMAND and found is not None
+                and cur.data.person.consent == "given"
+                and cur.flows.admits(found[0].id, cur.data.person.role)):
+            # Someone who agreed elsewhere (imported from a city's earlier bot) and whose
+            # first message is a command, /stop say: do it, no welcome first.
+            return _enter_flow(cur, found[0].id, found[1].step)
         return _enter_flow(cur, cur.flows.start)
     step = _current(cur)
     if step is None:

@@ -34,7 +34,7 @@ def check(flows: FlowSet, actions: Collection[str]) -> list[Issue]:
                 f"add a file with `flow: {flow_id}`"))
     seen_commands: dict[str, Flow] = {}
     for flow in flows.flows.values():
-        issues += _check_flow(flow, flows, actions)
+        issues += _check_flow(flow, flows, actions, _entered_from_elsewhere(flows, flow.id))
         for i, command in enumerate(flow.spec.commands):
             other = seen_commands.setdefault(command.name, flow)
             if other is not flow:
@@ -45,7 +45,15 @@ def check(flows: FlowSet, actions: Collection[str]) -> list[Issue]:
     return issues
 
 
-def _check_flow(flow: Flow, flows: FlowSet, actions: Collection[str]) -> Iterator[Issue]:
+def _entered_from_elsewhere(flows: FlowSet, flow_id: str) -> set[str]:
+    """Steps of `flow_id` that other flows go to by name ({flow: notices, step: offer})."""
+    return {target.step for other in flows.flows.values() if other.id != flow_id
+            for step in other.steps for target, _ in _targets(step)
+            if target.flow == flow_id and target.step}
+
+
+def _check_flow(flow: Flow, flows: FlowSet, actions: Collection[str],
+                entered: Collection[str] = ()) -> Iterator[Issue]:
     ids = [s.id for s in flow.steps]
     for step_id in {i for i in ids if ids.count(i) > 1}:
         lines = [flow.source.line(("steps", n, "id")) for n, i in enumerate(ids) if i == step_id]
@@ -65,7 +73,7 @@ def _check_flow(flow: Flow, flows: FlowSet, actions: Collection[str]) -> Iterato
         yield from _check_step(flow, step, actions)
     for msgid, line, what in all_texts(flow):
         yield from _check_text(flow, msgid, line, what)
-    yield from _unreachable(flow)
+    yield from _unreachable(flow, entered)
 
 
 def _targets(step: StepBase) -> Iterator[tuple[Target, tuple[str | int, ...]]]:
@@ -164,9 +172,9 @@ def _placeholders(text: str) -> set[str] | None:
         return None
 
 
-def _unreachable(flow: Flow) -> Iterator[Issue]:
+def _unreachable(flow: Flow, entered: Collection[str] = ()) -> Iterator[Issue]:
     entries = ({flow.first} | {c.step for c in flow.spec.commands if c.step}
-               | set(flow.spec.pushes))
+               | set(flow.spec.pushes) | set(entered))
     seen: set[str] = set()
     todo = [e for e in entries if e]
     while todo:

@@ -60,6 +60,9 @@ async def export(ctx: ActionContext, args: Mapping[str, JSON]) -> Lines:
         Lines((Verbatim(name), Verbatim(str(value))), sep=": ")
         for values in ctx.state.vars.values()
         for name, value in values.items()
+        # What the person entered; the bot's own lookups (lists of buttons, event cards)
+        # are kept beside them, but are not about the person.
+        if isinstance(value, str | int | float | bool)
     ]
     if ctx.session is not None:
         lines += await _bookings(ctx)
@@ -84,7 +87,7 @@ async def _bookings(ctx: ActionContext) -> list[Param]:
     if not rows:
         return [Text(N_("Bookings: none"))]
     items: list[Param] = [
-        Text(N_("{title}, {when}: {status}, {people} people, {children} children"),
+        Text(N_("{title}, {when}: {status}; people: {people}, children: {children}"),
              {"title": event.details["title"].get(ctx.lang)
               or next(iter(event.details["title"].values())),
               "when": event.starts_at, "status": Text(BOOKING_STATES[booking.status]),

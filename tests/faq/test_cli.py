@@ -72,7 +72,7 @@ def test_eval_reports_accuracy_dont_know_languages_and_latency(tmp_path: Path) -
 
 def test_gaps_lists_what_people_asked_that_had_no_answer_without_their_numbers() -> None:
     question = "wer hat gestern das fußballspiel gewonnen? ich bin Ali, 0176 1234567"
-    chat = "\n".join(["1", question, "/menu", question, ""])
+    chat = "\n".join(["1", "3", question, "/menu", question, ""])  # consent, no notices
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     result = runner.invoke(app, ["chat", "--user", "tester", "--lang", "de"], input=chat)
     assert result.exit_code == 0, result.output

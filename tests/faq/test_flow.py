@@ -15,6 +15,7 @@ async def at_menu(app: App, user: str, lang: str) -> Talk:
     talk = Talk(app, user, hint=lang)
     await talk.open()
     await talk.tap("yes")
+    await talk.tap("no")  # no notices
     return talk
 
 

@@ -33,7 +33,7 @@ from bot.channels.sequencer import Sequencer
 from bot.channels.telegram.render import merge, pieces
 from bot.channels.telegram.routers import get_routers
 from bot.channels.telegram.sender import GaveUp, Sender, Unreachable
-from bot.delivery.sender import Transmitted
+from bot.delivery.sender import TokenBucket, Transmitted
 from bot.engine.load import FlowSet
 from bot.engine.messages import N_
 from bot.engine.model import Inbound, Reply, Text
@@ -67,6 +67,8 @@ class TelegramChannel:
         self.flows = flows
         self.sender = Sender(self.bot, **(sender_options or {}))
         self.sequencer = Sequencer()
+        self.bucket: TokenBucket | None = None
+        """The outbox's limit (set by the service): replies count against it, first."""
         self.dispatcher = Dispatcher(disable_fsm=True)  # conversation state is ours, in the DB
         # aiogram validates every answer as Response[<returned type>]; pydantic keeps such
         # generic classes only weakly, so without a reference they are rebuilt for every
@@ -98,7 +100,7 @@ class TelegramChannel:
 
     # -- replies out --------------------------------------------------------------------
     async def deliver(self, outbound: Outbound, chat_id: int) -> None:
-        result = await self._send(outbound, chat_id)
+        result = await self._send(outbound, chat_id, reply=True)
         if result is Transmitted.RETRY:
             log.error("telegram_reply_lost who=%s", outbound.identity)
 
@@ -106,11 +108,14 @@ class TelegramChannel:
         """For the outbox (`bot.delivery`): in a private chat, the chat id is the user's."""
         return await self._send(outbound, int(outbound.identity.external_id))
 
-    async def _send(self, outbound: Outbound, chat_id: int) -> Transmitted:
+    async def _send(self, outbound: Outbound, chat_id: int, *, reply: bool = False
+                    ) -> Transmitted:
         try:
             rendered = [render(reply, outbound.lang, self.catalogs) for reply in outbound.replies]
             for message in merge(rendered):
                 for text, markup in pieces(message):
+                    if reply and self.bucket is not None:
+                        self.bucket.spend()  # a person waits for this one: never held back
                     await self.sender.call(SendMessage(
                         chat_id=chat_id, text=text, parse_mode="HTML", reply_markup=markup,
                         link_preview_options=LinkPreviewOptions(is_disabled=True)))

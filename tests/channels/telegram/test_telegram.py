@@ -55,21 +55,24 @@ async def test_a_whole_menu_walk_by_button_presses(fake: FakeTelegram,
     user.says("/start")
     await fake.wait_for(user.id, 1)
     user.taps("Yes, I agree")
-    thanks = (await fake.wait_for(user.id, 2))[1]
-    assert thanks.text.startswith("Thank you!\n\nWhat would you like to do?")
+    offer = (await fake.wait_for(user.id, 2))[1]
+    assert offer.text.startswith("Thank you!\n\nWould you like to get important notices")
+    user.taps("No, thank you")
+    menu = (await fake.wait_for(user.id, 3))[2]
+    assert menu.text.startswith("What would you like to do?")
     user.taps("🔒 My data")
-    await fake.wait_for(user.id, 3)
+    await fake.wait_for(user.id, 4)
     user.taps("Show my data")
-    report = (await fake.wait_for(user.id, 4))[3]
+    report = (await fake.wait_for(user.id, 5))[4]
     assert "Chat: Telegram, ID 10" in report.text and "Consent: given on" in report.text
     user.taps("🌐 Language")
-    await fake.wait_for(user.id, 5)
+    await fake.wait_for(user.id, 6)
     user.taps("Русский")
-    done = (await fake.wait_for(user.id, 6))[5]
+    done = (await fake.wait_for(user.id, 7))[6]
     assert is_language(done.text, "ru")
     user.taps("🙋 Поговорить с человеком")
-    assert is_language((await fake.wait_for(user.id, 7))[6].text, "ru")
-    assert len(fake.answered_callbacks) == 6  # every tap's spinner was stopped
+    assert is_language((await fake.wait_for(user.id, 8))[7].text, "ru")
+    assert len(fake.answered_callbacks) == 7  # every tap's spinner was stopped
 
 
 async def test_two_taps_in_the_same_millisecond_are_handled_one_after_the_other(
@@ -79,16 +82,18 @@ async def test_two_taps_in_the_same_millisecond_are_handled_one_after_the_other(
     await fake.wait_for(user.id, 1)
     user.taps("Yes, I agree")
     await fake.wait_for(user.id, 2)
+    user.taps("No, thank you")
+    await fake.wait_for(user.id, 3)
     menu = user.inbox[-1]
     # Both taps land in the same getUpdates batch: same instant, same menu message.
     fake.push(user.tap_update("❓ Help", message=menu))
     fake.push(user.tap_update("🌐 Language", message=menu))
-    texts = [m.text for m in await fake.wait_for(user.id, 4)][2:]
+    texts = [m.text for m in await fake.wait_for(user.id, 5)][3:]
     assert texts[0].startswith("How to use this bot")
     assert texts[0].endswith("Tap a button below, or write your question.")
     assert texts[1] == "Please choose your language."
     user.taps("Deutsch")
-    assert (await fake.wait_for(user.id, 5))[4].text.startswith("Erledigt")
+    assert (await fake.wait_for(user.id, 6))[5].text.startswith("Erledigt")
 
 
 async def test_a_person_who_blocks_the_bot_is_unreachable_until_they_unblock(
@@ -189,13 +194,13 @@ async def test_someone_pasting_fifty_messages_gets_one_slow_down_note_and_taps_s
     user.taps("Yes, I agree")
 
     async def tap_answered() -> bool:
-        return any("What would you like to do?" in m.text for m in user.inbox)
+        return any("Would you like to get important notices" in m.text for m in user.inbox)
 
     await _until(tap_answered)
     await asyncio.sleep(0.3)
     texts = [m.text for m in user.inbox]
     assert sum(t.startswith("You are sending messages very fast") for t in texts) == 1
-    assert "What would you like to do?" in texts[-1]  # the tap went through
+    assert "Would you like to get important notices" in texts[-1]  # the tap went through
     answered = sum(t.startswith("Please tap one of the buttons") for t in texts)
     assert 7 <= answered <= 8  # the burst less /start (and what trickled back), not 50
 

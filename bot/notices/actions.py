@@ -1,0 +1,99 @@
+"""The actions of flows/notices.yaml: choosing topics, /stop, and showing a notice."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.db.tables import Notice
+from bot.engine.messages import N_
+from bot.engine.model import JSON
+from bot.notices import topics
+from bot.notices.content import NoticeFile
+from bot.runtime import Action, ActionContext
+
+DONE = N_("✔️ Done")
+MACHINE_NOTE = N_("(This is an automatic translation.)")
+FALLBACK_NOTE = N_("(This notice is not yet available in your language.)")
+VIDEO = N_("🎬 Video: {link}")
+FIRST_TOPICS = ("health", "general")
+"""What "yes, please" at the first question subscribes to."""
+
+
+def _session(ctx: ActionContext) -> Any:
+    assert ctx.session is not None
+    return ctx.session
+
+
+async def _buttons(ctx: ActionContext) -> dict[str, JSON]:
+    mine = await topics.of(_session(ctx), ctx.person.id)
+    tr = ctx.deps.catalogs.translator(ctx.lang)
+    # Composed here, in the person's language: "✅ Health" is on, "⬜ Health" is off.
+    buttons: list[JSON] = [
+        {"label": f"{'✅' if topic in mine else '⬜'} {tr.gettext(name)}", "value": topic}
+        for topic, name in topics.TOPICS.items()]
+    buttons.append({"label": DONE, "value": "done"})
+    return {"buttons": buttons, "any": bool(mine)}
+
+
+async def list_topics(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
+    """`notices.topics`: a button per topic, marked on or off, and `any`."""
+    return await _buttons(ctx)
+
+
+async def toggle(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
+    """`notices.toggle {topic}`: switch one topic on or off."""
+    topic = str(args.get("topic") or "")
+    if topic in topics.TOPICS:
+        if topic in await topics.of(_session(ctx), ctx.person.id):
+            await topics.unsubscribe(_session(ctx), ctx.person.id, [topic])
+        else:
+            await topics.subscribe(_session(ctx), ctx.person.id, [topic], ctx.now)
+    return await _buttons(ctx)
+
+
+async def subscribe_first(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
+    """`notices.subscribe_first`: "yes, please" at the first question."""
+    await topics.subscribe(_session(ctx), ctx.person.id, FIRST_TOPICS, ctx.now)
+
+
+async def stop(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
+    """`notices.stop`: no more notices of any topic."""
+    await topics.unsubscribe(_session(ctx), ctx.person.id)
+
+
+async def text(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
+    """`notices.text {notice}`: the notice in the person's language. A machine draft only
+    where staff allowed it, with a note; else the first language of the fallback chain
+    that has a checked text, with a note."""
+    stored = await _session(ctx).get(Notice, str(args.get("notice") or ""))
+    if stored is None:
+        return {"found": False}
+    notice = NoticeFile.model_validate(stored.definition)
+    settings = ctx.deps.settings
+    lang, note = ctx.lang, None
+    state = notice.state(lang)
+    if state == "missing" or (state == "machine" and not notice.allow_machine_translation):
+        lang = next(code for code in (settings.default_language, "en", notice.source)
+                    if notice.state(code) in ("source", "reviewed", "unreviewed", "stale"))
+        note = FALLBACK_NOTE
+    elif state == "machine":
+        note = MACHINE_NOTE
+    chosen = notice.texts[lang]
+    extra: list[JSON] = []
+    if chosen.video or notice.texts[notice.source].video:
+        extra.append({"msgid": VIDEO, "params": {
+            "link": chosen.video or notice.texts[notice.source].video}})
+    if note:
+        extra.append({"msgid": note})
+    return {"found": True, "title": chosen.title, "text": chosen.text.strip(),
+            "lang": lang, "extra": ["", *extra] if extra else ""}
+
+
+ACTIONS = {
+    "notices.topics": Action(list_topics),
+    "notices.toggle": Action(toggle),
+    "notices.subscribe_first": Action(subscribe_first),
+    "notices.stop": Action(stop),
+    "notices.text": Action(text),
+}

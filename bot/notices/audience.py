@@ -1,0 +1,47 @@
+"""Who a notice goes to: `topic:health locale:ar,fa district:Mitte role:newcomer`.
+
+Keys combine with AND, the values of one key with OR; `topic:` is required (people get only
+what they asked for). Only people who consented and can be reached are ever counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.notices.topics import TOPICS
+
+KEYS = ("topic", "locale", "district", "role")
+ROLES = ("newcomer", "volunteer", "staff", "admin")
+
+
+class AudienceError(ValueError):
+    """What is wrong with an expression, and how to write it."""
+
+
+@dataclass(frozen=True)
+class Audience:
+    topics: tuple[str, ...]
+    locales: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+
+
+def parse(expression: str, languages: tuple[str, ...]) -> Audience:
+    found: dict[str, tuple[str, ...]] = {}
+    for token in expression.split():
+        key, sep, values = token.partition(":")
+        if not sep or key not in KEYS or not values:
+            raise AudienceError(f"'{token}': write key:value[,value...] with a key of "
+                                f"{', '.join(KEYS)} (e.g. topic:health locale:ar,fa)")
+        if key in found:
+            raise AudienceError(f"'{key}:' given twice; list its values with commas instead")
+        found[key] = tuple(v for v in values.split(",") if v)
+    if "topic" not in found:
+        raise AudienceError("name the topic (topic:health): people get only the topics "
+                            "they asked for")
+    for key, allowed in (("topic", tuple(TOPICS)), ("locale", languages), ("role", ROLES)):
+        for value in found.get(key, ()):
+            if value not in allowed:
+                raise AudienceError(f"{key}:{value}: not one of {', '.join(allowed)}")
+    return Audience(found["topic"], found.get("locale", ()), found.get("district", ()),
+                    found.get("role", ()))

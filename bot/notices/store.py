@@ -1,0 +1,119 @@
+"""Queueing a notice for its audience, pausing and resuming it, and its tally.
+
+A notice is one outbox row per person, keyed `notice:<id>:<person>`: sending the same notice
+again, a double click or a second process adds nobody twice. Rows are written in one
+transaction with the notice as staff confirmed it (`notices` table).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.tables import Notice, OutboxMessage, Person, Subscription
+from bot.delivery.outbox import OUTBOX
+from bot.notices.audience import Audience
+from bot.notices.content import NoticeFile
+
+PUSH = "notices:show"
+CHUNK = 1000
+"""Rows per INSERT (SQLite allows 32,766 parameters a statement)."""
+
+
+def batch_of(notice_id: str) -> str:
+    return f"notice:{notice_id}"
+
+
+def _recipients(audience: Audience) -> Select[tuple[int, str | None]]:
+    query = (select(Person.id, Person.locale)
+             .join(Subscription, Subscription.person_id == Person.id)
+             .where(Subscription.topic.in_(audience.topics), Person.consent == "given",
+                    Person.unreachable_at.is_(None))
+             .distinct())
+    if audience.locales:
+        query = query.where(Person.locale.in_(audience.locales))
+    if audience.districts:
+        query = query.where(Person.district.in_(audience.districts))
+    if audience.roles:
+        query = query.where(Person.role.in_(audience.roles))
+    return query
+
+
+async def count(session: AsyncSession, audience: Audience, default: str) -> Counter[str]:
+    """How many people would get it, by their language."""
+    rows = (await session.execute(_recipients(audience))).all()
+    return Counter(locale or default for _, locale in rows)
+
+
+async def queue(session: AsyncSession, notice: NoticeFile, expression: str,
+                audience: Audience, *, send_at: dt.datetime, expires_at: dt.datetime | None,
+                now: dt.datetime) -> int:
+    """Queue the notice for everyone in the audience who does not have it yet; returns
+    how many rows were added."""
+    stored = await session.get(Notice, notice.id)
+    definition = notice.model_dump(mode="json")
+    if stored is None:
+        session.add(Notice(id=notice.id, definition=definition, audience=expression,
+                           queued_at=now, send_at=send_at, expires_at=expires_at))
+    else:
+        stored.definition, stored.audience = definition, expression
+        stored.send_at, stored.expires_at = send_at, expires_at
+    await session.flush()
+    people = [person_id for person_id, _ in (await session.execute(_recipients(audience))).all()]
+    conn = await session.connection()
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    added = 0
+    for start in range(0, len(people), CHUNK):
+        rows = [{"key": f"{batch_of(notice.id)}:{person_id}", "person_id": person_id,
+                 "push": PUSH, "payload": {"notice": notice.id}, "due_at": send_at,
+                 "status": "pending", "attempts": 0, "batch": batch_of(notice.id),
+                 "expires_at": expires_at} for person_id in people[start:start + CHUNK]]
+        result = await conn.execute(
+            dialect.insert(OUTBOX).values(rows).on_conflict_do_nothing(index_elements=["key"]))
+        added += int(getattr(result, "rowcount", 0) or 0)
+    return added
+
+
+async def pause(session: AsyncSession, notice_id: str) -> int:
+    result = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.batch == batch_of(notice_id),
+                                    OutboxMessage.status == "pending")
+        .values(status="paused"))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def resume(session: AsyncSession, notice_id: str) -> int:
+    result = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.batch == batch_of(notice_id),
+                                    OutboxMessage.status == "paused")
+        .values(status="pending"))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def tally(session: AsyncSession, notice_id: str, default: str
+                ) -> dict[str, Counter[str]]:
+    """status -> language -> how many (sent, pending, failed, unreachable, skipped...)."""
+    rows = await session.execute(
+        select(OutboxMessage.status, Person.locale, func.count())
+        .join(Person, Person.id == OutboxMessage.person_id)
+        .where(OutboxMessage.batch == batch_of(notice_id))
+        .group_by(OutboxMessage.status, Person.locale))
+    found: dict[str, Counter[str]] = defaultdict(Counter)
+    for status, locale, n in rows.all():
+        found[status][locale or default] += n
+    return found
+
+
+async def still_wanted(session: AsyncSession, person_id: int, notice_id: str) -> bool:
+    """Whether the person still subscribes to the notice's topic (they may have sent /stop
+    since it was queued: then it is skipped)."""
+    stored = await session.get(Notice, notice_id)
+    if stored is None:
+        return False
+    return await session.scalar(select(func.count()).select_from(Subscription).where(
+        Subscription.person_id == person_id,
+        Subscription.topic == stored.definition["topic"])) == 1

@@ -1,0 +1,72 @@
+"""`welcomebot notice ...` and `welcomebot people import` as staff use them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TRANSLATIONS_DIR", str(ROOT / "translations"))
+    monkeypatch.setenv("CONTENT_DIR", str(ROOT / "content"))
+    monkeypatch.setenv("FLOWS_DIR", str(ROOT / "flows"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+
+
+def subscribers(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "subscribers.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_bad_subscriber_file_names_each_bad_line_and_imports_nothing(tmp_path: Path) -> None:
+    bad = subscribers(tmp_path, "channel,id,locale,topics\n"
+                                "telegram,111,ar,health\n"
+                                "telegram,12ab,ar,health\n"
+                                "telegram,113,xx,health;flu\n")
+    result = runner.invoke(app, ["people", "import", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:3: '12ab' is not a telegram id" in result.output
+    assert f"{bad}:4: locale 'xx'" in result.output and "unknown topic(s) flu" in result.output
+    assert "nothing was imported" in result.output
+    dry = runner.invoke(app, ["notice", "send", "aha-hygiene", "--audience", "topic:health",
+                              "--dry-run"])
+    assert "0 people would get 'aha-hygiene'" in dry.stdout  # not even the good first row
+
+
+def test_dry_run_says_who_gets_what_and_how_long_then_sending_queues_each_once(
+        tmp_path: Path) -> None:
+    good = subscribers(tmp_path, "channel,id,locale,topics\n"
+                                 + "".join(f"telegram,{200 + n},ar,health\n" for n in range(3))
+                                 + "telegram,300,fa,health;events\n"
+                                 + "telegram,301,uk,events\n")
+    imported = runner.invoke(app, ["people", "import", str(good)])
+    assert imported.exit_code == 0 and "5 people imported" in imported.stdout
+    dry = runner.invoke(app, ["notice", "send", "aha-hygiene", "--audience",
+                              "topic:health locale:ar,fa", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "4 people would get 'aha-hygiene'" in dry.stdout
+    assert "ar:      3" in dry.stdout and "fa:      1" in dry.stdout
+    assert "about 0:00:01" in dry.stdout
+    wrong = runner.invoke(app, ["notice", "send", "aha-hygiene", "--audience", "lang:ar"])
+    assert wrong.exit_code == 2 and "topic:health locale:ar,fa" in wrong.output
+    sent = runner.invoke(app, ["notice", "send", "aha-hygiene", "--audience", "topic:health"])
+    assert "queued for 4 people" in sent.stdout
+    again = runner.invoke(app, ["notice", "send", "aha-hygiene", "--audience", "topic:health"])
+    assert "queued for 0 people" in again.stdout
+    paused = runner.invoke(app, ["notice", "pause", "aha-hygiene"])
+    assert "paused: 4 messages wait" in paused.stdout
+    status = runner.invoke(app, ["notice", "status", "aha-hygiene", "--no-follow"])
+    assert status.stdout.splitlines()[-1].split() == ["all", "4"]
+    resumed = runner.invoke(app, ["notice", "resume", "aha-hygiene"])
+    assert "resumed: 4 messages go out" in resumed.stdout
