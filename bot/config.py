@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     they are still coming."""
     outbox_rate: float = Field(default=25, gt=0, le=30)
     """Messages a second the outbox sends at most (Telegram allows about 30)."""
+    outbox_lease: float = Field(default=120, gt=0, le=3600)
+    """Seconds a sender holds the messages it took; a crashed one's are taken over after."""
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
     telegram_bot_token: SecretStr | None = None

@@ -8,6 +8,7 @@ import contextlib
 import gc
 import logging
 import signal
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -92,6 +93,7 @@ def outbox_sender(app: App, channel: TelegramChannel) -> Sender:
     """The sender of everything the bot pushes; the channel's replies share its limit."""
     channel.bucket = TokenBucket(app.settings.outbox_rate, burst=1)
     return Sender(app.sessions, app.runtime, {"telegram": channel}, channel.bucket,
+                  lease=timedelta(seconds=app.settings.outbox_lease),
                   wanted={"notices": notice_wanted})
 
 

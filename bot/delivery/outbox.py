@@ -87,6 +87,17 @@ async def claim(session: AsyncSession, now: datetime, channels: Sequence[str], *
     return [Due(r.id, r.person_id, r.channel, r.push, r.payload, r.attempts) for r in rows]
 
 
+async def due_count(session: AsyncSession, now: datetime, channels: Sequence[str]) -> int:
+    """Pending messages due now for people on `channels`, claimed or not."""
+    from sqlalchemy import func
+
+    return int(await session.scalar(
+        select(func.count()).select_from(OutboxMessage)
+        .join(Person, Person.id == OutboxMessage.person_id)
+        .where(OutboxMessage.status == "pending", OutboxMessage.due_at <= now,
+               Person.channel.in_(channels), Person.unreachable_at.is_(None))) or 0)
+
+
 async def settle(session: AsyncSession, message_id: int, status: str, now: datetime) -> None:
     """sent | skipped | unreachable | failed: the message is done."""
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)

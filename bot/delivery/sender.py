@@ -103,8 +103,9 @@ class Sender:
     wanted: Mapping[str, Wanted] = field(default_factory=dict)
     """Per flow of a push ("notices"): is the message still wanted?"""
     in_flight: int = 8
-    """Messages sent at once: the HTTP round trips overlap, so the token bucket, not the
-    latency, sets the pace. It is also the most a crash can send twice."""
+    """Messages sent at once, and recorded together: the HTTP round trips overlap, so the
+    token bucket, not the latency, sets the pace. It is also the most a crash can send
+    twice."""
 
     def _now(self) -> datetime:
         return self.runtime.clock()
@@ -138,12 +139,18 @@ class Sender:
             if batch[0]:
                 sending = asyncio.create_task(self._deliver(batch))
                 continue
-            if until_empty:
+            if until_empty and not await self._waiting():
                 break
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(stop.wait(), idle)
         if sending is not None:
             await sending
+
+    async def _waiting(self) -> int:
+        """Messages due now that someone still has to send (some may be under another
+        sender's lease, or a dead one's, until it ends)."""
+        async with self.sessions() as session:
+            return await outbox.due_count(session, self._now(), list(self.transports))
 
     async def _next_batch(self) -> Batch:
         async with transaction(self.sessions) as session:
@@ -160,22 +167,24 @@ class Sender:
         return due, outcomes, ready
 
     async def _deliver(self, batch: Batch) -> None:
-        _, outcomes, ready = batch
-        slots = asyncio.Semaphore(self.in_flight)
+        """Send in groups of `in_flight` and record each group as soon as it is sent: a
+        crash can send again only the group that was on its way."""
+        _, decided, ready = batch
+        if decided:
+            await self._record(list(decided.values()))
+        for start in range(0, len(ready), self.in_flight):
+            group = ready[start:start + self.in_flight]
+            results = await asyncio.gather(*(self._transmit(m, o) for m, o in group))
+            await self._record([(message, result)
+                                for (message, _), result in zip(group, results, strict=True)])
 
-        async def send(message: outbox.Due, outbound: Outbound) -> None:
-            async with slots:
-                await self.bucket.take()
-                try:
-                    result = await self.transports[message.channel].transmit(outbound)
-                except Exception:
-                    log.exception("transmit_failed id=%d", message.id)
-                    result = Transmitted.RETRY
-                outcomes[message.id] = (message, result)
-
-        await asyncio.gather(*(send(message, outbound) for message, outbound in ready))
-        if outcomes:
-            await self._record(list(outcomes.values()))
+    async def _transmit(self, message: outbox.Due, outbound: Outbound) -> Transmitted:
+        await self.bucket.take()
+        try:
+            return await self.transports[message.channel].transmit(outbound)
+        except Exception:
+            log.exception("transmit_failed id=%d", message.id)
+            return Transmitted.RETRY
 
     async def _prepare_all(self, session: AsyncSession, due: list[outbox.Due], *, careful: bool
                            ) -> tuple[dict[int, tuple[outbox.Due, Transmitted | str]],
