@@ -73,14 +73,14 @@ class TokenBucket:
         self.at = monotonic()
 
     async def take(self) -> None:
-        while True:
-            now = self.monotonic()
-            self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
-            self.at = now
-            if self.tokens >= 1:
-                self.tokens -= 1
-                return
-            await self.sleep((1 - self.tokens) / self.rate)
+        """Take a token, waiting until it is there. The token is reserved first and the
+        wait is for the deficit, so waiting never loops (float rounding could make a
+        "sleep, then look again" loop spin forever on a large monotonic clock)."""
+        now = self.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate) - 1
+        self.at = now
+        if self.tokens < 0:
+            await self.sleep(-self.tokens / self.rate)
 
     def spend(self) -> None:
         """A reply went out: it counts against the limit, and is never held back."""
