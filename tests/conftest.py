@@ -11,6 +11,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -133,3 +134,25 @@ def settings(sqlite_url: str) -> Settings:
 async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[App]:
     async with open_app(settings, clock=clock) as wired:
         yield wired
+
+
+# -- the fake Bot API and the real bot talking to it (aiogram is imported only here) -------
+@pytest.fixture
+async def fake() -> AsyncIterator[Any]:
+    from tests.fake_telegram import FakeTelegram
+
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def channel(app: App, fake: Any) -> AsyncIterator[Any]:
+    from bot.channels.telegram.channel import TelegramChannel
+    from tests.fake_telegram import TOKEN
+
+    telegram = TelegramChannel(app.runtime, app.catalogs, app.deps.flows, token=TOKEN,
+                               api_base=fake.base, sender_options={"base_delay": 0.01})
+    yield telegram
+    await telegram.close()

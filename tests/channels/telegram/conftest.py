@@ -1,4 +1,4 @@
-"""A fake Bot API server and the real bot (runtime, flows, SQLite) polling it."""
+"""The real bot polling the fake Bot API server (`fake` and `channel`: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,25 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import App
 from bot.channels.telegram.channel import TelegramChannel
-from tests.fake_telegram import TOKEN, FakeTelegram
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def channel(app: App, fake: FakeTelegram) -> AsyncIterator[TelegramChannel]:
-    telegram = TelegramChannel(app.runtime, app.catalogs, app.deps.flows, token=TOKEN,
-                               api_base=fake.base, sender_options={"base_delay": 0.01})
-    yield telegram
-    await telegram.close()
 
 
 @pytest.fixture
