@@ -156,3 +156,15 @@ async def channel(app: App, fake: Any) -> AsyncIterator[Any]:
                                api_base=fake.base, sender_options={"base_delay": 0.01})
     yield telegram
     await telegram.close()
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """For CLI tests: no developer .env, the repository's flows, content and catalogs, and
+    a database file of the test's own (not migrated). Returns that folder."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TRANSLATIONS_DIR", str(ROOT / "translations"))
+    monkeypatch.setenv("CONTENT_DIR", str(ROOT / "content"))
+    monkeypatch.setenv("FLOWS_DIR", str(ROOT / "flows"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    return tmp_path

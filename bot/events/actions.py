@@ -68,6 +68,13 @@ def _when(event: Event) -> dict[str, JSON]:
     return {"datetime": event.starts_at.isoformat()}
 
 
+def _spoken(ctx: ActionContext, details: Mapping[str, Any]) -> dict[str, JSON]:
+    """The languages spoken there, each by its own name."""
+    names = ctx.deps.catalogs.endonyms()
+    return _msg(SPOKEN, languages=", ".join(names.get(code, code)
+                                            for code in details.get("languages", [])))
+
+
 def _seats(event: Event, taken: Mapping[str, int]) -> dict[str, JSON]:
     left = seating.free_seats(event.capacity, taken)
     return _plural(SEATS_LEFT, left) if left else _msg(FULL)
@@ -75,7 +82,6 @@ def _seats(event: Event, taken: Mapping[str, int]) -> dict[str, JSON]:
 
 def _card(ctx: ActionContext, event: Event, taken: Mapping[str, int] | None) -> list[JSON]:
     details = event.details
-    names = ctx.deps.catalogs.endonyms()
     minutes = int((event.ends_at - event.starts_at).total_seconds() // 60)
     lines: list[JSON] = [
         f"{_in(details['title'], ctx)}",
@@ -83,8 +89,7 @@ def _card(ctx: ActionContext, event: Event, taken: Mapping[str, int] | None) -> 
         _plural(WHEN, minutes, when=_when(event)),
         f"📍 {details['place']}, {details['address']}",
         f"🗺 {map_link(details['address'])}",
-        _msg(SPOKEN, languages=", ".join(names.get(code, code)
-                                        for code in details.get("languages", []))),
+        _spoken(ctx, details),
     ]
     if details.get("audience") in AUDIENCE:
         lines.append(_msg(AUDIENCE[details["audience"]]))
@@ -101,14 +106,12 @@ def _summary(ctx: ActionContext, n: int, event: Event,
              taken: Mapping[str, int]) -> list[JSON]:
     """An event in a list: fewer lines than its card."""
     details = event.details
-    names = ctx.deps.catalogs.endonyms()
     minutes = int((event.ends_at - event.starts_at).total_seconds() // 60)
     lines: list[JSON] = [
         f"{n}. {_in(details['title'], ctx)}",
         _plural(WHEN, minutes, when=_when(event)),
         f"📍 {details['place']} ({details['district']})",
-        _msg(SPOKEN, languages=", ".join(names.get(code, code)
-                                        for code in details.get("languages", []))),
+        _spoken(ctx, details),
     ]
     if details.get("audience") in AUDIENCE:
         lines.append(_msg(AUDIENCE[details["audience"]]))

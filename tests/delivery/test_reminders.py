@@ -34,6 +34,16 @@ def sender_for(app: App, channel: TelegramChannel) -> Sender:
                   TokenBucket(1000, burst=1000), rng=random.Random(1))
 
 
+async def add_cafe(app: App, capacity: int) -> None:
+    """A language café on 24 November, 18:00 in Berlin (START)."""
+    async with transaction(app.sessions) as session:
+        await store.save_series(session, [Series.model_validate({
+            "id": "cafe", "kind": "language_cafe", "title": {"en": "Language café"},
+            "place": "Library", "address": "Mailänder Platz 1, 70173 Stuttgart",
+            "district": "Mitte", "languages": ["de"], "starts": "2026-11-24 18:00",
+            "minutes": 90, "capacity": capacity})], app.runtime.clock(), BERLIN)
+
+
 async def book(app: App, user: str, lang: str) -> Talk:
     talk = Talk(app, user, channel="telegram", hint=lang)
     await talk.open()
@@ -48,12 +58,7 @@ async def book(app: App, user: str, lang: str) -> Talk:
 
 async def test_reminders_come_once_at_their_times_and_no_frees_the_seat(
         app: App, clock: FakeClock, fake: FakeTelegram, channel: TelegramChannel) -> None:
-    async with transaction(app.sessions) as session:
-        await store.save_series(session, [Series.model_validate({
-            "id": "cafe", "kind": "language_cafe", "title": {"en": "Language café"},
-            "place": "Library", "address": "Mailänder Platz 1, 70173 Stuttgart",
-            "district": "Mitte", "languages": ["de"], "starts": "2026-11-24 18:00",
-            "minutes": 90, "capacity": 1})], clock(), BERLIN)
+    await add_cafe(app, capacity=1)
     await book(app, "501", "en")
     await book(app, "502", "uk")  # full: waits
 
@@ -92,12 +97,7 @@ async def test_reminders_come_once_at_their_times_and_no_frees_the_seat(
 
 async def test_a_person_who_blocked_the_bot_is_marked_and_not_tried_again(
         app: App, clock: FakeClock, fake: FakeTelegram, channel: TelegramChannel) -> None:
-    async with transaction(app.sessions) as session:
-        await store.save_series(session, [Series.model_validate({
-            "id": "cafe", "kind": "language_cafe", "title": {"en": "Language café"},
-            "place": "Library", "address": "Mailänder Platz 1, 70173 Stuttgart",
-            "district": "Mitte", "languages": ["de"], "starts": "2026-11-24 18:00",
-            "minutes": 90, "capacity": 5})], clock(), BERLIN)
+    await add_cafe(app, capacity=5)
     await book(app, "601", "de")
     fake.blocked.add(601)
     clock.current = START.replace(day=23, minute=1)
@@ -114,12 +114,7 @@ async def test_a_person_who_blocked_the_bot_is_marked_and_not_tried_again(
 
 async def test_a_sender_that_died_mid_send_leaves_its_messages_to_the_next(
         app: App, clock: FakeClock, fake: FakeTelegram, channel: TelegramChannel) -> None:
-    async with transaction(app.sessions) as session:
-        await store.save_series(session, [Series.model_validate({
-            "id": "cafe", "kind": "language_cafe", "title": {"en": "Language café"},
-            "place": "Library", "address": "Mailänder Platz 1, 70173 Stuttgart",
-            "district": "Mitte", "languages": ["de"], "starts": "2026-11-24 18:00",
-            "minutes": 90, "capacity": 5})], clock(), BERLIN)
+    await add_cafe(app, capacity=5)
     await book(app, "701", "en")
     clock.current = START.replace(day=23, minute=1)
     dead = sender_for(app, channel)

@@ -16,12 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
-def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("TRANSLATIONS_DIR", str(ROOT / "translations"))
-    monkeypatch.setenv("CONTENT_DIR", str(ROOT / "content"))
-    monkeypatch.setenv("FLOWS_DIR", str(ROOT / "flows"))
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+def database(cli_env: Path) -> None:
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
 
 

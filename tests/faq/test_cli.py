@@ -9,18 +9,13 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from tests.faq.conftest import ROOT
 
 runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def no_env_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("TRANSLATIONS_DIR", str(ROOT / "translations"))
-    monkeypatch.setenv("CONTENT_DIR", str(ROOT / "content"))
-    monkeypatch.setenv("FLOWS_DIR", str(ROOT / "flows"))
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+def no_env_file(cli_env: Path) -> None:
+    """Each test on its own database file (see tests/conftest.py `cli_env`)."""
 
 
 def test_the_batch_interface_answers_one_json_line_per_question(tmp_path: Path) -> None:
