@@ -96,8 +96,8 @@ async def broadcast(url: str, base: str, args: argparse.Namespace) -> dict[str, 
         channel = TelegramChannel(app.runtime, app.catalogs, app.deps.flows, token=TOKEN,
                                   api_base=base)
         rate = args.rate or 1_000_000.0
-        sender = Sender(app.sessions, app.runtime, {"telegram": channel},
-                        TokenBucket(rate, burst=1 if args.rate else 1000),
+        channel.bucket = TokenBucket(rate, burst=1 if args.rate else 1000)
+        sender = Sender(app.sessions, app.runtime, {"telegram": channel}, channel.bucket,
                         batch=200, in_flight=args.in_flight,
                         wanted={"notices": notice_wanted})
         started = time.perf_counter()

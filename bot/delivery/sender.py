@@ -60,12 +60,18 @@ sent /stop since it was queued is not.) False: the message is skipped."""
 
 class TokenBucket:
     """At most `rate` sends a second on average, `burst` at once. Replies to people who are
-    chatting `spend` without waiting (they come first); the outbox `take`s what is left."""
+    chatting `spend` without waiting (they come first); the outbox `take`s what is left.
+
+    The pace is `HEADROOM` below `rate`: platforms count arrivals, and network jitter brings
+    sends that left exactly 1/rate apart closer together, so a bot paced at exactly the
+    platform's limit earns a 429 (and a second's pause) every few hundred messages."""
+
+    HEADROOM = 0.02
 
     def __init__(self, rate: float, burst: int = 1, *,
                  monotonic: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
-        self.rate = rate
+        self.rate = rate * (1 - self.HEADROOM)
         self.burst = burst
         self.tokens = float(burst)
         self.monotonic = monotonic
@@ -86,6 +92,16 @@ class TokenBucket:
         """A reply went out: it counts against the limit, and is never held back."""
         now = self.monotonic()
         self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate) - 1
+        self.at = now
+
+    def hold(self, seconds: float) -> None:
+        """The platform said "wait `seconds`" (a 429): no token before then, and after it the
+        rate starts from an empty bucket. Tokens handed out before the pause are void (their
+        sends were held by the platform too and take a new one), so the calls that waited out
+        the pause leave one by one at the rate instead of all at once, which would overrun
+        the platform's window again and earn the next 429."""
+        now = self.monotonic()
+        self.tokens = min(self.tokens + (now - self.at) * self.rate, 0.0, -seconds * self.rate)
         self.at = now
 
 
@@ -167,16 +183,43 @@ class Sender:
         return due, outcomes, ready
 
     async def _deliver(self, batch: Batch) -> None:
-        """Send in groups of `in_flight` and record each group as soon as it is sent: a
-        crash can send again only the group that was on its way."""
+        """Send the batch, at most `in_flight` messages sent but not yet recorded: a crash
+        can send again only those. Outcomes are recorded as they come in, while the next
+        messages are already being sent, so recording never stalls the pace."""
         _, decided, ready = batch
         if decided:
             await self._record(list(decided.values()))
-        for start in range(0, len(ready), self.in_flight):
-            group = ready[start:start + self.in_flight]
-            results = await asyncio.gather(*(self._transmit(m, o) for m, o in group))
-            await self._record([(message, result)
-                                for (message, _), result in zip(group, results, strict=True)])
+        slots = asyncio.Semaphore(self.in_flight)
+        finished: list[tuple[outbox.Due, Transmitted | str]] = []
+        arrived = asyncio.Event()
+
+        async def send(message: outbox.Due, outbound: Outbound) -> None:
+            finished.append((message, await self._transmit(message, outbound)))
+            arrived.set()
+
+        async def record(expected: int) -> None:
+            while expected:
+                await arrived.wait()
+                arrived.clear()
+                outcomes = finished[:]
+                finished.clear()
+                await self._record(outcomes)
+                expected -= len(outcomes)
+                for _ in outcomes:
+                    slots.release()
+
+        recorder = asyncio.create_task(record(len(ready)))
+        sends: list[asyncio.Task[None]] = []
+        for message, outbound in ready:
+            await slots.acquire()
+            if recorder.done():  # recording failed: send nothing more, let it raise
+                break
+            sends.append(asyncio.create_task(send(message, outbound)))
+        try:
+            await recorder
+        finally:
+            for task in sends:
+                task.cancel()
 
     async def _transmit(self, message: outbox.Due, outbound: Outbound) -> Transmitted:
         await self.bucket.take()

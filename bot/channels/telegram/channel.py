@@ -67,8 +67,6 @@ class TelegramChannel:
         self.flows = flows
         self.sender = Sender(self.bot, **(sender_options or {}))
         self.sequencer = Sequencer()
-        self.bucket: TokenBucket | None = None
-        """The outbox's limit (set by the service): replies count against it, first."""
         self.dispatcher = Dispatcher(disable_fsm=True)  # conversation state is ours, in the DB
         # aiogram validates every answer as Response[<returned type>]; pydantic keeps such
         # generic classes only weakly, so without a reference they are rebuilt for every
@@ -79,7 +77,18 @@ class TelegramChannel:
         self.dispatcher.include_routers(*get_routers())
         self.dispatcher["channel"] = self
 
+    @property
+    def bucket(self) -> TokenBucket | None:
+        """The outbox's limit (set by the service): replies count against it, first, and a
+        429 empties it."""
+        return self.sender.bucket
+
+    @bucket.setter
+    def bucket(self, bucket: TokenBucket | None) -> None:
+        self.sender.bucket = bucket
+
     # -- updates in ---------------------------------------------------------------------
+
     def handle_update(self, update: Update) -> asyncio.Task[object]:
         """Queue the update behind the same person's earlier ones; the task ends when it
         has been handled (the turn committed and the replies sent)."""

@@ -1,7 +1,8 @@
 """Calling the Bot API the way Telegram wants to be called: errors handled by kind.
 
 - 429 (`TelegramRetryAfter`): every send of this bot pauses for `retry_after` seconds, then
-  the call is made again.
+  the call is made again. With a token bucket, the pause empties it and every call that
+  waited takes a fresh token: they leave at the rate, not in a burst that earns the next 429.
 - 403 (`TelegramForbiddenError`, the user blocked the bot): `Unreachable`, never retried.
 - 5xx, network errors and timeouts, and `ClientDecodeError`: retried with exponential
   backoff and jitter. A 502 from Telegram's front proxy is an HTML page, which aiogram
@@ -28,6 +29,8 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.methods import TelegramMethod
+
+from bot.delivery.sender import TokenBucket
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -57,6 +60,8 @@ class Sender:
         self.rng = rng or random.Random()
         self.paused_until = 0.0
         """Monotonic time before which nothing is sent (after a 429)."""
+        self.bucket: TokenBucket | None = None
+        """The limit this bot's sends share (set by the service), told of every 429."""
 
     async def call(self, method: TelegramMethod[T]) -> T:
         failures = 0
@@ -64,11 +69,15 @@ class Sender:
             wait = self.paused_until - self.monotonic()
             if wait > 0:
                 await self.sleep(wait)
+                if self.bucket is not None:
+                    await self.bucket.take()  # any token from before the pause is void
             try:
                 return await self.bot(method)
             except TelegramRetryAfter as exc:
                 # Telegram asks every sender of this bot to hold off, not just this call.
                 self.paused_until = max(self.paused_until, self.monotonic() + exc.retry_after)
+                if self.bucket is not None:
+                    self.bucket.hold(exc.retry_after)
                 log.warning("telegram_429 method=%s retry_after=%s", method.__api_method__,
                             exc.retry_after)
                 failures += 1
