@@ -97,7 +97,7 @@ async def broadcast(url: str, base: str, args: argparse.Namespace) -> dict[str, 
                                   api_base=base)
         rate = args.rate or 1_000_000.0
         channel.bucket = TokenBucket(rate, burst=1 if args.rate else 1000)
-        sender = Sender(app.sessions, app.runtime, {"telegram": channel}, channel.bucket,
+        sender = Sender(app.sessions, app.runtime, {"telegram": channel},
                         batch=200, in_flight=args.in_flight,
                         wanted={"notices": notice_wanted})
         started = time.perf_counter()

@@ -92,7 +92,7 @@ async def run_telegram(app: App, stop: asyncio.Event | None = None) -> None:
 def outbox_sender(app: App, channel: TelegramChannel) -> Sender:
     """The sender of everything the bot pushes; the channel's replies share its limit."""
     channel.bucket = TokenBucket(app.settings.outbox_rate, burst=1)
-    return Sender(app.sessions, app.runtime, {"telegram": channel}, channel.bucket,
+    return Sender(app.sessions, app.runtime, {"telegram": channel},
                   lease=timedelta(seconds=app.settings.outbox_lease),
                   wanted={"notices": notice_wanted})
 

@@ -6,8 +6,10 @@ after that commits, the channel's transport sends the replies; then the message 
 A crash between those steps leaves the message claimed; when its lease ends it is sent
 again: at most the messages in flight at a crash go out twice, none is lost.
 
-Limits: one token bucket for all sends of this process (Telegram allows about 30 messages a
-second to different chats); a transport that asks to wait makes the message wait.
+Limits: each transport paces its own platform calls with a `TokenBucket` (Telegram allows
+about 30 messages a second to different chats, WhatsApp 80 per phone number): one token per
+platform message, so a notice split in two pieces costs two. Replies to people who are
+chatting `spend` from the same bucket and never wait.
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ Batch = tuple[list["outbox.Due"], dict[int, tuple["outbox.Due", "Transmitted | s
 
 
 class Transport(Protocol):
-    """What a channel offers the outbox: send one person's replies."""
+    """What a channel offers the outbox: send one person's replies, each platform message
+    after `await bucket.take()` on the channel's own bucket (its platform's limit)."""
 
     async def transmit(self, outbound: Outbound) -> Transmitted: ...
 
@@ -111,7 +114,6 @@ class Sender:
     runtime: Runtime
     transports: Mapping[str, Transport]
     """Channel name ("telegram") -> its transport; messages to people on other channels wait."""
-    bucket: TokenBucket
     batch: int = 50
     lease: timedelta = timedelta(minutes=2)
     max_attempts: int = 8
@@ -222,7 +224,6 @@ class Sender:
                 task.cancel()
 
     async def _transmit(self, message: outbox.Due, outbound: Outbound) -> Transmitted:
-        await self.bucket.take()
         try:
             return await self.transports[message.channel].transmit(outbound)
         except Exception:

@@ -14,7 +14,7 @@ from bot.channels.telegram.channel import TelegramChannel
 from bot.db.session import transaction
 from bot.db.tables import OutboxMessage, Person
 from bot.delivery import outbox
-from bot.delivery.sender import Sender, TokenBucket
+from bot.delivery.sender import Sender
 from bot.engine.model import Inbound
 from bot.events import store
 from bot.events.series import Series
@@ -30,8 +30,7 @@ START = datetime(2026, 11, 24, 17, 0, tzinfo=UTC)  # 18:00 in Berlin
 
 def sender_for(app: App, channel: TelegramChannel) -> Sender:
     """A new sender, as after a restart: it knows nothing but the database."""
-    return Sender(app.sessions, app.runtime, {"telegram": channel},
-                  TokenBucket(1000, burst=1000), rng=random.Random(1))
+    return Sender(app.sessions, app.runtime, {"telegram": channel}, rng=random.Random(1))
 
 
 async def add_cafe(app: App, capacity: int) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.app import App
 from bot.channels.telegram.channel import TelegramChannel
 from bot.db.session import transaction
-from bot.delivery.sender import Sender, TokenBucket
+from bot.delivery.sender import Sender
 from bot.engine.model import Inbound
 from bot.notices import store
 from bot.notices.audience import parse
@@ -27,8 +27,7 @@ LANGS = ("de", "en", "ar", "fa", "uk", "ru", "tr")
 
 
 def sender(app: App, channel: TelegramChannel) -> Sender:
-    return Sender(app.sessions, app.runtime, {"telegram": channel},
-                  TokenBucket(1000, burst=1000), rng=random.Random(3),
+    return Sender(app.sessions, app.runtime, {"telegram": channel}, rng=random.Random(3),
                   wanted={"notices": notice_wanted})
 
 

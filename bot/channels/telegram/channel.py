@@ -120,19 +120,19 @@ class TelegramChannel:
     async def _send(self, outbound: Outbound, chat_id: int, *, reply: bool = False
                     ) -> Transmitted:
         try:
-            rendered = [render(reply, outbound.lang, self.catalogs) for reply in outbound.replies]
+            rendered = [render(said, outbound.lang, self.catalogs) for said in outbound.replies]
             for message in merge(rendered):
                 for text, markup in pieces(message):
-                    if reply and self.bucket is not None:
-                        self.bucket.spend()  # a person waits for this one: never held back
+                    await self._pace(reply)
                     await self.sender.call(SendMessage(
                         chat_id=chat_id, text=text, parse_mode="HTML", reply_markup=markup,
                         link_preview_options=LinkPreviewOptions(is_disabled=True)))
-            for reply in outbound.replies:
-                if reply.attachment is not None:
+            for said in outbound.replies:
+                if said.attachment is not None:
+                    await self._pace(reply)
                     await self.sender.call(SendDocument(chat_id=chat_id, document=(
-                        BufferedInputFile(reply.attachment.content.encode(),
-                                          filename=reply.attachment.name))))
+                        BufferedInputFile(said.attachment.content.encode(),
+                                          filename=said.attachment.name))))
         except Unreachable:
             await self.runtime.mark_reachable(outbound.identity, False)
             return Transmitted.UNREACHABLE
@@ -142,6 +142,16 @@ class TelegramChannel:
             log.exception("telegram_refused who=%s", outbound.identity)
             return Transmitted.FAILED
         return Transmitted.SENT
+
+    async def _pace(self, reply: bool) -> None:
+        """One token per Bot API message: a person waiting for an answer never waits for
+        the bucket (the reply still counts); the outbox waits its turn."""
+        if self.bucket is None:
+            return
+        if reply:
+            self.bucket.spend()
+        else:
+            await self.bucket.take()
 
     async def answer_callback(self, query_id: str) -> None:
         try:
