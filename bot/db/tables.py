@@ -209,6 +209,9 @@ class OutboxMessage(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """A sender works on it until then; after, another may take it over (a crashed one)."""
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    receipt: Mapped[str | None] = mapped_column(String(120), index=True)
+    """The platform's id of the message sent (a WhatsApp message id), so that a delivery
+    status webhook ("failed", "read") finds the row it is about."""
 
 
 class Subscription(Base):

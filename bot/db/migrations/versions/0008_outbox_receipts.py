@@ -1,0 +1,28 @@
+"""Outbox receipts: the platform's id of each message sent, for delivery status webhooks
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-22
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("outbox") as batch:
+        batch.add_column(sa.Column("receipt", sa.String(length=120), nullable=True))
+        batch.create_index(batch.f("ix_outbox_receipt"), ["receipt"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_index(batch.f("ix_outbox_receipt"))
+        batch.drop_column("receipt")
