@@ -110,6 +110,12 @@ async def settle_many(session: AsyncSession, message_ids: Sequence[int], status:
                           .values(status=status, done_at=now, claimed_until=None))
 
 
+async def keep_receipts(session: AsyncSession, receipts: Mapping[int, str]) -> None:
+    """Note the platform's message id on each sent row (message id -> receipt)."""
+    await session.execute(update(OutboxMessage),
+                          [{"id": id_, "receipt": receipt} for id_, receipt in receipts.items()])
+
+
 async def retry(session: AsyncSession, message_id: int, at: datetime) -> None:
     """Try again at `at` (the platform was down or asked to wait)."""
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)

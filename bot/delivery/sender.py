@@ -44,6 +44,17 @@ class Transmitted(StrEnum):
     """The platform refused the message for good (a 400): trying again cannot help."""
 
 
+@dataclass(frozen=True)
+class Sent:
+    """Sent, with the platform's id of the (last) message: kept on the outbox row as its
+    `receipt`, so that a delivery status webhook (WhatsApp's "failed") can find the row."""
+
+    receipt: str
+
+
+Result = Transmitted | Sent
+"""What a transport answers for one person's messages."""
+
 Batch = tuple[list["outbox.Due"], dict[int, tuple["outbox.Due", "Transmitted | str"]],
               list[tuple["outbox.Due", Outbound]]]
 """Claimed messages; those already decided (skipped, to retry); those ready to send."""
@@ -53,7 +64,7 @@ class Transport(Protocol):
     """What a channel offers the outbox: send one person's replies, each platform message
     after `await bucket.take()` on the channel's own bucket (its platform's limit)."""
 
-    async def transmit(self, outbound: Outbound) -> Transmitted: ...
+    async def transmit(self, outbound: Outbound) -> Result: ...
 
 
 Wanted = Callable[[AsyncSession, "outbox.Due"], Awaitable[bool]]
@@ -192,7 +203,7 @@ class Sender:
         if decided:
             await self._record(list(decided.values()))
         slots = asyncio.Semaphore(self.in_flight)
-        finished: list[tuple[outbox.Due, Transmitted | str]] = []
+        finished: list[tuple[outbox.Due, Result | str]] = []
         arrived = asyncio.Event()
 
         async def send(message: outbox.Due, outbound: Outbound) -> None:
@@ -223,7 +234,7 @@ class Sender:
             for task in sends:
                 task.cancel()
 
-    async def _transmit(self, message: outbox.Due, outbound: Outbound) -> Transmitted:
+    async def _transmit(self, message: outbox.Due, outbound: Outbound) -> Result:
         try:
             return await self.transports[message.channel].transmit(outbound)
         except Exception:
@@ -262,11 +273,15 @@ class Sender:
             return "skipped"
         return outbound
 
-    async def _record(self, outcomes: list[tuple[outbox.Due, Transmitted | str]]) -> None:
+    async def _record(self, outcomes: list[tuple[outbox.Due, Result | str]]) -> None:
         now = self._now()
         done: dict[str, list[int]] = {}
+        receipts: dict[int, str] = {}
         async with transaction(self.sessions) as session:
             for message, result in outcomes:
+                if isinstance(result, Sent):
+                    receipts[message.id] = result.receipt
+                    result = Transmitted.SENT
                 if result is Transmitted.RETRY and message.attempts + 1 < self.max_attempts:
                     # Exponential backoff with jitter: 30 s, 1 min, 2 min ... up to an hour.
                     delay = min(3600.0, 30.0 * 2 ** message.attempts) * (0.5 + self.rng.random())
@@ -277,4 +292,6 @@ class Sender:
                 done.setdefault(status, []).append(message.id)
             for status, ids in done.items():
                 await outbox.settle_many(session, ids, status, now)
+            if receipts:
+                await outbox.keep_receipts(session, receipts)
         log.info("outbox_batch %s", " ".join(f"{k}={len(v)}" for k, v in sorted(done.items())))

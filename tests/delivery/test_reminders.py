@@ -14,11 +14,11 @@ from bot.channels.telegram.channel import TelegramChannel
 from bot.db.session import transaction
 from bot.db.tables import OutboxMessage, Person
 from bot.delivery import outbox
-from bot.delivery.sender import Sender
+from bot.delivery.sender import Sender, Sent
 from bot.engine.model import Inbound
 from bot.events import store
 from bot.events.series import Series
-from bot.runtime import Identity
+from bot.runtime import Identity, Outbound
 from tests.fake_telegram import FakeTelegram
 from tests.fakes import FakeClock
 from tests.scripts import is_language
@@ -143,3 +143,28 @@ async def test_people_booked_for_a_cancelled_date_are_told_in_their_language(
     [arabic], [german] = fake.sent[801], fake.sent[802]
     assert "حوار اللاجئين" in arabic.text and is_language(arabic.text.split("\n\n")[0], "ar")
     assert "Flüchtlingsdialog" in german.text and "abgesagt" in german.text
+
+
+class ReceiptPlatform:
+    """A platform that answers every message with its own id (as WhatsApp does)."""
+
+    def __init__(self) -> None:
+        self.got: list[str] = []
+
+    async def transmit(self, outbound: Outbound) -> Sent:
+        self.got.append(outbound.identity.external_id)
+        return Sent(f"wamid.{len(self.got)}")
+
+
+async def test_the_platforms_message_id_is_kept_on_the_row_for_status_receipts(
+        app: App, clock: FakeClock) -> None:
+    await add_cafe(app, capacity=5)
+    await book(app, "801", "ar")
+    clock.current = START.replace(day=23, minute=1)
+    platform = ReceiptPlatform()
+    sender = Sender(app.sessions, app.runtime, {"telegram": platform}, rng=random.Random(1))
+    assert await sender.drain() == 1
+    async with app.sessions() as session:
+        rows = (await session.execute(select(OutboxMessage.status, OutboxMessage.receipt)
+                                      .where(OutboxMessage.push == "events:still_coming"))).all()
+    assert platform.got == ["801"] and rows == [("sent", "wamid.1")]
