@@ -100,13 +100,13 @@ async def broadcast(url: str, base: str, args: argparse.Namespace) -> dict[str, 
         sender = Sender(app.sessions, app.runtime, {"telegram": channel},
                         batch=200, in_flight=args.in_flight,
                         wanted={"notices": notice_wanted})
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         await sender.run(asyncio.Event(), until_empty=True)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         async with app.sessions() as session:
             tally = await store.tally(session, notice.id, "de")
         await channel.close()
-    return {"queued": queued, "seconds": seconds,
+    return {"queued": queued, "seconds": seconds, "cpu": cpu,
             "sent": sum(tally.get("sent", Counter()).values())}
 
 
@@ -141,6 +141,8 @@ def main() -> None:
           f"database {url.split(':')[0]}")
     print(f"sent {result['sent']:.0f} of {result['queued']:.0f} in {result['seconds']:.1f} s = "
           f"{result['sent'] / result['seconds']:.1f} messages/s")
+    print(f"CPU of the sender's process: {result['cpu']:.1f} s "
+          f"({result['cpu'] / result['seconds']:.0%} of one core)")
     print(f"429 received {stats['too_many']}, sent before retry_after passed {stats['early']}, "
           f"lost {args.recipients - delivered}, sent twice {twice}")
 

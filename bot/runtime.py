@@ -252,6 +252,33 @@ class Runtime:
             raise RuntimeError("the person's row changed under its row lock")
         return self._done(who, inbound, person, turn.state, replies)
 
+    async def push_many(self, session: AsyncSession,
+                        pushes: Sequence[tuple[int, str, Mapping[str, JSON]]]
+                        ) -> list[Outbound | None]:
+        """`push` for many (person id, entry, data) at once, in the caller's transaction:
+        one locked read of all the people and one write of all their conversations, instead
+        of two statements each (a notice to 10,000 people is 10,000 pushes). A person with
+        two pushes in the list gets both, in order. None for people who were erased."""
+        found = await people.lock_many(session, sorted({person_id for person_id, _, _ in pushes}))
+        now = self.clock()
+        results: list[Outbound | None] = []
+        for person_id, entry, data in pushes:
+            person = found.get(person_id)
+            if person is None:
+                results.append(None)
+                continue
+            who = Identity(person.channel, person.external_id)
+            self._known.pop(who, None)  # their row changes here, outside the quick path
+            inbound = Inbound.push(entry, data)
+            state = person.state or self._new_state(person, None)
+            turn, replies = await self._advance(session, person, state, inbound, now, who)
+            self._finish(person, turn, now, None)
+            results.append(self._done(who, inbound, person, turn.state, replies))
+        stored = await people.store_many(session, list(found.values()))
+        if not all(stored):
+            raise RuntimeError("a person's row changed under its row lock")
+        return results
+
     async def _advance(self, session: AsyncSession, person: PersonRecord,
                        state: ConversationState, inbound: Inbound, now: datetime,
                        who: Identity) -> tuple[Turn, tuple[Reply, ...]]:

@@ -8,6 +8,7 @@ import contextlib
 import gc
 import logging
 import signal
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -97,9 +98,16 @@ def outbox_sender(app: App, channel: TelegramChannel) -> Sender:
                   wanted={"notices": notice_wanted})
 
 
-async def notice_wanted(session: AsyncSession, message: Due) -> bool:
-    return await notices.still_wanted(session, message.person_id,
-                                      str(message.payload.get("notice")))
+async def notice_wanted(session: AsyncSession, messages: Sequence[Due]) -> set[int]:
+    """The notices whose person still subscribes to their topic (one query a notice)."""
+    by_notice: dict[str, list[Due]] = {}
+    for message in messages:
+        by_notice.setdefault(str(message.payload.get("notice")), []).append(message)
+    wanted: set[int] = set()
+    for notice_id, group in by_notice.items():
+        keep = await notices.still_wanted(session, [m.person_id for m in group], notice_id)
+        wanted |= {m.id for m in group if m.person_id in keep}
+    return wanted
 
 
 async def housekeeping(app: App, stop: asyncio.Event) -> None:

@@ -19,7 +19,7 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -67,9 +67,10 @@ class Transport(Protocol):
     async def transmit(self, outbound: Outbound) -> Result: ...
 
 
-Wanted = Callable[[AsyncSession, "outbox.Due"], Awaitable[bool]]
-"""Asked just before a message goes out: is it still wanted? (A notice to someone who has
-sent /stop since it was queued is not.) False: the message is skipped."""
+Wanted = Callable[[AsyncSession, Sequence["outbox.Due"]], Awaitable[set[int]]]
+"""Asked just before messages go out: which of them are still wanted (their ids)? A notice
+to someone who has sent /stop since it was queued is not: it is skipped. Asked for a whole
+batch at once, so that it can be one query."""
 
 
 class TokenBucket:
@@ -205,33 +206,50 @@ class Sender:
         slots = asyncio.Semaphore(self.in_flight)
         finished: list[tuple[outbox.Due, Result | str]] = []
         arrived = asyncio.Event()
+        started_all = False
+        # Recording takes a transaction: wait for half the window to fill (or the end), so
+        # that a fast platform does not cost one transaction per message.
+        enough = max(1, self.in_flight // 2)
 
         async def send(message: outbox.Due, outbound: Outbound) -> None:
             finished.append((message, await self._transmit(message, outbound)))
-            arrived.set()
+            if len(finished) >= enough:
+                arrived.set()
 
         async def record(expected: int) -> None:
             while expected:
                 await arrived.wait()
                 arrived.clear()
+                if not finished:
+                    continue
                 outcomes = finished[:]
                 finished.clear()
-                await self._record(outcomes)
+                try:
+                    await self._record(outcomes)
+                except BaseException:
+                    for _ in range(self.in_flight):  # free the loop to notice and stop
+                        slots.release()
+                    raise
                 expected -= len(outcomes)
                 for _ in outcomes:
                     slots.release()
+                if started_all or len(finished) >= enough:
+                    arrived.set()
 
         recorder = asyncio.create_task(record(len(ready)))
         sends: list[asyncio.Task[None]] = []
-        for message, outbound in ready:
-            await slots.acquire()
-            if recorder.done():  # recording failed: send nothing more, let it raise
-                break
-            sends.append(asyncio.create_task(send(message, outbound)))
         try:
+            for message, outbound in ready:
+                await slots.acquire()
+                if recorder.done():  # recording failed: send nothing more, let it raise
+                    break
+                sends.append(asyncio.create_task(send(message, outbound)))
+            started_all = True
+            await asyncio.gather(*sends)
+            arrived.set()
             await recorder
         finally:
-            for task in sends:
+            for task in (*sends, recorder):
                 task.cancel()
 
     async def _transmit(self, message: outbox.Due, outbound: Outbound) -> Result:
@@ -244,34 +262,47 @@ class Sender:
     async def _prepare_all(self, session: AsyncSession, due: list[outbox.Due], *, careful: bool
                            ) -> tuple[dict[int, tuple[outbox.Due, Transmitted | str]],
                                       list[tuple[outbox.Due, Outbound]]]:
+        """Skip what is no longer wanted; run the flow step of the rest: all together
+        (`Runtime.push_many`), or, `careful`ly, each in a savepoint of its own."""
         outcomes: dict[int, tuple[outbox.Due, Transmitted | str]] = {}
         ready: list[tuple[outbox.Due, Outbound]] = []
+        wanted = await self._still_wanted(session, due)
+        going = [message for message in due if message.id in wanted]
         for message in due:
-            if careful:
+            if message.id not in wanted:
+                outcomes[message.id] = (message, "skipped")
+        if careful:
+            prepared: list[Outbound | None | Transmitted] = []
+            for message in going:
                 try:
                     async with session.begin_nested():
-                        outcome = await self._prepare(session, message)
+                        prepared.append(await self.runtime.push(
+                            session, message.person_id, message.push, message.payload))
                 except Exception:
                     log.exception("push_failed id=%d push=%s", message.id, message.push)
-                    outcome = Transmitted.RETRY
-            else:
-                outcome = await self._prepare(session, message)
-            if isinstance(outcome, Outbound):
+                    prepared.append(Transmitted.RETRY)
+        else:
+            prepared = list(await self.runtime.push_many(
+                session, [(m.person_id, m.push, m.payload) for m in going]))
+        for message, outcome in zip(going, prepared, strict=True):
+            if isinstance(outcome, Outbound) and outcome.replies:
                 ready.append((message, outcome))
-            else:
-                outcomes[message.id] = (message, outcome)
+            else:  # erased, or the step had nothing more to say
+                outcomes[message.id] = (message, outcome if outcome is Transmitted.RETRY
+                                        else "skipped")
         return outcomes, ready
 
-    async def _prepare(self, session: AsyncSession, message: outbox.Due) -> Outbound | str:
-        """The replies to send for this message, or why there are none."""
-        check = self.wanted.get(message.push.partition(":")[0])
-        if check is not None and not await check(session, message):
-            return "skipped"
-        outbound = await self.runtime.push(session, message.person_id, message.push,
-                                           message.payload)
-        if outbound is None or not outbound.replies:
-            return "skipped"
-        return outbound
+    async def _still_wanted(self, session: AsyncSession, due: list[outbox.Due]) -> set[int]:
+        wanted = {message.id for message in due}
+        by_flow: dict[str, list[outbox.Due]] = {}
+        for message in due:
+            by_flow.setdefault(message.push.partition(":")[0], []).append(message)
+        for flow, messages in by_flow.items():
+            check = self.wanted.get(flow)
+            if check is not None:
+                kept = await check(session, messages)
+                wanted -= {message.id for message in messages} - kept
+        return wanted
 
     async def _record(self, outcomes: list[tuple[outbox.Due, Result | str]]) -> None:
         now = self._now()

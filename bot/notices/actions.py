@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.db.tables import Notice
 from bot.engine.messages import N_
 from bot.engine.model import JSON
@@ -66,10 +68,9 @@ async def text(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`notices.text {notice}`: the notice in the person's language. A machine draft only
     where staff allowed it, with a note; else the first language of the fallback chain
     that has a checked text, with a note."""
-    stored = await _session(ctx).get(Notice, str(args.get("notice") or ""))
-    if stored is None:
+    notice = await _notice(_session(ctx), str(args.get("notice") or ""))
+    if notice is None:
         return {"found": False}
-    notice = NoticeFile.model_validate(stored.definition)
     settings = ctx.deps.settings
     lang, note = ctx.lang, None
     state = notice.state(lang)
@@ -88,6 +89,17 @@ async def text(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
         extra.append({"msgid": note})
     return {"found": True, "title": chosen.title, "text": chosen.text.strip(),
             "lang": lang, "extra": ["", *extra] if extra else ""}
+
+
+async def _notice(session: AsyncSession, notice_id: str) -> NoticeFile | None:
+    """The notice as staff sent it, read and checked once per transaction: the outbox
+    sends a batch of hundreds of the same notice in one."""
+    cache: dict[str, NoticeFile | None] = session.info.setdefault("notices", {})
+    if notice_id not in cache:
+        stored = await session.get(Notice, notice_id)
+        cache[notice_id] = (NoticeFile.model_validate(stored.definition)
+                            if stored is not None else None)
+    return cache[notice_id]
 
 
 ACTIONS = {

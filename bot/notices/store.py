@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -108,12 +109,13 @@ async def tally(session: AsyncSession, notice_id: str, default: str
     return found
 
 
-async def still_wanted(session: AsyncSession, person_id: int, notice_id: str) -> bool:
-    """Whether the person still subscribes to the notice's topic (they may have sent /stop
-    since it was queued: then it is skipped)."""
+async def still_wanted(session: AsyncSession, person_ids: Sequence[int], notice_id: str
+                       ) -> set[int]:
+    """Those of the people who still subscribe to the notice's topic (they may have sent
+    /stop since it was queued: then it is skipped)."""
     stored = await session.get(Notice, notice_id)
     if stored is None:
-        return False
-    return await session.scalar(select(func.count()).select_from(Subscription).where(
-        Subscription.person_id == person_id,
-        Subscription.topic == stored.definition["topic"])) == 1
+        return set()
+    return set(await session.scalars(select(Subscription.person_id).where(
+        Subscription.person_id.in_(person_ids),
+        Subscription.topic == stored.definition["topic"])))
