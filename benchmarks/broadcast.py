@@ -1,6 +1,7 @@
 """A notice to N people through the fake Bot API (its own process), limited like Telegram.
 
     .venv/bin/python benchmarks/broadcast.py [--recipients 10000] [--rate 25] [--limit 30]
+        [--in-flight 8] [--senders 1]
         [--database postgresql+asyncpg://postgres@127.0.0.1:5432/test]
 
 It queues content/notices/aha-hygiene.yaml for N subscribers and runs the outbox sender until
@@ -8,6 +9,7 @@ nothing is left, then reports the sustained rate, the 429s the fake answered, se
 before a retry_after had passed (must be 0), messages lost (must be 0) and sent twice.
 `--rate 0` lifts the bot's own limit (and `--limit 0` the fake's): the sender's ceiling.
 With `--database` on PostgreSQL it uses a new database on that server, dropped afterwards.
+`--senders 2` runs two sender processes at once, as two `welcomebot deliver` would.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from collections import Counter
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+NOTICE = ROOT / "content" / "notices" / "aha-hygiene.yaml"
 sys.path.insert(0, str(ROOT))
 
 
@@ -71,43 +75,88 @@ async def prepare(url: str, recipients: int) -> None:
     await engine.dispose()
 
 
-async def broadcast(url: str, base: str, args: argparse.Namespace) -> dict[str, float]:
-    from bot.app import open_app
-    from bot.channels.telegram.channel import TelegramChannel
+def settings_for(url: str) -> Any:
     from bot.config import Settings
+
+    return Settings(_env_file=None, database_url=url,  # type: ignore[call-arg]
+                    flows_dir=ROOT / "flows", content_dir=ROOT / "content",
+                    translations_dir=ROOT / "translations")
+
+
+async def queue_notice(url: str) -> int:
+    from bot.app import open_app
     from bot.db.session import transaction
-    from bot.delivery.sender import Sender, TokenBucket
     from bot.notices import store
     from bot.notices.audience import parse
     from bot.notices.content import load_notice
+
+    settings = settings_for(url)
+    notice = load_notice(NOTICE)
+    async with open_app(settings) as app, transaction(app.sessions) as session:
+        now = datetime.now(UTC)
+        return await store.queue(session, notice, "topic:health",
+                                 parse("topic:health", tuple(settings.languages)),
+                                 send_at=now, expires_at=None, now=now)
+
+
+def sender_side(url: str, base: str, args: argparse.Namespace, go: Any,
+                result: Connection) -> None:
+    result.send(asyncio.run(send(url, base, args, go)))
+
+
+async def send(url: str, base: str, args: argparse.Namespace, go: Any) -> tuple[float, float]:
+    """One sender process, as `welcomebot deliver --until-empty` runs it: (wall, CPU)."""
+    from bot.app import open_app
+    from bot.channels.telegram.channel import TelegramChannel
+    from bot.delivery.sender import Sender, TokenBucket
     from bot.service import notice_wanted
     from tests.fake_telegram import TOKEN
 
-    settings = Settings(_env_file=None, database_url=url,  # type: ignore[call-arg]
-                        flows_dir=ROOT / "flows", content_dir=ROOT / "content",
-                        translations_dir=ROOT / "translations")
-    notice = load_notice(ROOT / "content" / "notices" / "aha-hygiene.yaml")
-    async with open_app(settings) as app:
-        now = datetime.now(UTC)
-        async with transaction(app.sessions) as session:
-            queued = await store.queue(session, notice, "topic:health",
-                                       parse("topic:health", tuple(settings.languages)),
-                                       send_at=now, expires_at=None, now=now)
+    async with open_app(settings_for(url)) as app:
         channel = TelegramChannel(app.runtime, app.catalogs, app.deps.flows, token=TOKEN,
                                   api_base=base)
-        rate = args.rate or 1_000_000.0
+        rate = args.rate / args.senders if args.rate else 1_000_000.0
         channel.bucket = TokenBucket(rate, burst=1 if args.rate else 1000)
         sender = Sender(app.sessions, app.runtime, {"telegram": channel},
                         batch=200, in_flight=args.in_flight,
                         wanted={"notices": notice_wanted})
+        go.wait()
         started, cpu = time.perf_counter(), time.process_time()
         await sender.run(asyncio.Event(), until_empty=True)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        async with app.sessions() as session:
-            tally = await store.tally(session, notice.id, "de")
         await channel.close()
-    return {"queued": queued, "seconds": seconds, "cpu": cpu,
-            "sent": sum(tally.get("sent", Counter()).values())}
+    return seconds, cpu
+
+
+async def sent_count(url: str) -> int:
+    from bot.app import open_app
+    from bot.notices import store
+
+    async with open_app(settings_for(url)) as app, app.sessions() as session:
+        tally = await store.tally(session, "aha-hygiene", "de")
+    return sum(tally.get("sent", Counter()).values())
+
+
+def broadcast(url: str, base: str, args: argparse.Namespace) -> dict[str, float]:
+    """Queue the notice, then run `args.senders` sender processes at once until nothing is
+    left (several `welcomebot deliver` share the outbox: claims skip each other's rows)."""
+    queued = asyncio.run(queue_notice(url))
+    context = multiprocessing.get_context("spawn")
+    go = context.Event()
+    pipes, processes = [], []
+    for _ in range(args.senders):
+        ours, theirs = context.Pipe()
+        process = context.Process(target=sender_side, args=(url, base, args, go, theirs))
+        process.start()
+        pipes.append(ours)
+        processes.append(process)
+    time.sleep(1.0)  # let them load flows and catalogs before the clock starts
+    go.set()
+    results = [pipe.recv() for pipe in pipes]
+    for process in processes:
+        process.join(10)
+    return {"queued": queued, "seconds": max(r[0] for r in results),
+            "cpu": sum(r[1] for r in results), "sent": asyncio.run(sent_count(url))}
 
 
 def main() -> None:
@@ -116,6 +165,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=25.0, help="the bot's limit; 0: none")
     parser.add_argument("--limit", type=float, default=30.0, help="the fake's; 0: none")
     parser.add_argument("--in-flight", type=int, default=8)
+    parser.add_argument("--senders", type=int, default=1,
+                        help="sender processes at once (the bot's rate is shared among them)")
     parser.add_argument("--database", default=None)
     args = parser.parse_args()
 
@@ -127,7 +178,7 @@ def main() -> None:
     url, drop = database(args.database)
     try:
         asyncio.run(prepare(url, args.recipients))
-        result = asyncio.run(broadcast(url, base, args))
+        result = broadcast(url, base, args)
     finally:
         ours.send("stats")
         stats = ours.recv() if ours.poll(30) else {"too_many": -1, "early": -1, "per_chat": {}}
@@ -138,10 +189,11 @@ def main() -> None:
     twice = sum(n - 1 for n in per_chat.values() if n > 1)
     print(f"recipients {args.recipients}, bot rate {args.rate or 'unlimited'}/s, "
           f"fake limit {args.limit or 'none'}/s, in flight {args.in_flight}, "
+          f"senders {args.senders}, "
           f"database {url.split(':')[0]}")
     print(f"sent {result['sent']:.0f} of {result['queued']:.0f} in {result['seconds']:.1f} s = "
           f"{result['sent'] / result['seconds']:.1f} messages/s")
-    print(f"CPU of the sender's process: {result['cpu']:.1f} s "
+    print(f"CPU of the {args.senders} sender process(es): {result['cpu']:.1f} s "
           f"({result['cpu'] / result['seconds']:.0%} of one core)")
     print(f"429 received {stats['too_many']}, sent before retry_after passed {stats['early']}, "
           f"lost {args.recipients - delivered}, sent twice {twice}")

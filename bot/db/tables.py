@@ -187,7 +187,7 @@ class OutboxMessage(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        Index("ix_outbox_due", "status", "due_at"),
+        Index("ix_outbox_due", "status", "due_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
