@@ -7,6 +7,7 @@ from bot import contacts, help
 from bot.events import actions as events
 from bot.faq import actions as faq
 from bot.notices import actions as notices
+from bot.notices import composer
 from bot.people import privacy
 from bot.runtime import Action
 
@@ -17,4 +18,5 @@ ACTIONS: dict[str, Action] = {
     **faq.ACTIONS,
     **events.ACTIONS,
     **notices.ACTIONS,
+    **composer.ACTIONS,
 }

@@ -48,6 +48,19 @@ def text(typed: str, spec: InputSpec, now: datetime) -> Outcome:
     return Valid(cleaned)
 
 
+def paragraphs(typed: str, spec: InputSpec, now: datetime) -> Outcome:
+    """Like `text`, but the line breaks stay (a notice, a letter): spaces within lines are
+    tidied, and more than one empty line in a row becomes one."""
+    lines = [" ".join(line.split()) for line in typed.strip().splitlines()]
+    cleaned = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    limit = spec.max_length or DEFAULT_MAX_LENGTH
+    if len(cleaned) > limit:
+        return Invalid(Text(m.TOO_LONG, {"max": limit}))
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in cleaned):
+        return Invalid(Text(m.NEED_TEXT))
+    return Valid(cleaned)
+
+
 def number(typed: str, spec: InputSpec, now: datetime) -> Outcome:
     """A whole number within `min`..`max`: "3", "٣", "۳", " 3 "."""
     example = spec.min if spec.min is not None else 1
@@ -133,6 +146,7 @@ def email(typed: str, spec: InputSpec, now: datetime) -> Outcome:
 
 VALIDATORS: dict[str, Validator] = {
     "text": text,
+    "paragraphs": paragraphs,
     "number": number,
     "yesno": yes_no,
     "date": a_date,

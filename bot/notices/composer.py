@@ -1,0 +1,272 @@
+"""The actions of flows/notices_staff.yaml: staff write a notice in the chat.
+
+They write it in German or English; the bot drafts the other languages offline (machine
+drafts, `bot.notices.translation`) and saves it as `content/notices/<id>.yaml`, the same
+file `welcomebot notice send|status|review|translate` work with. They choose who gets it,
+see a preview with the numbers per language, and confirm; when everything has gone out
+(or expired), the outbox brings them the tally.
+
+The tally: a push `notices_staff:tally` for the staff member, due when sending should be
+over. If messages are still waiting then, it says nothing and looks again later (a new
+outbox row each time, so every look is queued once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from anyascii import anyascii
+
+from bot.db.tables import Notice
+from bot.delivery import outbox
+from bot.engine.messages import N_, NP_
+from bot.engine.model import JSON
+from bot.i18n import endonyms
+from bot.notices import store
+from bot.notices.audience import parse
+from bot.notices.content import NoticeError, NoticeFile, Text, load_notice, notice_path
+from bot.runtime import Action, ActionContext
+
+log = logging.getLogger(__name__)
+
+TALLY_PUSH = "notices_staff:tally"
+TALLIED = ("sent", "failed", "unreachable", "skipped", "expired")
+LOOK_AGAIN = timedelta(minutes=1)
+"""How long the tally waits before looking again while messages are still going out."""
+
+STATE = {
+    "source": N_("the text you wrote"),
+    "machine": N_("machine draft"),
+    "machine_off": N_("machine draft, not sent: they get the {fallback} text with a note"),
+    "missing": N_("no translation: they get the {fallback} text with a note"),
+    "reviewed": N_("translated and checked"),
+    "unreviewed": N_("translated by a person"),
+    "stale": N_("translation out of date: they get it anyway"),
+}
+LANGUAGE_LINE = NP_("{language}: {count} person, {state}", "{language}: {count} people, {state}")
+DURATION = NP_("Sending takes about {count} minute.", "Sending takes about {count} minutes.")
+NO_MODELS = N_("No translation model is installed for: {pairs}. Ask your administrator to "
+               "install them (welcomebot notice translate shows how).")
+DRAFT_HEADER = N_("{language} (machine draft):")
+TALLY_LANGUAGE = N_("{language}: ✅ {sent} · ❌ {failed} · 🚫 {unreachable} · ⏭ {skipped} · "
+                    "⌛ {expired}")
+DONE = N_("✔️ Done")
+ON_ITS_WAY = NP_("The notice is on its way to {count} person.",
+                 "The notice is on its way to {count} people.")
+NOT_FOUND = N_("The notice file could not be read any more; nothing was sent.")
+
+
+def _session(ctx: ActionContext) -> Any:
+    assert ctx.session is not None
+    return ctx.session
+
+
+def _msg(msgid: str, **params: JSON) -> dict[str, JSON]:
+    return {"msgid": msgid, "params": params}
+
+
+def new_id(title: str, now: dt.datetime) -> str:
+    """A file name from the title and the time: "Corona-Test im Rathaus" at 9:05 on
+    23 November 2026 -> "corona-test-im-rathaus-20261123-0905"."""
+    slug = re.sub(r"[^a-z0-9]+", "-", anyascii(title).lower()).strip("-")[:40].strip("-")
+    return f"{slug or 'notice'}-{now:%Y%m%d-%H%M}"
+
+
+def write_notice(path: Path, notice: NoticeFile, written: dt.date) -> None:
+    """Write the notice file, replacing it whole (written beside it, then moved: a reader
+    never sees half a file)."""
+    data = notice.model_dump(mode="json", exclude_defaults=True)
+    data["topic"], data["source"] = notice.topic, notice.source
+    data["allow_machine_translation"] = notice.allow_machine_translation
+    ordered = {key: data[key] for key in ("id", "topic", "source", "allow_machine_translation",
+                                          "expires", "texts") if key in data}
+    header = (f"# Written in the chat by staff on {written:%d.%m.%Y}. Machine drafts are "
+              f"marked machine: true\n# until a person checks them: welcomebot notice review "
+              f"{notice.id} --lang <code>\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".yaml.part")
+    partial.write_text(header + yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False,
+                                               width=100), encoding="utf-8")
+    partial.replace(path)
+
+
+def _draft(notice: NoticeFile, targets: list[str]) -> tuple[NoticeFile, list[tuple[str, str]]]:
+    """Machine drafts for `targets` (slow: a model runs; called in a worker thread)."""
+    from bot.notices import translation
+
+    drafted = translation.draft(notice, targets)
+    return drafted.notice, list(drafted.missing)
+
+
+async def compose(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
+    """`notices.compose {source, topic, title, text}`: the notice file, with machine drafts
+    for the other languages where a model is installed; `id` and what is missing."""
+    settings = ctx.deps.settings
+    source = str(args.get("source") or "de")
+    notice = NoticeFile(id=new_id(str(args.get("title") or ""), ctx.now), topic=str(
+        args.get("topic") or "general"), source=source,  # type: ignore[arg-type]
+        texts={source: Text(title=str(args.get("title") or "").strip()[:120],
+                            text=str(args.get("text") or "").strip())})
+    targets = [lang for lang in settings.languages if lang != source]
+    try:
+        notice, missing = await asyncio.to_thread(_draft, notice, targets)
+    except Exception:  # a broken model must not lose what staff wrote
+        log.exception("notice_drafts_failed notice=%s", notice.id)
+        missing = [(source, lang) for lang in targets]
+    write_notice(notice_path(settings.content_dir, notice.id), notice, ctx.now.date())
+    log.info("notice_composed notice=%s drafts=%d", notice.id, len(notice.texts) - 1)
+    pairs = ", ".join(f"{a}→{b}" for a, b in missing)
+    return {"id": notice.id, "drafts": len(notice.texts) > 1,
+            "missing": _msg(NO_MODELS, pairs={"verbatim": pairs}) if missing else ""}
+
+
+def _load(ctx: ActionContext, notice_id: str) -> NoticeFile | None:
+    try:
+        return load_notice(notice_path(ctx.deps.settings.content_dir, notice_id))
+    except (OSError, NoticeError):
+        log.warning("notice_unreadable notice=%s", notice_id)
+        return None
+
+
+async def drafts(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
+    """`notices.drafts {notice}`: each machine draft, title and text, as the machine wrote
+    them (shown as they are: staff check them, the bot does not translate them again)."""
+    notice = _load(ctx, str(args.get("notice") or ""))
+    names = endonyms(ctx.deps.settings.languages)
+    lines: list[JSON] = []
+    for lang, text in (notice.texts.items() if notice else ()):
+        if text.machine:
+            lines += ["", _msg(DRAFT_HEADER, language={"verbatim": names.get(lang, lang)}),
+                      {"verbatim": text.title}, {"verbatim": text.text}]
+    return {"lines": lines[1:]}
+
+
+async def allow_machine(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
+    """`notices.allow_machine {notice}`: the machine drafts may go out (with a note)."""
+    notice = _load(ctx, str(args.get("notice") or ""))
+    if notice is not None:
+        notice = notice.model_copy(update={"allow_machine_translation": True})
+        write_notice(notice_path(ctx.deps.settings.content_dir, notice.id), notice,
+                     ctx.now.date())
+
+
+def _languages(args: Mapping[str, JSON]) -> list[str]:
+    chosen = args.get("languages")
+    return [str(code) for code in chosen] if isinstance(chosen, list) else []
+
+
+def _expression(notice: NoticeFile, languages: list[str]) -> str:
+    return f"topic:{notice.topic}" + (f" locale:{','.join(languages)}" if languages else "")
+
+
+async def plan(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
+    """`notices.plan {notice, languages}`: who would get it (per language, with the state
+    of its text), how long sending takes, and a toggle button per language. No languages
+    chosen: everyone who wants the notice's topic."""
+    settings = ctx.deps.settings
+    notice = _load(ctx, str(args.get("notice") or ""))
+    if notice is None:
+        return {"found": False}
+    chosen = _languages(args)
+    audience = parse(_expression(notice, chosen), tuple(settings.languages))
+    counts: Counter[str] = await store.count(_session(ctx), audience, settings.default_language)
+    names = endonyms(settings.languages)
+    fallback = {"verbatim": names.get(settings.default_language, settings.default_language)}
+    lines: list[JSON] = []
+    for lang in sorted(counts, key=lambda code: -counts[code]):
+        state = notice.state(lang)
+        if state == "machine" and not notice.allow_machine_translation:
+            state = "machine_off"
+        lines.append({"msgid": LANGUAGE_LINE[0], "plural": LANGUAGE_LINE[1], "count": "count",
+                      "params": {"language": {"verbatim": names.get(lang, lang)},
+                                 "count": counts[lang],
+                                 "state": _msg(STATE[state], fallback=fallback)}})
+    total = sum(counts.values())
+    minutes = max(1, math.ceil(total / settings.outbox_rate / 60))
+    buttons: list[JSON] = [
+        # Language names in their own script: the same in every reader's language.
+        {"label": f"{'✅' if lang in chosen else '⬜'} {names.get(lang, lang)}", "value": lang}
+        for lang in settings.languages]
+    buttons.append({"label": DONE, "value": "done"})
+    title = notice.texts[notice.source]
+    return {"found": True, "total": total, "empty": total == 0, "lines": lines, "buttons": buttons,
+            "title": {"verbatim": title.title}, "text": {"verbatim": title.text},
+            "duration": {"msgid": DURATION[0], "plural": DURATION[1], "count": "count",
+                         "params": {"count": minutes}}}
+
+
+async def toggle_language(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
+    """`notices.toggle_language {languages, picked}`: the list with `picked` switched."""
+    chosen = _languages(args)
+    picked = str(args.get("picked") or "")
+    if picked in ctx.deps.settings.languages:
+        chosen = [c for c in chosen if c != picked] if picked in chosen else [*chosen, picked]
+    return {"languages": chosen}
+
+
+async def send(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
+    """`notices.send {notice, languages}`: queue it for the audience now (each person gets
+    it once, however often this is confirmed), and the tally for whoever sent it."""
+    settings = ctx.deps.settings
+    notice = _load(ctx, str(args.get("notice") or ""))
+    if notice is None:
+        return {"count": 0, "told": {"msgid": NOT_FOUND}}
+    expression = _expression(notice, _languages(args))
+    session = _session(ctx)
+    added = await store.queue(session, notice, expression,
+                              parse(expression, tuple(settings.languages)),
+                              send_at=ctx.now, expires_at=None, now=ctx.now)
+    over = ctx.now + timedelta(seconds=math.ceil(added / settings.outbox_rate)) + LOOK_AGAIN
+    await _tally_later(session, notice.id, ctx.person.id, over)
+    log.info("notice_queued_in_chat notice=%s count=%d", notice.id, added)
+    return {"count": added, "told": {"msgid": ON_ITS_WAY[0], "plural": ON_ITS_WAY[1],
+                                     "count": "count", "params": {"count": added}}}
+
+
+async def _tally_later(session: Any, notice_id: str, person_id: int, at: dt.datetime) -> None:
+    await outbox.queue(session, key=f"notice-tally:{notice_id}:{person_id}:{at.isoformat()}",
+                       person_id=person_id, push=TALLY_PUSH, payload={"notice": notice_id},
+                       due_at=at)
+
+
+async def tally(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
+    """`notices.tally {notice}` (the push): the final numbers by language, or, while
+    messages are still waiting, nothing now and a look again later."""
+    session = _session(ctx)
+    notice_id = str(args.get("notice") or "")
+    if await session.get(Notice, notice_id) is None:
+        return {"ready": False}
+    counted = await store.tally(session, notice_id, ctx.deps.settings.default_language)
+    if counted.get("pending") or counted.get("paused"):
+        await _tally_later(session, notice_id, ctx.person.id, ctx.now + LOOK_AGAIN)
+        return {"ready": False}
+    names = endonyms(ctx.deps.settings.languages)
+    languages = sorted({lang for by in counted.values() for lang in by})
+    lines: list[JSON] = [
+        _msg(TALLY_LANGUAGE, language={"verbatim": names.get(lang, lang)},
+             **{status: counted.get(status, Counter())[lang] for status in TALLIED})
+        for lang in languages]
+    totals: dict[str, JSON] = {status: sum(counted.get(status, Counter()).values())
+                               for status in TALLIED}
+    return {"ready": True, "lines": lines, "title": {"verbatim": notice_id}, **totals}
+
+
+ACTIONS = {
+    "notices.compose": Action(compose),
+    "notices.drafts": Action(drafts, database=False),
+    "notices.allow_machine": Action(allow_machine, database=False),
+    "notices.plan": Action(plan),
+    "notices.toggle_language": Action(toggle_language, database=False),
+    "notices.send": Action(send),
+    "notices.tally": Action(tally),
+}

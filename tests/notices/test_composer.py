@@ -1,0 +1,136 @@
+"""A staff member writes a notice in the chat, narrows who gets it, sends it, and gets the
+tally when it has gone out; through the real outbox and the fake Bot API."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.app import App, open_app
+from bot.channels.telegram.channel import TelegramChannel
+from bot.db import people
+from bot.db.session import transaction
+from bot.delivery.sender import Sender
+from bot.notices.composer import new_id
+from bot.notices.content import load_notice
+from bot.people.importer import import_rows, read_rows
+from bot.service import notice_wanted
+from tests.conftest import ROOT, make_settings
+from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.fakes import FakeClock
+from tests.talk import Talk
+
+LANGS = ("de", "en", "ar", "fa", "uk", "ru", "tr")
+STAFF = "900"
+
+
+@pytest.fixture
+async def app(sqlite_url: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[App]:
+    """The bot with a content folder of its own: the composer writes notice files there."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    async with open_app(make_settings(sqlite_url, content_dir=content), clock=clock) as wired:
+        yield wired
+
+
+@pytest.fixture
+async def channel(app: App, fake: FakeTelegram) -> AsyncIterator[TelegramChannel]:
+    telegram = TelegramChannel(app.runtime, app.catalogs, app.deps.flows, token=TOKEN,
+                               api_base=fake.base)
+    yield telegram
+    await telegram.close()
+
+
+async def drain(app: App, channel: TelegramChannel) -> None:
+    for _ in range(20):  # bounded: each pass sends a batch
+        sender = Sender(app.sessions, app.runtime, {"telegram": channel},
+                        rng=random.Random(5), wanted={"notices": notice_wanted})
+        if not await sender.drain():
+            return
+
+
+async def staff_member(app: App) -> Talk:
+    async with transaction(app.sessions) as session:
+        await people.arrive(session, "telegram", STAFF, app.runtime.clock())
+        await people.set_role(session, "telegram", STAFF, "staff", app.runtime.clock())
+    talk = Talk(app, STAFF, channel="telegram", hint="de")
+    await talk.open()
+    await talk.tap("yes")
+    return talk
+
+
+async def test_a_staff_member_writes_a_notice_in_german_and_sends_it_to_two_languages(
+        app: App, clock: FakeClock, fake: FakeTelegram, channel: TelegramChannel) -> None:
+    rows = read_rows("channel,id,locale,topics\n" + "".join(
+        f"telegram,{5000 + n},{LANGS[n % 7]},health\n" for n in range(14))
+        + "telegram,5100,ar,events\n", "test.csv", LANGS)
+    async with transaction(app.sessions) as session:
+        await import_rows(session, rows, clock())
+    sara = await staff_member(app)
+
+    await sara.say("/compose")
+    await sara.tap("de")
+    await sara.tap("health")
+    await sara.say("Grippeimpfung im Rathaus")
+    text = "Am Montag impft das Gesundheitsamt im Rathaus.\n\nBitte bringen Sie Ihren Ausweis mit."
+    shown = await sara.say(text)
+    notice_id = new_id("Grippeimpfung im Rathaus", clock())
+    assert notice_id in shown[0].text  # where the file is, for `notice status|review`
+    saved = load_notice(app.settings.content_dir / "notices" / f"{notice_id}.yaml")
+    assert saved.source == "de" and saved.topic == "health"
+    assert saved.texts["de"].text == text  # the paragraphs stay as she wrote them
+    preview = shown[-1].text
+    assert "Grippeimpfung im Rathaus" in preview and "Bitte bringen Sie" in preview
+    assert "14 Personen" not in preview  # two per language, by language
+    assert preview.count(": 2 Personen") == 7
+
+    await sara.tap("languages")
+    await sara.tap("ar")
+    picked = await sara.tap("fa")
+    assert [b.label for b in picked[-1].buttons][:4] == ["⬜ Deutsch", "⬜ English",
+                                                         "✅ العربية", "✅ فارسی"]
+    preview = (await sara.tap("done"))[-1].text
+    assert preview.count(": 2 Personen") == 2
+    done = await sara.tap("send")
+    assert "4 Personen" in done[0].text
+
+    await drain(app, channel)
+    got = sorted(chat for chat, sent in fake.sent.items() if chat != int(STAFF) and sent)
+    assert got == [5002, 5003, 5009, 5010]  # ar and fa, each once; 5100 chose events only
+    assert not fake.sent.get(int(STAFF))  # the tally waits until sending is over
+
+    clock.advance(minutes=2)
+    await drain(app, channel)
+    [tally] = [m for m in fake.sent[int(STAFF)] if m.method == "sendMessage"]
+    assert "📊" in tally.text and "✅ gesendet 4" in tally.text.replace("\u2068", "").replace(
+        "\u2069", "")
+    clock.advance(minutes=10)
+    await drain(app, channel)
+    assert len(fake.sent[int(STAFF)]) == 1  # told once
+
+
+async def test_cancelling_sends_nothing_and_a_newcomer_cannot_compose(
+        app: App, clock: FakeClock, fake: FakeTelegram, channel: TelegramChannel) -> None:
+    sara = await staff_member(app)
+    await sara.say("/compose")
+    await sara.tap("en")
+    await sara.tap("general")
+    await sara.say("Library closed")
+    await sara.say("The city library is closed on Friday.")
+    await sara.tap("cancel")
+    assert sara.texts[0] == "Es wurde nichts gesendet."
+    await drain(app, channel)
+    assert not any(fake.sent.values())
+
+    newcomer = Talk(app, "5200", channel="telegram", hint="en")
+    await newcomer.open()
+    await newcomer.tap("yes")
+    refused = await newcomer.say("/compose")
+    assert refused[0].text.startswith("I don't know the command /compose")
+    files = yaml.safe_dump(sorted(p.name for p in (app.settings.content_dir / "notices").iterdir()))
+    assert "library-closed" in files  # what she wrote is kept, even though nothing was sent
