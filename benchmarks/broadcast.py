@@ -47,7 +47,8 @@ async def _fake_side(pipe: Connection, limit: float) -> None:
     pipe.recv()
     per_chat = Counter({chat: sum(m.method == "sendMessage" for m in sent)
                         for chat, sent in fake.sent.items()})
-    pipe.send({"too_many": fake.too_many, "early": fake.early, "per_chat": dict(per_chat)})
+    pipe.send({"too_many": fake.too_many, "early": fake.early, "per_chat": dict(per_chat),
+               "cpu": time.process_time()})
     await fake.stop()
 
 
@@ -181,7 +182,8 @@ def main() -> None:
         result = broadcast(url, base, args)
     finally:
         ours.send("stats")
-        stats = ours.recv() if ours.poll(30) else {"too_many": -1, "early": -1, "per_chat": {}}
+        stats = ours.recv() if ours.poll(30) else {"too_many": -1, "early": -1, "per_chat": {},
+                                                    "cpu": 0.0}
         fake.join(10)
         drop()
     per_chat = stats["per_chat"]
@@ -194,7 +196,8 @@ def main() -> None:
     print(f"sent {result['sent']:.0f} of {result['queued']:.0f} in {result['seconds']:.1f} s = "
           f"{result['sent'] / result['seconds']:.1f} messages/s")
     print(f"CPU of the {args.senders} sender process(es): {result['cpu']:.1f} s "
-          f"({result['cpu'] / result['seconds']:.0%} of one core)")
+          f"({result['cpu'] / result['seconds']:.0%} of one core); the fake Bot API's, on the "
+          f"same machine: {stats['cpu']:.1f} s")
     print(f"429 received {stats['too_many']}, sent before retry_after passed {stats['early']}, "
           f"lost {args.recipients - delivered}, sent twice {twice}")
 

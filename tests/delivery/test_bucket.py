@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.delivery.sender import TokenBucket
+from bot.delivery.sender import ChatPace, TokenBucket
 
 
 class Clock:
@@ -51,3 +51,29 @@ async def test_after_a_429_the_waiting_sends_leave_one_by_one_not_in_a_burst() -
     assert times[0] >= 1.0  # nothing before the pause is over
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert min(gaps) >= 1 / 30  # then at the rate, not all at once
+
+
+async def test_one_chat_gets_pushes_a_second_apart_after_a_short_burst() -> None:
+    clock = Clock()
+    pace = ChatPace(gap=1.0, burst=3, monotonic=clock.monotonic, sleep=clock.sleep)
+    times = []
+    for _ in range(5):  # a notice, a reminder, a promotion... all for the same person
+        await pace.wait("42")
+        times.append(clock.now)
+    assert times == [0.0, 0.0, 0.0, 1.0, 2.0]
+    await pace.wait("43")  # another person is not held back by the first
+    assert clock.now == 2.0
+    pace.spend("42")  # a reply to 42 goes at once, and the next push to 42 waits for it
+    assert clock.now == 2.0
+    await pace.wait("42")
+    assert clock.now == 4.0
+
+
+def test_only_chats_that_still_owe_time_are_remembered() -> None:
+    clock = Clock()
+    pace = ChatPace(gap=1.0, burst=1, keep=100, monotonic=clock.monotonic, sleep=clock.sleep)
+    for n in range(100):
+        pace.spend(str(n))
+    clock.now = 5.0
+    pace.spend("new")  # the 101st: the others' buckets are full again, they are forgotten
+    assert len(pace) == 1

@@ -33,7 +33,7 @@ from bot.channels.sequencer import Sequencer
 from bot.channels.telegram.render import merge, pieces
 from bot.channels.telegram.routers import get_routers
 from bot.channels.telegram.sender import GaveUp, Sender, Unreachable
-from bot.delivery.sender import TokenBucket, Transmitted
+from bot.delivery.sender import ChatPace, TokenBucket, Transmitted
 from bot.engine.load import FlowSet
 from bot.engine.messages import N_
 from bot.engine.model import Inbound, Reply, Text
@@ -49,6 +49,9 @@ BATCH_WAIT = 2.0
 POLL_PAUSE = 5.0
 """Seconds to wait after getUpdates failed `max_attempts` times in a row."""
 MAX_COMMAND_DESCRIPTION = 256
+CHAT_GAP, CHAT_BURST = 1.0, 3
+"""Telegram asks for no more than about one message a second in one chat, allowing short
+bursts (a notice in two pieces and its calendar file)."""
 """BotCommand.description: 1-256 characters."""
 
 PRIVATE_CHAT_ONLY = N_("I can only talk in a private chat. Please open a chat with me and "
@@ -67,6 +70,7 @@ class TelegramChannel:
         self.flows = flows
         self.sender = Sender(self.bot, **(sender_options or {}))
         self.sequencer = Sequencer()
+        self.chat_pace = ChatPace(gap=CHAT_GAP, burst=CHAT_BURST)
         self.dispatcher = Dispatcher(disable_fsm=True)  # conversation state is ours, in the DB
         # aiogram validates every answer as Response[<returned type>]; pydantic keeps such
         # generic classes only weakly, so without a reference they are rebuilt for every
@@ -123,13 +127,13 @@ class TelegramChannel:
             rendered = [render(said, outbound.lang, self.catalogs) for said in outbound.replies]
             for message in merge(rendered):
                 for text, markup in pieces(message):
-                    await self._pace(reply)
+                    await self._pace(reply, chat_id)
                     await self.sender.call(SendMessage(
                         chat_id=chat_id, text=text, parse_mode="HTML", reply_markup=markup,
                         link_preview_options=LinkPreviewOptions(is_disabled=True)))
             for said in outbound.replies:
                 if said.attachment is not None:
-                    await self._pace(reply)
+                    await self._pace(reply, chat_id)
                     await self.sender.call(SendDocument(chat_id=chat_id, document=(
                         BufferedInputFile(said.attachment.content.encode(),
                                           filename=said.attachment.name))))
@@ -143,14 +147,17 @@ class TelegramChannel:
             return Transmitted.FAILED
         return Transmitted.SENT
 
-    async def _pace(self, reply: bool) -> None:
-        """One token per Bot API message: a person waiting for an answer never waits for
-        the bucket (the reply still counts); the outbox waits its turn."""
-        if self.bucket is None:
-            return
+    async def _pace(self, reply: bool, chat_id: int) -> None:
+        """One token per Bot API message, and Telegram's pace within one chat: a person
+        waiting for an answer never waits (the reply still counts); the outbox waits its
+        turn."""
         if reply:
-            self.bucket.spend()
-        else:
+            self.chat_pace.spend(str(chat_id))
+            if self.bucket is not None:
+                self.bucket.spend()
+            return
+        await self.chat_pace.wait(str(chat_id))
+        if self.bucket is not None:
             await self.bucket.take()
 
     async def answer_callback(self, query_id: str) -> None:

@@ -3,7 +3,7 @@
 ```yaml
 - id: seats
   ask: "How many people are coming, children included?"
-  input: {type: number, min: 1, max: 10}    # text | paragraphs | number | yesno | date | phone | email
+  input: {type: number, min: 1, max: 10}  # text|paragraphs|number|yesno|date|phone|email
   save: seats
   next: confirm
 
