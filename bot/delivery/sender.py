@@ -42,6 +42,9 @@ class Transmitted(StrEnum):
     """The platform failed for now (timeouts, 5xx): try again later."""
     FAILED = "failed"
     """The platform refused the message for good (a 400): trying again cannot help."""
+    NO_TEMPLATE = "no-template"
+    """Not sent: WhatsApp allows only an approved template outside its 24-hour window, and
+    there is none in the person's language (the tally says so)."""
 
 
 @dataclass(frozen=True)
@@ -79,43 +82,55 @@ class TokenBucket:
 
     The pace is `HEADROOM` below `rate`: platforms count arrivals, and network jitter brings
     sends that left exactly 1/rate apart closer together, so a bot paced at exactly the
-    platform's limit earns a 429 (and a second's pause) every few hundred messages."""
+    platform's limit earns a 429 (and a second's pause) every few hundred messages. Where
+    jitter is larger (a busy machine, a slow network), each 429 lowers the pace by
+    `BACKOFF` (never below `FLOOR` of the rate); after `CALM` seconds without one it rises
+    again by `RECOVER` up to the start: a 429 costs a pause once, not again and again."""
 
     HEADROOM = 0.02
+    BACKOFF, FLOOR = 0.97, 0.85
+    CALM, RECOVER = 60.0, 1.01
 
     def __init__(self, rate: float, burst: int = 1, *,
                  monotonic: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
-        self.rate = rate * (1 - self.HEADROOM)
+        self.top = rate * (1 - self.HEADROOM)
+        self.rate = self.top
         self.burst = burst
         self.tokens = float(burst)
         self.monotonic = monotonic
         self.sleep = sleep
         self.at = monotonic()
+        self.calm_since = self.at
+
+    def _count(self, now: float) -> None:
+        if self.rate < self.top and now - self.calm_since >= self.CALM:
+            self.rate = min(self.top, self.rate * self.RECOVER)
+            self.calm_since = now
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate) - 1
+        self.at = now
 
     async def take(self) -> None:
         """Take a token, waiting until it is there. The token is reserved first and the
         wait is for the deficit, so waiting never loops (float rounding could make a
         "sleep, then look again" loop spin forever on a large monotonic clock)."""
-        now = self.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate) - 1
-        self.at = now
+        self._count(self.monotonic())
         if self.tokens < 0:
             await self.sleep(-self.tokens / self.rate)
 
     def spend(self) -> None:
         """A reply went out: it counts against the limit, and is never held back."""
-        now = self.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate) - 1
-        self.at = now
+        self._count(self.monotonic())
 
     def hold(self, seconds: float) -> None:
         """The platform said "wait `seconds`" (a 429): no token before then, and after it the
-        rate starts from an empty bucket. Tokens handed out before the pause are void (their
-        sends were held by the platform too and take a new one), so the calls that waited out
-        the pause leave one by one at the rate instead of all at once, which would overrun
-        the platform's window again and earn the next 429."""
+        rate starts from an empty bucket, a little slower. Tokens handed out before the pause
+        are void (their sends were held by the platform too and take a new one), so the
+        calls that waited out the pause leave one by one at the rate instead of all at once,
+        which would overrun the platform's window again and earn the next 429."""
         now = self.monotonic()
+        self.rate = max(self.top / (1 - self.HEADROOM) * self.FLOOR, self.rate * self.BACKOFF)
+        self.calm_since = now
         self.tokens = min(self.tokens + (now - self.at) * self.rate, 0.0, -seconds * self.rate)
         self.at = now
 

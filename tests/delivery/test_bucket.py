@@ -77,3 +77,21 @@ def test_only_chats_that_still_owe_time_are_remembered() -> None:
     clock.now = 5.0
     pace.spend("new")  # the 101st: the others' buckets are full again, they are forgotten
     assert len(pace) == 1
+
+
+async def test_a_429_slows_the_pace_a_little_and_a_calm_minute_brings_it_back() -> None:
+    clock = Clock()
+    bucket = TokenBucket(30, burst=1, monotonic=clock.monotonic, sleep=clock.sleep)
+    start = bucket.rate
+    bucket.hold(1.0)
+    bucket.hold(1.0)
+    slower = bucket.rate
+    assert 0.85 * 30 <= slower < start * 0.95  # two 429s: about 6% slower, never below 85%
+    for _ in range(20):
+        bucket.hold(1.0)
+    assert bucket.rate >= 0.85 * 30 - 1e-9
+    sent = 0
+    while clock.now < 60 * 20 and sent < 100_000:  # twenty calm minutes, bounded
+        await bucket.take()
+        sent += 1
+    assert abs(bucket.rate - start) < 1e-9  # back to the full pace, and no faster
