@@ -1,6 +1,7 @@
 # make chat   set everything up and talk to the bot in this terminal
 # make test   set up the dev tools and run the whole test suite
 # make i18n   extract texts, update the seven catalogs, compile them
+# make translate  optional: offline machine-translation drafts (`welcomebot notice translate`)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,13 +10,13 @@ LOCALES := de en ar fa uk ru tr
 PO     := $(foreach l,$(LOCALES),translations/$(l)/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: chat test i18n catalogs db lint clean
+.PHONY: chat test i18n catalogs db lint clean translate
 
 chat: $(VENV)/.installed catalogs db
 	$(BIN)/welcomebot events import content/events.yaml  # the demo city's events
 	$(BIN)/welcomebot chat
 
-test: $(VENV)/.installed-dev catalogs
+test: $(VENV)/.installed-dev $(VENV)/.installed-translate catalogs
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
@@ -33,6 +34,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
+
+# argostranslate without its stanza/torch/spacy requirements (6 GB): the extra brings what it
+# really uses, tools/stanza-stub an empty `stanza` module it imports.
+translate: $(VENV)/.installed-translate
+
+$(VENV)/.installed-translate: pyproject.toml tools/stanza-stub/pyproject.toml | $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[translate]'
+	$(BIN)/pip install --quiet --no-deps argostranslate==1.11.0 ./tools/stanza-stub
+	touch $@
 
 catalogs: $(MO)
 

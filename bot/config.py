@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     flows_dir: Path = Path("flows")
     content_dir: Path = Path("content")
     translations_dir: Path = Path("translations")
+    translation_models_dir: Path = Path("data/translation-models")
+    """argostranslate's models for `welcomebot notice translate` (argospm installs there)."""
     languages: CommaList = ["de", "en", "ar", "fa", "uk", "ru", "tr"]
     default_language: str = "de"
     timezone: str = "Europe/Berlin"

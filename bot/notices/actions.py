@@ -66,20 +66,23 @@ async def stop(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
 
 async def text(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`notices.text {notice}`: the notice in the person's language. A machine draft only
-    where staff allowed it, with a note; else the first language of the fallback chain
-    that has a checked text, with a note."""
-    notice = await _notice(_session(ctx), str(args.get("notice") or ""))
+    where staff allowed it (and only one of the source as it is now), with a note; else
+    the first language of the fallback chain that has a text a person wrote, with a note
+    (`NoticeFile.outgoing`). Chosen once per language and transaction, not per person."""
+    notice_id = str(args.get("notice") or "")
+    notice = await _notice(_session(ctx), notice_id)
     if notice is None:
         return {"found": False}
-    settings = ctx.deps.settings
-    lang, note = ctx.lang, None
-    state = notice.state(lang)
-    if state == "missing" or (state == "machine" and not notice.allow_machine_translation):
-        lang = next(code for code in (settings.default_language, "en", notice.source)
-                    if notice.state(code) in ("source", "reviewed", "unreviewed", "stale"))
-        note = FALLBACK_NOTE
-    elif state == "machine":
-        note = MACHINE_NOTE
+    shown: dict[tuple[str, str], dict[str, JSON]] = _session(ctx).info.setdefault(
+        "notice_texts", {})
+    if (notice_id, ctx.lang) not in shown:
+        shown[notice_id, ctx.lang] = _shown(notice, ctx.lang, ctx.deps.settings.default_language)
+    return dict(shown[notice_id, ctx.lang])
+
+
+def _shown(notice: NoticeFile, lang: str, fallback: str) -> dict[str, JSON]:
+    lang, how = notice.outgoing(lang, fallback)
+    note = {"own": None, "machine": MACHINE_NOTE, "fallback": FALLBACK_NOTE}[how]
     chosen = notice.texts[lang]
     extra: list[JSON] = []
     if chosen.video or notice.texts[notice.source].video:

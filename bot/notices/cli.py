@@ -5,6 +5,7 @@
     welcomebot notice status aha-hygiene          progress (a live bar), then the tally
     welcomebot notice pause|resume aha-hygiene
     welcomebot notice review aha-hygiene --lang ar   a person checked the Arabic text
+    welcomebot notice translate aha-hygiene [--to ar,fa]   machine drafts, offline
     welcomebot deliver [--until-empty]            the outbox sender on its own
 """
 
@@ -12,19 +13,24 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import math
 from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from bot.config import Settings
-    from bot.notices.content import NoticeFile
+    from bot.notices.content import NoticeFile, Text
 
 notice_app = typer.Typer(no_args_is_help=True,
-                         help="Notices: send to an audience, follow, pause, resume, review.")
+                         help="Notices: send to an audience, follow, pause, resume, review, "
+                              "translate.")
 
 DONE = ("sent", "failed", "unreachable", "skipped", "expired")
 
@@ -98,14 +104,17 @@ def _plan(notice: NoticeFile, counts: Counter[str], loaded: Settings,
     lines = [f"{total} people would get '{notice.id}':"]
     for lang in sorted(counts, key=lambda code: -counts[code]):
         state = notice.state(lang)
+        shown_in, how = notice.outgoing(lang, loaded.default_language)
         shown = {
             "source": "original", "reviewed": "translated and reviewed",
             "unreviewed": "translated by a person, not reviewed yet",
             "stale": "STALE: the source changed after this was reviewed",
-            "machine": "machine draft" + ("" if notice.allow_machine_translation
-                                          else f": NOT sent; they get {loaded.default_language}"
-                                          " with a note"),
-            "missing": f"NO translation: they get {loaded.default_language} with a note",
+            "machine": "machine draft, sent with a note" if how == "machine" else (
+                f"machine draft: NOT sent; they get {shown_in} with a note"
+                + ("" if not notice.allow_machine_translation else
+                   f" (drafted from an older source text: welcomebot notice translate "
+                   f"{notice.id})")),
+            "missing": f"NO translation: they get {shown_in} with a note",
         }[state]
         lines.append(f"  {lang}: {counts[lang]:>6}  {shown}")
     seconds = math.ceil(total / loaded.outbox_rate)
@@ -212,6 +221,181 @@ def review(notice_id: Annotated[str, typer.Argument()],
     path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False,
                                             width=100), encoding="utf-8")
     typer.echo(f"{', '.join(lang)}: reviewed against the source as it is now")
+
+
+@notice_app.command("translate")
+def translate(
+    notice_id: Annotated[str, typer.Argument(help="The file name in content/notices/.")],
+    to: Annotated[str | None, typer.Option(
+        "--to", help="Languages to draft, e.g. ar,fa (default: every configured language "
+                     "without a text a person wrote).")] = None,
+) -> None:
+    """Draft languages by machine translation, offline (argostranslate), into the notice
+    file: marked machine: true until a person reviews them. Texts a person wrote are left
+    alone; where a model is missing, says which and how to install it."""
+    from bot.cli import settings
+    from bot.notices import translation
+    from bot.notices.content import HUMAN, notice_path
+
+    loaded = settings()
+    notice = _load(loaded, notice_id)
+    path = notice_path(loaded.content_dir, notice_id)
+    translation.configure(loaded.translation_models_dir)
+    if to is None:
+        targets = [code for code in loaded.languages if notice.state(code) not in HUMAN]
+    else:
+        targets = list(dict.fromkeys(code.strip() for code in to.split(",") if code.strip()))
+        unknown = [code for code in targets if code not in loaded.languages]
+        if unknown or not targets:
+            typer.echo(f"--to {to}: give languages of LANGUAGES "
+                       f"({','.join(loaded.languages)}), comma separated", err=True)
+            raise typer.Exit(2)
+    for code in targets:
+        state = notice.state(code)
+        if state == "source":
+            typer.echo(f"  {code}: the source language, nothing to translate")
+        elif state in HUMAN:
+            typer.echo(f"  {code}: written by a person, left alone" + (
+                "; STALE: the source changed, check it, then welcomebot notice review "
+                f"{notice.id} --lang {code}" if state == "stale" else ""))
+        elif not translation.needs_draft(notice, code):
+            typer.echo(f"  {code}: already a machine draft of the source as it is now, kept")
+    asked = [code for code in targets if translation.needs_draft(notice, code)]
+    if not asked:
+        typer.echo("nothing to draft")
+        return
+    try:
+        drafted = translation.draft(notice, asked)
+    except translation.TranslationError as exc:
+        typer.echo(f"nothing was changed: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if drafted.drafted:
+        _write_drafts(path, drafted.notice, drafted.drafted)
+        typer.echo(f"{path}: machine drafts from {notice.source}, marked machine: true:")
+        for code in drafted.drafted:
+            legs = drafted.routes[code]
+            typer.echo(f"  {code}: drafted" + (f" (through {legs[0][1]})" if len(legs) > 1
+                                              else ""))
+        typer.echo("check them, correct them in the file, then: welcomebot notice review "
+                   f"{notice.id} --lang {' --lang '.join(drafted.drafted)}")
+    for code in drafted.unusable:
+        typer.echo(f"  {code}: the draft came out empty or too long for a notice: not added")
+    if drafted.missing:
+        typer.echo("no translation model for: "
+                   + ", ".join(f"{a}→{b}" for a, b in drafted.missing)
+                   + " (those languages were left as they were)")
+        problem = translation.unavailable()
+        if problem is not None:
+            typer.echo(problem)
+        typer.echo("install the models (this needs the internet once), then run this again:")
+        for command in translation.install_commands(drafted.missing):
+            typer.echo(f"  {command}")
+    if not drafted.drafted:
+        raise typer.Exit(1)
+
+
+def _write_drafts(path: Path, notice: NoticeFile, langs: Sequence[str]) -> None:
+    """Put the texts of `langs` into the notice file, keeping the rest of it as it is
+    (comments, quoting, order); a file laid out in a way this cannot follow is written
+    anew, keeping its leading comments. Written beside it, then moved."""
+    import yaml
+
+    from bot.notices.content import NoticeFile
+
+    original = path.read_text(encoding="utf-8")
+    updated = _edit_texts(original, notice, langs)
+    try:
+        ok = updated is not None and NoticeFile.model_validate(
+            yaml.safe_load(updated)).model_dump() == notice.model_dump()
+    except (yaml.YAMLError, ValueError):
+        ok = False
+    if updated is None or not ok:
+        header = "".join(line for line in original.splitlines(True) if line.startswith("#"))
+        data = yaml.safe_load(original)
+        for code in langs:
+            data["texts"][code] = _text_data(notice.texts[code])
+        updated = header + yaml.dump(data, Dumper=_dumper(), allow_unicode=True,
+                                     sort_keys=False, width=100)
+    partial = path.with_suffix(".yaml.part")
+    partial.write_text(updated, encoding="utf-8")
+    partial.replace(path)
+
+
+def _edit_texts(original: str, notice: NoticeFile, langs: Sequence[str]) -> str | None:
+    """The file with those entries of `texts:` replaced (or added after the last), each
+    from its key's line to its last more indented line; None if `texts` is not a block
+    mapping."""
+    import yaml
+
+    try:
+        root = yaml.compose(original, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    texts = next((value for key, value in getattr(root, "value", [])
+                  if getattr(key, "value", None) == "texts"), None)
+    if not isinstance(texts, yaml.MappingNode) or texts.flow_style or not texts.value:
+        return None
+    lines = original.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    indent = texts.value[0][0].start_mark.column
+    first = texts.value[0][1]
+    step = (first.value[0][0].start_mark.column - indent
+            if isinstance(first, yaml.MappingNode) and not first.flow_style else 2)
+
+    def end(start: int) -> int:
+        stop = start + 1
+        while stop < len(lines) and (not lines[stop].strip() or
+                                     len(lines[stop]) - len(lines[stop].lstrip(" ")) > indent):
+            stop += 1
+        while stop > start + 1 and not lines[stop - 1].strip():
+            stop -= 1
+        return stop
+
+    keys = {key.value: key.start_mark.line for key, _ in texts.value}
+    edits: list[tuple[int, int, str]] = []
+    added = ""
+    for code in langs:
+        block = _entry(code, notice.texts[code], indent, step)
+        if code in keys:
+            edits.append((keys[code], end(keys[code]), block))
+        else:
+            added += block
+    if added:
+        at = end(texts.value[-1][0].start_mark.line)
+        edits.append((at, at, added))
+    for start, stop, block in sorted(edits, reverse=True):
+        lines[start:stop] = [block]
+    return "".join(lines)
+
+
+def _text_data(text: Text) -> dict[str, object]:
+    return text.model_dump(include={"title", "text", "video", "machine", "based_on"},
+                           exclude_none=True, exclude_defaults=False)
+
+
+def _entry(code: str, text: Text, indent: int, step: int) -> str:
+    import yaml
+
+    dumped = yaml.dump({code: _text_data(text)}, Dumper=_dumper(), allow_unicode=True,
+                       sort_keys=False, width=100, indent=step)
+    return "".join(" " * indent + line if line.strip() else line
+                   for line in dumped.splitlines(True))
+
+
+@functools.cache
+def _dumper() -> type:
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        """Texts of several lines as `|` blocks, as people write them."""
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value,
+                                       style="|" if "\n" in value else None)
+
+    Dumper.add_representer(str, text)
+    return Dumper
 
 
 def deliver(until_empty: Annotated[bool, typer.Option(

@@ -9,11 +9,13 @@ expires: 2026-12-31 23:00         # optional, Europe/Berlin: not sent after this
 texts:
   de: {title: "...", text: "...", video: "https://..."}     # video or image link: optional
   ar: {title: "...", text: "...", based_on: 3f2a9c1e}      # reviewed against that source
-  fa: {title: "...", text: "...", machine: true}           # a draft no person checked yet
+  fa: {title: "...", text: "...", machine: true, based_on: 3f2a9c1e}  # a machine draft
 ```
 `based_on` is stamped by `welcomebot notice review ID --lang ar`: the fingerprint of the
 source text the translation was checked against. When the source changes, the translation
-is stale until someone reviews it again.
+is stale until someone reviews it again. On a machine draft (`welcomebot notice translate`,
+until a person reviews it) it is the source text it was translated from: a draft of an older
+source is not sent.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from bot.engine.yamlsource import parse
 
 Topic = Literal["health", "events", "courses", "general"]
+HUMAN = ("source", "reviewed", "unreviewed", "stale")
+"""States of a text a person wrote."""
 
 
 class Text(BaseModel):
@@ -73,6 +77,21 @@ class NoticeFile(BaseModel):
         if text.based_on is None:
             return "unreviewed"
         return "reviewed" if text.based_on == self.fingerprint() else "stale"
+
+    def outgoing(self, lang: str, fallback: str) -> tuple[str, Literal["own", "machine",
+                                                                      "fallback"]]:
+        """The language of the text a person whose language is `lang` gets, and how: their
+        own text; a machine draft, with a note, only where staff allowed machine translation
+        and only a draft of the source as it is now; else, with a note, the first of
+        `fallback`, English and the source that has a text a person wrote."""
+        state = self.state(lang)
+        if state in HUMAN:
+            return lang, "own"
+        if (state == "machine" and self.allow_machine_translation
+                and self.texts[lang].based_on in (None, self.fingerprint())):
+            return lang, "machine"
+        return next(code for code in (fallback, "en", self.source)
+                    if self.state(code) in HUMAN), "fallback"
 
 
 class NoticeError(Exception):
