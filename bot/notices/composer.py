@@ -100,10 +100,13 @@ def write_notice(path: Path, notice: NoticeFile, written: dt.date) -> None:
     partial.replace(path)
 
 
-def _draft(notice: NoticeFile, targets: list[str]) -> tuple[NoticeFile, list[tuple[str, str]]]:
-    """Machine drafts for `targets` (slow: a model runs; called in a worker thread)."""
+def _draft(notice: NoticeFile, targets: list[str], models: Path
+           ) -> tuple[NoticeFile, list[tuple[str, str]]]:
+    """Machine drafts for `targets` with the models in `models` (slow: a model runs;
+    called in a worker thread)."""
     from bot.notices import translation
 
+    translation.configure(models)
     drafted = translation.draft(notice, targets)
     return drafted.notice, list(drafted.missing)
 
@@ -119,7 +122,8 @@ async def compose(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSO
                             text=str(args.get("text") or "").strip())})
     targets = [lang for lang in settings.languages if lang != source]
     try:
-        notice, missing = await asyncio.to_thread(_draft, notice, targets)
+        notice, missing = await asyncio.to_thread(_draft, notice, targets,
+                                                  settings.translation_models_dir)
     except Exception:  # a broken model must not lose what staff wrote
         log.exception("notice_drafts_failed notice=%s", notice.id)
         missing = [(source, lang) for lang in targets]
@@ -181,12 +185,13 @@ async def plan(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     audience = parse(_expression(notice, chosen), tuple(settings.languages))
     counts: Counter[str] = await store.count(_session(ctx), audience, settings.default_language)
     names = endonyms(settings.languages)
-    fallback = {"verbatim": names.get(settings.default_language, settings.default_language)}
     lines: list[JSON] = []
     for lang in sorted(counts, key=lambda code: -counts[code]):
         state = notice.state(lang)
-        if state == "machine" and not notice.allow_machine_translation:
-            state = "machine_off"
+        shown, how = notice.outgoing(lang, settings.default_language)
+        if how == "fallback":
+            state = "machine_off" if state == "machine" else "missing"
+        fallback = {"verbatim": names.get(shown, shown)}
         lines.append({"msgid": LANGUAGE_LINE[0], "plural": LANGUAGE_LINE[1], "count": "count",
                       "params": {"language": {"verbatim": names.get(lang, lang)},
                                  "count": counts[lang],

@@ -30,11 +30,22 @@ STAFF = "900"
 
 
 @pytest.fixture
-async def app(sqlite_url: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[App]:
+def models_setting(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """TRANSLATION_MODELS_DIR: none installed, unless the test asks for `models`."""
+    if "models" in request.fixturenames:
+        return Path(request.getfixturevalue("models"))
+    return tmp_path / "no-models"
+
+
+@pytest.fixture
+async def app(sqlite_url: str, clock: FakeClock, tmp_path: Path,
+              models_setting: Path) -> AsyncIterator[App]:
     """The bot with a content folder of its own: the composer writes notice files there."""
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    async with open_app(make_settings(sqlite_url, content_dir=content), clock=clock) as wired:
+    async with open_app(make_settings(sqlite_url, content_dir=content,
+                                      translation_models_dir=models_setting),
+                        clock=clock) as wired:
         yield wired
 
 
@@ -134,3 +145,38 @@ async def test_cancelling_sends_nothing_and_a_newcomer_cannot_compose(
     assert refused[0].text.startswith("I don't know the command /compose")
     files = yaml.safe_dump(sorted(p.name for p in (app.settings.content_dir / "notices").iterdir()))
     assert "library-closed" in files  # what she wrote is kept, even though nothing was sent
+
+
+async def test_machine_drafts_are_shown_and_go_out_with_a_note_when_staff_allow_them(
+        app: App, clock: FakeClock, fake: FakeTelegram, channel: TelegramChannel,
+        models: Path) -> None:
+    rows = read_rows("channel,id,locale,topics\ntelegram,6001,ar,health\n"
+                     "telegram,6002,uk,health\n", "test.csv", LANGS)
+    async with transaction(app.sessions) as session:
+        await import_rows(session, rows, clock())
+    sara = await staff_member(app)
+    await sara.say("/compose")
+    await sara.tap("de")
+    await sara.tap("health")
+    await sara.say("Impfung")
+    asked = await sara.say("Die Impfung ist kostenlos. Bringen Sie Ihren Ausweis mit.")
+    question = asked[-1].text
+    # the models reach English, Arabic and Persian; no model reaches uk, ru or tr
+    assert "de→uk, de→ru, de→tr" in question and "de→ar" not in question
+
+    drafts = await sara.tap("show")
+    saved = load_notice(app.settings.content_dir / "notices" / f"{new_id('Impfung', clock())}.yaml")
+    assert sorted(lang for lang, text in saved.texts.items() if text.machine) == ["ar", "en", "fa"]
+    assert saved.texts["ar"].text in drafts[0].text  # shown as the machine wrote it
+    await sara.tap("yes")
+    preview = sara.shown[-1].text
+    assert "العربية: 1 Person, maschineller Entwurf" in preview.replace("\u2068", "").replace(
+        "\u2069", "")
+    assert "Українська: 1 Person, keine Übersetzung" in preview.replace("\u2068", "").replace(
+        "\u2069", "")
+    await sara.tap("send")
+    await drain(app, channel)
+    [arabic] = fake.sent[6001]
+    assert saved.texts["ar"].title in arabic.text
+    [ukrainian] = fake.sent[6002]
+    assert "Impfung" in ukrainian.text  # the German original, with a note in Ukrainian

@@ -18,7 +18,6 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,35 +40,8 @@ from tests.scripts import is_language
 
 pytest.importorskip("argostranslate", reason="`make translate` installs it (make test does)")
 
-PAIRS = [("de", "en"), ("en", "ar"), ("en", "fa")]
-"""Installed: German to English directly; Arabic and Persian through English; no model
-reaches Ukrainian, Russian or Turkish."""
 LANGS = ("de", "en", "ar", "fa", "uk", "ru", "tr")
 runner = CliRunner()
-
-
-@pytest.fixture(scope="session")
-def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """TRANSLATION_MODELS_DIR with the tiny packages installed by argostranslate itself."""
-    root = tmp_path_factory.mktemp("argos")
-    built = tiny_argos.build(root / "built", PAIRS)
-    models = root / "models"
-    translation.configure(models)
-    translation._argos()
-    from argostranslate import package
-
-    for path in built:
-        package.install_from_path(path)
-    translation._models_dir = None  # others read TRANSLATION_MODELS_DIR as if never set
-    yield models
-
-
-@pytest.fixture
-def models(models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    translation.configure(models_dir)
-    monkeypatch.setenv("TRANSLATION_MODELS_DIR", str(models_dir))
-    yield models_dir
-    translation._models_dir = None  # the next user reads its settings again
 
 
 def notice(**texts: dict[str, object]) -> NoticeFile:
