@@ -66,6 +66,9 @@ SLOW_DOWN = N_(
 MAX_ACTIONS_PER_TURN = 16
 KNOWN_PEOPLE = 50_000
 """People kept in memory between turns (least recently seen forgotten first)."""
+YIELD_EVERY = 16
+"""`push_many` lets other tasks run after this many people: a batch of pushes is CPU work,
+and the outbox's sends wait on the same event loop (a stall there is pace lost for good)."""
 
 
 def utc_now() -> datetime:
@@ -262,7 +265,9 @@ class Runtime:
         found = await people.lock_many(session, sorted({person_id for person_id, _, _ in pushes}))
         now = self.clock()
         results: list[Outbound | None] = []
-        for person_id, entry, data in pushes:
+        for n, (person_id, entry, data) in enumerate(pushes):
+            if n % YIELD_EVERY == YIELD_EVERY - 1:
+                await asyncio.sleep(0)  # let the sends of the batch before go on meanwhile
             person = found.get(person_id)
             if person is None:
                 results.append(None)

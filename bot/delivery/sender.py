@@ -83,13 +83,13 @@ class TokenBucket:
     The pace is `HEADROOM` below `rate`: platforms count arrivals, and network jitter brings
     sends that left exactly 1/rate apart closer together, so a bot paced at exactly the
     platform's limit earns a 429 (and a second's pause) every few hundred messages. Where
-    jitter is larger (a busy machine, a slow network), each 429 lowers the pace by
-    `BACKOFF` (never below `FLOOR` of the rate); after `CALM` seconds without one it rises
+    jitter is larger (a busy machine, a slow network), each 429 lowers the pace by 1%
+    (`BACKOFF`, never below `FLOOR` of the rate); after `CALM` seconds without one it rises
     again by `RECOVER` up to the start: a 429 costs a pause once, not again and again."""
 
     HEADROOM = 0.02
-    BACKOFF, FLOOR = 0.97, 0.85
-    CALM, RECOVER = 60.0, 1.01
+    BACKOFF, FLOOR = 0.99, 0.85
+    CALM, RECOVER = 30.0, 1.01
 
     def __init__(self, rate: float, burst: int = 1, *,
                  monotonic: Callable[[], float] = time.monotonic,

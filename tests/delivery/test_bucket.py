@@ -86,10 +86,10 @@ async def test_a_429_slows_the_pace_a_little_and_a_calm_minute_brings_it_back() 
     bucket.hold(1.0)
     bucket.hold(1.0)
     slower = bucket.rate
-    assert 0.85 * 30 <= slower < start * 0.95  # two 429s: about 6% slower, never below 85%
-    for _ in range(20):
+    assert start * 0.97 < slower < start * 0.99  # two 429s: about 2% slower
+    for _ in range(100):
         bucket.hold(1.0)
-    assert bucket.rate >= 0.85 * 30 - 1e-9
+    assert bucket.rate >= 0.85 * 30 - 1e-9  # never below 85%
     sent = 0
     while clock.now < 60 * 20 and sent < 100_000:  # twenty calm minutes, bounded
         await bucket.take()
