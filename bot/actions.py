@@ -3,7 +3,8 @@ an action a flow names that is not here."""
 
 from __future__ import annotations
 
-from bot import contacts, help
+from bot import contacts, districts, help
+from bot.buddies import actions as buddies
 from bot.events import actions as events
 from bot.faq import actions as faq
 from bot.notices import actions as notices
@@ -19,4 +20,6 @@ ACTIONS: dict[str, Action] = {
     **events.ACTIONS,
     **notices.ACTIONS,
     **composer.ACTIONS,
+    **districts.ACTIONS,
+    **buddies.ACTIONS,
 }

@@ -345,12 +345,14 @@ def main() -> None:
 
 
 def _events() -> None:
+    from bot.buddies.cli import buddies_app
     from bot.events.cli import events_app
     from bot.notices.cli import deliver, notice_app
 
     app.add_typer(events_app, name="events")
     app.add_typer(notice_app, name="notice")
     app.command("deliver")(deliver)
+    app.add_typer(buddies_app, name="buddies")
 
 
 _events()

@@ -51,6 +51,15 @@ class Settings(BaseSettings):
     """Messages a second the outbox sends at most (Telegram allows about 30)."""
     outbox_lease: float = Field(default=120, gt=0, le=3600)
     """Seconds a sender holds the messages it took; a crashed one's are taken over after."""
+    buddies_answer_hours: float = Field(default=48, gt=0, le=24 * 14)
+    """Hours a volunteer has to answer a proposal (then the next one is asked), and a
+    newcomer to confirm."""
+    buddies_give_up_days: float = Field(default=7, gt=0, le=90)
+    """Days without a match after which staff are told and the newcomer gets an update."""
+    buddies_check_in_days: float = Field(default=7, gt=0, le=90)
+    """Days after a match that both are asked whether they met and all is well."""
+    buddies_round_minutes: float = Field(default=5, gt=0, le=24 * 60)
+    """How often `welcomebot run` proposes matches and applies the timeouts."""
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
     telegram_bot_token: SecretStr | None = None

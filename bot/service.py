@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.app import App
+from bot.buddies.rounds import keep_matching
 from bot.db import people
 from bot.db.session import transaction
 from bot.delivery.outbox import Due
@@ -70,6 +71,7 @@ async def run_telegram(app: App, stop: asyncio.Event | None = None) -> None:
     settle()
     sender = outbox_sender(app, channel)
     tasks = [asyncio.create_task(housekeeping(app, stop)),
+             asyncio.create_task(keep_matching(app, stop)),  # Welcome Buddies' rounds
              asyncio.create_task(sender.run(stop))]
     try:
         await channel.setup_commands()

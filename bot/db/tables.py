@@ -237,3 +237,92 @@ class Notice(Base):
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     send_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class BuddyVolunteer(Base):
+    """A Welcome Buddy: what they offer, proposed to newcomers only once staff approved
+    them. Their district is the person's (`people.district`)."""
+
+    __tablename__ = "buddy_volunteers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           unique=True)
+    first_name: Mapped[str] = mapped_column(String(40))
+    contact: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """How their buddy may reach them: {"kind": "phone"|"email"|"chat", "value": ...}."""
+    languages: Mapped[dict[str, int]] = mapped_column(JSON)
+    """code -> level (1 a little, 2 well, 3 fluently)."""
+    offers: Mapped[list[str]] = mapped_column(JSON)
+    times: Mapped[list[str]] = mapped_column(JSON)
+    capacity: Mapped[int]
+    gender: Mapped[str | None] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(12))
+    """pending (waits for staff) | approved | declined | left"""
+    paused: Mapped[bool] = mapped_column(default=False)
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class BuddyRequest(Base):
+    """A newcomer asking for a Welcome Buddy: what they need, until matched or closed."""
+
+    __tablename__ = "buddy_requests"
+    __table_args__ = (
+        # One request at a time per person, enforced by the database itself.
+        Index("uq_buddy_requests_live", "person_id", unique=True,
+              sqlite_where=text("status != 'closed'"),
+              postgresql_where=text("status != 'closed'")),
+        Index("ix_buddy_requests_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    first_name: Mapped[str] = mapped_column(String(40))
+    contact: Mapped[dict[str, Any]] = mapped_column(JSON)
+    needs: Mapped[list[str]] = mapped_column(JSON)
+    languages: Mapped[dict[str, int]] = mapped_column(JSON)
+    """code -> level; their German as they said it (0: not yet), their own languages 3."""
+    times: Mapped[list[str]] = mapped_column(JSON)
+    wants: Mapped[str | None] = mapped_column(String(12))
+    """The buddy's gender they prefer, if any."""
+    status: Mapped[str] = mapped_column(String(12))
+    """open (looking) | matched | closed"""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    matched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When staff were told nobody suitable was found (or not in time)."""
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class BuddyMatch(Base):
+    """A proposal of a volunteer for a request, and, once both agreed, their match."""
+
+    __tablename__ = "buddy_matches"
+    __table_args__ = (
+        Index("ix_buddy_matches_request_status", "request_id", "status"),
+        Index("ix_buddy_matches_volunteer_status", "volunteer_id", "status"),
+        Index("ix_buddy_matches_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("buddy_requests.id", ondelete="CASCADE"))
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("buddy_volunteers.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(12))
+    """proposed (the volunteer decides) | accepted (the newcomer decides) | active | ended;
+    or not to be: declined | expired (no answer in time) | refused (by the newcomer) |
+    lapsed (the newcomer did not answer) | withdrawn"""
+    fit: Mapped[float]
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """Until when the side that decides now may answer."""
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    matched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_by: Mapped[str | None] = mapped_column(String(12))
+    """volunteer | newcomer | staff"""
+    checkin_volunteer: Mapped[str | None] = mapped_column(String(12))
+    checkin_newcomer: Mapped[str | None] = mapped_column(String(12))
+    """A week after the match: met | not_yet | problem."""

@@ -1,0 +1,12 @@
+"""Welcome Buddies: volunteers register and are approved by staff, newcomers ask for a buddy,
+the bot proposes matches and introduces the two once both agreed.
+
+vocabulary.py  what people choose from: help offered and needed, times, levels, languages
+matching.py    pure: how well a volunteer fits a newcomer; the best assignment of many
+store.py       the tables: register, approve, request, propose, answer, end (never commits)
+notify.py      the pushes: rows in the outbox for the person, the other side and staff
+rounds.py      the matching round: timeouts, proposals, staff told (injected clock)
+texts.py       summaries for the reader's language (needs, languages, district, times)
+actions.py     what the flows call (flows/buddies*.yaml)
+cli.py         `welcomebot buddies status|volunteers|approve|decline|match`
+"""
