@@ -20,14 +20,14 @@ from bot.engine.model import JSON
 STAFF_ROLES = ("staff", "admin")
 
 
-async def tell(session: AsyncSession, what: str, about: int, person_id: int, push: str,
+async def tell(session: AsyncSession, what: str, about: int | str, person_id: int, push: str,
                payload: Mapping[str, JSON], due_at: datetime) -> None:
     """Queue `push` ("buddies_match:proposal") for one person."""
     await outbox.queue(session, key=f"buddies:{what}:{about}:{person_id}", person_id=person_id,
                        push=push, payload=payload, due_at=due_at)
 
 
-async def tell_staff(session: AsyncSession, what: str, about: int, push: str,
+async def tell_staff(session: AsyncSession, what: str, about: int | str, push: str,
                      payload: Mapping[str, JSON], now: datetime) -> int:
     """Queue `push` for everyone with the role staff or admin; how many."""
     staff = (await session.scalars(select(Person.id).where(Person.role.in_(STAFF_ROLES)))).all()
@@ -36,6 +36,8 @@ async def tell_staff(session: AsyncSession, what: str, about: int, push: str,
     return len(staff)
 
 
-async def take_back(session: AsyncSession, what: str, about: int, now: datetime) -> int:
-    """Messages about `about` of kind `what` not yet sent will not be."""
-    return await outbox.withdraw(session, f"buddies:{what}:{about}:", now)
+async def take_back(session: AsyncSession, what: str, about: int | str, now: datetime) -> int:
+    """Messages about `about` of kind `what` not yet sent will not be (`about` may be the
+    start of it: "12-" for every registration of volunteer 12)."""
+    end = "" if str(about).endswith("-") else ":"
+    return await outbox.withdraw(session, f"buddies:{what}:{about}{end}", now)

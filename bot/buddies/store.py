@@ -70,7 +70,7 @@ async def register(session: AsyncSession, person_id: int, profile: Mapping[str, 
     volunteer.changed_at = now
     await session.flush()
     if waiting:
-        await notify.tell_staff(session, f"volunteer-{now:%Y%m%d%H%M%S}", volunteer.id,
+        await notify.tell_staff(session, "volunteer", f"{volunteer.id}-{now:%Y%m%d%H%M%S}",
                                 f"{STAFF}:new_volunteer", {"volunteer": volunteer.id}, now)
     return volunteer
 
@@ -94,6 +94,7 @@ async def decide(session: AsyncSession, volunteer_id: int, approve: bool,
         return None
     volunteer.status = "approved" if approve else "declined"
     volunteer.decided_at = volunteer.changed_at = now
+    await notify.take_back(session, "volunteer", f"{volunteer.id}-", now)  # decided already
     if not approve:
         await _withdraw_open(session, volunteer, now)
     people = Person.__table__

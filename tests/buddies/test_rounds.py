@@ -1,0 +1,148 @@
+"""The matching rounds on the test's clock: a proposal nobody answers goes to the next
+volunteer, a newcomer who never confirms is told we stopped, a request nobody fits or that
+waits too long reaches staff (once), and the times are settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.app import App, open_app
+from bot.buddies import store
+from bot.db import people
+from bot.db.session import transaction
+from bot.db.tables import BuddyMatch, BuddyRequest
+from bot.engine.model import Inbound
+from tests.buddies.conftest import City
+from tests.conftest import make_settings
+from tests.fakes import FakeClock
+
+
+async def volunteer(city: City, user: str, languages: dict[str, int], district: str,
+                    **changes: Any) -> None:
+    """An approved volunteer, registered straight into the database."""
+    await city.person(user, "de")
+    now = city.app.runtime.clock()
+    async with transaction(city.app.sessions) as session:
+        person = await people.find(session, "telegram", user)
+        assert person is not None
+        person.district = district
+        profile = {"first_name": user.title(), "contact": {"kind": "chat", "value": ""},
+                   "languages": languages, "offers": ["documents"], "times": ["evenings"],
+                   "capacity": 1, "gender": None, **changes}
+        found = await store.register(session, person.id, profile, now)
+        await store.decide(session, found.id, True, now)
+    await city.deliver()
+
+
+async def newcomer(city: City, user: str, languages: dict[str, int], district: str) -> None:
+    await city.person(user, "uk")
+    async with transaction(city.app.sessions) as session:
+        person = await people.find(session, "telegram", user)
+        assert person is not None
+        person.district = district
+        await store.ask(session, person.id, {
+            "first_name": user.title(), "contact": {"kind": "chat", "value": ""},
+            "needs": ["documents"], "languages": languages, "times": ["evenings"],
+            "wants": None}, city.app.runtime.clock())
+
+
+async def statuses(app: App) -> list[tuple[int, str]]:
+    async with app.sessions() as session:
+        return [tuple(row) for row in (await session.execute(
+            select(BuddyMatch.volunteer_id, BuddyMatch.status).order_by(BuddyMatch.id))).all()]
+
+
+async def test_no_answer_in_48_hours_and_the_next_volunteer_is_asked(
+        city: City, app: App, clock: FakeClock) -> None:
+    await volunteer(city, "anna", {"uk": 3}, "Ost")
+    await volunteer(city, "ben", {"uk": 2}, "Ost")
+    await newcomer(city, "olena", {"uk": 3}, "Ost")
+    await city.round()
+    anna, ben = city.phones["anna"], city.phones["ben"]
+    assert "A newcomer is looking" in anna.last_push()
+    clock.advance(hours=47, minutes=59)
+    assert (await city.round()).expired == 0
+    clock.advance(minutes=2)
+    report = await city.round()
+    assert (report.expired, report.proposed) == (1, 1)
+    assert anna.pushes[-1].startswith("We did not hear from you in time")
+    assert "A newcomer is looking" in ben.last_push()
+    late = await anna.say("/buddy")  # her proposal is no longer hers to answer
+    assert "waiting for your answer" not in late[0].text
+    assert await statuses(app) == [(1, "expired"), (2, "proposed")]
+
+
+async def test_a_newcomer_who_never_confirms_is_told_and_the_volunteer_is_free(
+        city: City, app: App, clock: FakeClock) -> None:
+    await volunteer(city, "anna", {"uk": 3}, "Ost")
+    await newcomer(city, "olena", {"uk": 3}, "Ost")
+    await city.round()
+    await city.phones["anna"].tap("yes")
+    await city.deliver()
+    olena = city.phones["olena"]
+    assert "a volunteer would like to be your Welcome Buddy" in olena.last_push()
+    confirm = olena.shown[-1]
+    clock.advance(hours=49)
+    assert (await city.round()).lapsed == 1
+    assert olena.last_push().startswith("We did not hear back from you")
+    assert city.phones["anna"].last_push().startswith("The newcomer we proposed to you")
+    too_late = await olena.send(Inbound.button("yes", confirm.prompt))  # the old message
+    assert too_late[0].text.startswith("Ця кнопка — зі старого повідомлення")  # in Ukrainian
+    again = await olena.say("/buddy")
+    assert "A volunteer said yes" not in again[0].text
+    async with app.sessions() as session:
+        assert await session.scalar(select(BuddyRequest.status)) == "closed"
+
+
+async def test_nobody_fits_staff_are_told_at_once_and_only_once(city: City) -> None:
+    staff = await city.staff("boss")
+    await volunteer(city, "anna", {"de": 3}, "Ost")
+    await newcomer(city, "amal", {"ar": 3}, "Mitte")  # Arabic only: no volunteer speaks it
+    report = await city.round()
+    assert report.escalated == 1 and report.proposed == 0
+    amal = city.phones["amal"]
+    assert amal.last_push().startswith("We are still looking for a Welcome Buddy for you")
+    assert "no volunteer fits request #1 (telegram:amal)" in staff.last_push()
+    assert "العربية" in staff.last_push()
+    assert (await city.round()).escalated == 0
+    assert len(amal.pushes) == 1 and len(staff.pushes) == 1
+
+    await volunteer(city, "samir", {"ar": 3, "de": 3}, "Mitte")  # then one who does
+    assert (await city.round()).proposed == 1
+    assert "A newcomer is looking" in city.phones["samir"].last_push()
+
+
+async def test_seven_days_without_a_match_reach_staff(city: City, clock: FakeClock) -> None:
+    staff = await city.staff("boss")
+    await volunteer(city, "anna", {"uk": 3}, "Ost")
+    await newcomer(city, "first", {"uk": 3}, "Ost")
+    await city.round()
+    await city.phones["anna"].tap("yes")  # Anna has room for one: "first" gets her
+    await city.deliver()
+    await city.phones["first"].tap("yes")
+    await city.deliver()
+    await newcomer(city, "second", {"uk": 3}, "Ost")
+    assert (await city.round()) == type(await city.round())()  # waits: Anna is not free
+    clock.advance(days=6, hours=23)
+    assert (await city.round()).escalated == 0
+    clock.advance(hours=2)
+    assert (await city.round()).escalated == 1
+    assert "request #2 (telegram:second) has waited 7 days" in staff.last_push()
+    assert city.phones["second"].last_push().startswith("We are still looking")
+
+
+async def test_the_times_are_settings(clock: FakeClock, sqlite_url: str) -> None:
+    settings = make_settings(sqlite_url, buddies_answer_hours=1, buddies_give_up_days=1)
+    async with open_app(settings, clock=clock) as app:
+        city = City(app)
+        await volunteer(city, "anna", {"uk": 3}, "Ost")
+        await volunteer(city, "ben", {"uk": 3}, "West")
+        await newcomer(city, "olena", {"uk": 3}, "Ost")
+        await city.round()
+        clock.advance(minutes=61)
+        report = await city.round()
+        assert (report.expired, report.proposed) == (1, 1)
+        clock.advance(hours=23)
+        assert (await city.round()).escalated == 1
