@@ -42,6 +42,7 @@ OVERDUE = N_("⚠️ Welcome Buddies: request #{id} ({person}) has waited {days}
 PROBLEM = N_("⚠️ Welcome Buddies: in match #{id}, the {side} ({person}) reports a problem at "
              "the one-week check-in. Please get in touch with them.")
 SIDES = {"volunteer": N_("volunteer"), "newcomer": N_("newcomer")}
+BACK = N_("Back to the menu")
 
 
 def _session(ctx: ActionContext) -> Any:
@@ -92,6 +93,7 @@ async def overview(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JS
                                         name=name.replace("{", "(").replace("}", ")"))[:40],
          "value": f"volunteer:{volunteer_id}"}
         for volunteer_id, name, _ in found.pending[:20]]
+    buttons.append({"label": BACK, "value": "back"})  # last: "1" is the first volunteer
     return {"lines": lines, "buttons": buttons, "pending": bool(found.pending)}
 
 

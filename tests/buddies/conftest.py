@@ -5,12 +5,12 @@ message anyone was shown, pushed or answered."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 import pytest
 
-from bot.app import App
+from bot.app import App, open_app
 from bot.buddies import rounds
 from bot.channels.render import Rendered, render
 from bot.db import people
@@ -18,6 +18,8 @@ from bot.db.session import transaction
 from bot.delivery.sender import Sender, Transmitted
 from bot.engine.model import Inbound
 from bot.runtime import Outbound
+from tests.conftest import make_settings
+from tests.fakes import FakeClock
 from tests.talk import Talk
 
 
@@ -97,6 +99,13 @@ class City:
 @pytest.fixture
 def city(app: App) -> City:
     return City(app)
+
+
+@pytest.fixture
+async def any_city(db_url: str, clock: FakeClock) -> AsyncIterator[City]:
+    """A city on each database: SQLite, and PostgreSQL when TEST_DATABASE_URL is set."""
+    async with open_app(make_settings(db_url), clock=clock) as app:
+        yield City(app)
 
 
 async def register(phone: Phone, *, name: str, languages: dict[str, str], district: str,
