@@ -5,7 +5,7 @@ message anyone was shown, pushed or answered."""
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -163,5 +163,3 @@ async def ask_for_buddy(phone: Phone, *, name: str, needs: list[str], languages:
     await answer_contact(phone, contact)
     return await phone.tap("yes")
 
-
-Step = Callable[[], object]
