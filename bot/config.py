@@ -19,6 +19,9 @@ ENV_FILE = ".env"
 
 CommaList = Annotated[list[str], NoDecode]
 
+WHATSAPP_API_BASE = "https://graph.facebook.com/v23.0"
+"""Meta's Graph API, at the version the WhatsApp channel was written against."""
+
 
 def _split(value: object) -> object:
     if isinstance(value, str):
@@ -66,12 +69,39 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
     telegram_api_base: str | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_access_token: SecretStr | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_base: str = WHATSAPP_API_BASE
+    whatsapp_rate: float = Field(default=80, gt=0, le=1000)
+    """Messages a second the bot sends on WhatsApp at most (Cloud API: 80 per phone number,
+    more after Meta raises it)."""
 
     @field_validator("telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret",
-                     "telegram_api_base", mode="before")
+                     "telegram_api_base", "whatsapp_phone_number_id", "whatsapp_access_token",
+                     "whatsapp_app_secret", "whatsapp_verify_token", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("whatsapp_api_base", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        return WHATSAPP_API_BASE if value == "" else value
+
+    @field_validator("whatsapp_phone_number_id")
+    @classmethod
+    def _phone_number_id(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"\d{5,30}", value):
+            raise ValueError("the phone number ID is digits (WhatsApp > API Setup in the Meta "
+                             "app), not the phone number itself")
+        return value
+
+    @property
+    def whatsapp(self) -> bool:
+        """Whether the WhatsApp channel is configured (all four WHATSAPP_* values set)."""
+        return self.whatsapp_phone_number_id is not None
 
     @field_validator("event_reminders")
     @classmethod
@@ -134,7 +164,7 @@ class Settings(BaseSettings):
             raise ValueError("a bot token looks like 123456789:AAH... (ask @BotFather)")
         return value
 
-    @field_validator("telegram_webhook_url", "telegram_api_base")
+    @field_validator("telegram_webhook_url", "telegram_api_base", "whatsapp_api_base")
     @classmethod
     def _https_url(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
@@ -156,6 +186,17 @@ class Settings(BaseSettings):
         if self.telegram_webhook_url and not self.telegram_webhook_secret:
             raise ValueError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET: without it "
                              "anyone could post fake updates to the webhook")
+        return self
+
+    @model_validator(mode="after")
+    def _whatsapp_all_or_nothing(self) -> Settings:
+        names = ("whatsapp_phone_number_id", "whatsapp_access_token", "whatsapp_app_secret",
+                 "whatsapp_verify_token")
+        missing = [name.upper() for name in names if getattr(self, name) is None]
+        if missing and len(missing) < len(names):
+            raise ValueError(f"WhatsApp needs {', '.join(missing)} too: the phone number ID, "
+                             "the access token, the app secret (to check that webhook calls "
+                             "come from Meta) and the verify token go together")
         return self
 
     @model_validator(mode="after")
