@@ -93,6 +93,13 @@ class Outbound:
     identity: Identity
     lang: str | None
     replies: tuple[Reply, ...]
+    push: str | None = None
+    """The flow step a push runs ("notices:show"), when the bot speaks first."""
+    seen_at: datetime | None = None
+    """When the person last wrote (WhatsApp lets a bot write freely for 24 hours after)."""
+    unreachable: bool = False
+    """The platform had said the person cannot be reached (a message from them says
+    otherwise)."""
 
 
 @dataclass
@@ -179,6 +186,22 @@ class Runtime:
                 return await self._turn(who, inbound, locale_hint, delivery_id)
             except Exception:
                 log.exception("turn_failed who=%s kind=%s", who, inbound.kind)
+                return await self._apology(who)
+
+    async def reopen(self, who: Identity, entry: str, data: Mapping[str, JSON], *,
+                     delivery_id: str | None = None) -> Outbound:
+        """Run push `entry` again as a turn of the person's own: they asked to see a message
+        the platform held back (WhatsApp outside its 24-hour window sends a template with an
+        "open" button instead). It counts as them being seen; a redelivery is ignored."""
+        lock = self._locks.get(who)
+        if lock is None:
+            lock = self._locks[who] = asyncio.Lock()
+        async with lock:
+            try:
+                return await self._locked_turn(who, Inbound.push(entry, data), None,
+                                               delivery_id, self.clock())
+            except Exception:
+                log.exception("reopen_failed who=%s push=%s", who, entry)
                 return await self._apology(who)
 
     async def mark_reachable(self, who: Identity, reachable: bool) -> None:
@@ -332,7 +355,10 @@ class Runtime:
         at = state.at
         log.info("turn who=%s kind=%s flow=%s step=%s", who, inbound.kind,
                  at.flow if at else None, at.step if at else None)
-        return Outbound(who, state.lang, replies)
+        return Outbound(who, state.lang, replies,
+                        push=inbound.value if inbound.kind is InboundKind.PUSH else None,
+                        seen_at=person.last_seen_at,
+                        unreachable=person.unreachable_at is not None)
 
     def _new_state(self, person: PersonRecord, hint: str | None) -> ConversationState:
         lang = person.locale or negotiate(hint, self.languages)

@@ -200,7 +200,8 @@ class OutboxMessage(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(12), default="pending")
     """pending | paused | sent | skipped (no longer true or wanted) | unreachable | failed |
-    expired"""
+    expired | no-template (WhatsApp, outside its 24-hour window, with no approved template in
+    the person's language)"""
     attempts: Mapped[int] = mapped_column(default=0)
     batch: Mapped[str | None] = mapped_column(String(80), index=True)
     """What the message belongs to ("notice:aha-hygiene"): paused, resumed, tallied together."""
@@ -212,6 +213,10 @@ class OutboxMessage(Base):
     receipt: Mapped[str | None] = mapped_column(String(120), index=True)
     """The platform's id of the message sent (a WhatsApp message id), so that a delivery
     status webhook ("failed", "read") finds the row it is about."""
+    delivery: Mapped[str | None] = mapped_column(String(12))
+    """What the platform said since it was sent: delivered | read | failed (WhatsApp)."""
+    error: Mapped[str | None] = mapped_column(String(40))
+    """The platform's error code when it failed after it was sent ("131026")."""
 
 
 class Subscription(Base):

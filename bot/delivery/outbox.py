@@ -132,3 +132,54 @@ async def tally(session: AsyncSession, key_prefix: str) -> dict[str, int]:
         .where(OutboxMessage.key.like(f"{key_prefix}%"))
         .group_by(OutboxMessage.status))
     return {status: count for status, count in rows.all()}
+
+
+# -- what the platform says later about a message it accepted (WhatsApp status webhooks) --
+
+@dataclass(frozen=True)
+class Receipted:
+    """The outbox message a platform's message id (its receipt) belongs to."""
+
+    id: int
+    person_id: int
+    push: str
+    payload: Mapping[str, JSON]
+    status: str
+
+
+PROGRESS = ("delivered", "read")
+"""Statuses that only note how far a sent message got; any other settles it."""
+
+
+async def settle_by_receipt(session: AsyncSession, receipt: str, status: str, now: datetime,
+                            *, error: str | None = None) -> Receipted | None:
+    """A status webhook about the message the platform knows as `receipt`.
+
+    "delivered" and "read" are noted on the sent message, never going back (webhooks come
+    in any order: a "delivered" after "read" changes nothing). Any other status ("failed",
+    "unreachable", "no-template") settles a sent message that was not delivered, with the
+    platform's `error` code. Returns the message changed; None when nothing changed or no
+    outbox message has this receipt (most are replies to people chatting)."""
+    if status in PROGRESS:
+        before = PROGRESS[:PROGRESS.index(status)]
+        condition = or_(OutboxMessage.delivery.is_(None), OutboxMessage.delivery.in_(before))
+        values: dict[str, object] = {"delivery": status}
+    else:
+        condition = OutboxMessage.delivery.is_(None)
+        values = {"status": status, "delivery": "failed", "error": error, "done_at": now}
+    row = (await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.receipt == receipt, OutboxMessage.status == "sent", condition)
+        .values(**values)
+        .returning(OutboxMessage.id, OutboxMessage.person_id, OutboxMessage.push,
+                   OutboxMessage.payload, OutboxMessage.status))).one_or_none()
+    return Receipted(*row) if row else None
+
+
+async def find_by_receipt(session: AsyncSession, receipt: str) -> Receipted | None:
+    """The outbox message sent as `receipt`, whatever became of it."""
+    row = (await session.execute(
+        select(OutboxMessage.id, OutboxMessage.person_id, OutboxMessage.push,
+               OutboxMessage.payload, OutboxMessage.status)
+        .where(OutboxMessage.receipt == receipt))).first()
+    return Receipted(*row) if row else None
