@@ -97,9 +97,10 @@ async def _chat(loaded: Settings, user: str, lang: str | None, as_json: bool) ->
 def run() -> None:
     """Start the bot on every configured channel (the terminal chat when none is)."""
     loaded = settings()
-    if loaded.telegram_bot_token is None:
-        typer.echo("No channel is configured (set TELEGRAM_BOT_TOKEN in .env for Telegram); "
-                   "starting the terminal chat.", err=True)
+    if loaded.telegram_bot_token is None and not loaded.whatsapp:
+        typer.echo("No channel is configured (set TELEGRAM_BOT_TOKEN in .env for Telegram, "
+                   "the WHATSAPP_* settings for WhatsApp); starting the terminal chat.",
+                   err=True)
         run_async(_chat(loaded, "me", None, False))
         return
     run_async(_run(loaded))
@@ -107,10 +108,10 @@ def run() -> None:
 
 async def _run(loaded: Settings) -> None:
     from bot.app import open_app
-    from bot.service import run_telegram
+    from bot.service import run_channels
 
     async with open_app(loaded) as bot:
-        await run_telegram(bot)
+        await run_channels(bot)
 
 
 @flows_app.command("check")

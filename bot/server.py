@@ -1,5 +1,5 @@
 """The bot's one HTTP server (aiohttp on HTTP_HOST:HTTP_PORT): every webhook (Telegram,
-later WhatsApp) and `/healthz` for the load balancer."""
+WhatsApp) and `/healthz` for the load balancer."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""`welcomebot run`: the configured channels, the HTTP server, the outbox sender and the
-housekeeping, until stopped (SIGTERM or Ctrl-C)."""
+"""`welcomebot run`: the configured channels (Telegram, WhatsApp), the HTTP server with
+their webhooks, the outbox sender and the housekeeping, until stopped (SIGTERM or Ctrl-C)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from bot.buddies.rounds import keep_matching
 from bot.db import people
 from bot.db.session import transaction
 from bot.delivery.outbox import Due
-from bot.delivery.sender import Sender, TokenBucket
+from bot.delivery.sender import Sender, TokenBucket, Transport
 from bot.events import store as events
 from bot.notices import store as notices
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from bot.channels.telegram.channel import TelegramChannel
+    from bot.channels.whatsapp.channel import WhatsAppChannel
 from bot.server import Route, build_app, serve
 
 log = logging.getLogger(__name__)
@@ -44,16 +45,13 @@ def settle() -> None:
     gc.freeze()
 
 
-async def run_telegram(app: App, stop: asyncio.Event | None = None) -> None:
-    """Until `stop` is set (by SIGINT or SIGTERM when none is given)."""
-    from bot.channels.telegram.channel import TelegramChannel
-    from bot.channels.telegram.webhook import webhook_handler
-
+async def run_channels(app: App, stop: asyncio.Event | None = None) -> None:
+    """Every configured channel (Telegram, WhatsApp) with their webhooks on the one HTTP
+    server, the outbox sender and the housekeeping, until `stop` is set (by SIGINT or
+    SIGTERM when none is given)."""
     settings = app.settings
-    assert settings.telegram_bot_token is not None
-    channel = TelegramChannel(app.runtime, app.catalogs, app.deps.flows,
-                              token=settings.telegram_bot_token.get_secret_value(),
-                              api_base=settings.telegram_api_base)
+    telegram = telegram_channel(app) if settings.telegram_bot_token is not None else None
+    whatsapp = whatsapp_channel(app) if settings.whatsapp else None
     if stop is None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -61,41 +59,85 @@ async def run_telegram(app: App, stop: asyncio.Event | None = None) -> None:
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, stop.set)
     routes: list[Route] = []
-    if settings.telegram_webhook_url:
+    if telegram is not None and settings.telegram_webhook_url:
+        from bot.channels.telegram.webhook import webhook_handler
+
         assert settings.telegram_webhook_secret is not None
         secret = settings.telegram_webhook_secret.get_secret_value()
         path = urlsplit(settings.telegram_webhook_url).path or "/"
-        routes.append(("POST", path, webhook_handler(channel, secret)))
+        routes.append(("POST", path, webhook_handler(telegram, secret)))
+    if whatsapp is not None:
+        from bot.channels.whatsapp import webhook
+
+        assert settings.whatsapp_app_secret and settings.whatsapp_verify_token
+        routes += webhook.routes(
+            whatsapp, app_secret=settings.whatsapp_app_secret.get_secret_value(),
+            verify_token=settings.whatsapp_verify_token.get_secret_value())
+        log.info("whatsapp_webhook url_path=%s", webhook.PATH)
     runner = await serve(build_app(app.sessions, routes), settings.http_host, settings.http_port)
     app.http_addresses[:] = [address[:2] for address in runner.addresses]
     settle()
-    sender = outbox_sender(app, channel)
+    sender = outbox_sender(app, telegram, whatsapp)
     tasks = [asyncio.create_task(housekeeping(app, stop)),
              asyncio.create_task(keep_matching(app, stop)),  # Welcome Buddies' rounds
              asyncio.create_task(sender.run(stop))]
     try:
-        await channel.setup_commands()
-        if settings.telegram_webhook_url:
-            await channel.start_webhook(settings.telegram_webhook_url, secret)
-            log.info("telegram_webhook url_path=%s", routes[0][1])
-            await stop.wait()
-        else:
-            log.info("telegram_polling")
-            tasks.append(asyncio.create_task(channel.poll(stop)))
-            await stop.wait()
+        if telegram is not None:
+            await telegram.setup_commands()
+            if settings.telegram_webhook_url:
+                await telegram.start_webhook(settings.telegram_webhook_url, secret)
+                log.info("telegram_webhook url_path=%s", routes[0][1])
+            else:
+                log.info("telegram_polling")
+                tasks.append(asyncio.create_task(telegram.poll(stop)))
+        await stop.wait()
     finally:
         stop.set()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await runner.cleanup()
-        await channel.close()
+        for channel in (telegram, whatsapp):
+            if channel is not None:
+                await channel.close()
 
 
-def outbox_sender(app: App, channel: TelegramChannel) -> Sender:
-    """The sender of everything the bot pushes; the channel's replies share its limit."""
-    channel.bucket = TokenBucket(app.settings.outbox_rate, burst=1)
-    return Sender(app.sessions, app.runtime, {"telegram": channel},
+run_telegram = run_channels
+"""Its first name, from when Telegram was the only channel."""
+
+
+def telegram_channel(app: App) -> TelegramChannel:
+    from bot.channels.telegram.channel import TelegramChannel
+
+    assert app.settings.telegram_bot_token is not None
+    return TelegramChannel(app.runtime, app.catalogs, app.deps.flows,
+                           token=app.settings.telegram_bot_token.get_secret_value(),
+                           api_base=app.settings.telegram_api_base)
+
+
+def whatsapp_channel(app: App) -> WhatsAppChannel:
+    from bot.channels.whatsapp.channel import WhatsAppChannel
+    from bot.channels.whatsapp.templates import FILE, load_templates
+
+    settings = app.settings
+    assert settings.whatsapp_phone_number_id and settings.whatsapp_access_token
+    return WhatsAppChannel(app.runtime, app.catalogs, load_templates(settings.content_dir / FILE),
+                           phone_number_id=settings.whatsapp_phone_number_id,
+                           token=settings.whatsapp_access_token.get_secret_value(),
+                           api_base=settings.whatsapp_api_base, rate=settings.whatsapp_rate)
+
+
+def outbox_sender(app: App, telegram: TelegramChannel | None = None,
+                  whatsapp: WhatsAppChannel | None = None) -> Sender:
+    """The sender of everything the bot pushes. Each channel paces its own platform's
+    messages; its replies share the limit with its pushes."""
+    transports: dict[str, Transport] = {}
+    if telegram is not None:
+        telegram.bucket = TokenBucket(app.settings.outbox_rate, burst=1)
+        transports["telegram"] = telegram
+    if whatsapp is not None:
+        transports["whatsapp"] = whatsapp
+    return Sender(app.sessions, app.runtime, transports,
                   lease=timedelta(seconds=app.settings.outbox_lease),
                   wanted={"notices": notice_wanted})
 

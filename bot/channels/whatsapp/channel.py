@@ -1,0 +1,297 @@
+"""The WhatsApp channel: webhook notifications in, Cloud API messages out.
+
+Each message someone sends is queued behind their earlier ones (`Sequencer`); the runtime
+commits the turn, then the replies are rendered within WhatsApp's limits and sent.
+
+Pushes (`transmit`, for the outbox) keep WhatsApp's 24-hour customer service window: within
+24 hours of the person's last message they go as they are; after that only an approved
+template may go, so the person gets a short teaser in their language whose button opens the
+window, and the tap runs the push again as their own turn (`Runtime.reopen`): then they see
+the whole message. No template in their language: the push is skipped, and the tally says
+why ("no-template").
+
+Status notifications (delivered, read, failed with its code) are noted on the outbox message
+they are about (its `receipt`); a person WhatsApp cannot deliver to is marked unreachable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+import httpx
+
+from bot.channels.render import render, text_of
+from bot.channels.sequencer import Sequencer
+from bot.channels.whatsapp.client import CloudApi, CloudError
+from bot.channels.whatsapp.inbound import Incoming, Opened, Paged, Said, Status, language_hint
+from bot.channels.whatsapp.pairs import PairPace
+from bot.channels.whatsapp.render import Labels, merge, messages
+from bot.channels.whatsapp.sender import (
+    TEMPLATE_UNKNOWN,
+    UNDELIVERABLE,
+    WINDOW,
+    GaveUp,
+    Sender,
+    Unreachable,
+    WindowClosed,
+)
+from bot.channels.whatsapp.templates import OPEN, Templates
+from bot.db import people
+from bot.db.session import transaction
+from bot.delivery import outbox
+from bot.delivery.sender import Result, Sent, TokenBucket, Transmitted
+from bot.engine.messages import N_
+from bot.engine.model import Inbound, InboundKind, Text
+from bot.i18n import Catalogs
+from bot.runtime import Identity, Outbound, Runtime
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "whatsapp"
+WINDOW_LENGTH = timedelta(hours=24)
+MARGIN = timedelta(minutes=10)
+"""Taken off the window: our clock saw the message a little after WhatsApp did, and a push
+leaves a little after the check."""
+STATUS_RETRIES = (0.5, 1.0, 2.0, 4.0, 8.0)
+"""Seconds between looks for the message a "failed" status is about: WhatsApp can say so
+before the outbox has noted the message's id."""
+
+# Translators: the button that opens a list of choices on WhatsApp; at most 20 characters.
+CHOOSE = N_("Choose")
+# Translators: the last row of a long list on WhatsApp, showing the next choices; at most
+# 24 characters.
+MORE = N_("More choices")
+
+
+class WhatsAppChannel:
+    def __init__(self, runtime: Runtime, catalogs: Catalogs, templates: Templates, *,
+                 phone_number_id: str, token: str, api_base: str, rate: float = 80.0,
+                 sender_options: dict[str, Any] | None = None,
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.runtime = runtime
+        self.catalogs = catalogs
+        self.templates = templates
+        self.phone_number_id = phone_number_id
+        self.api = CloudApi(base=api_base, phone_number_id=phone_number_id, token=token,
+                            transport=transport)
+        self.bucket = TokenBucket(rate, monotonic=monotonic)
+        self.pairs = PairPace(monotonic=monotonic)
+        self.sender = Sender(self.api, self.bucket, self.pairs, **(sender_options or {}))
+        self.sequencer = Sequencer()
+        self.closed: set[str] = set()
+        """People WhatsApp said are outside the window though our clock thought otherwise
+        (131047); their pushes go as templates until they write."""
+        self._later: set[asyncio.Task[None]] = set()
+
+    # -- in ---------------------------------------------------------------------------------
+    async def receive(self, incoming: Sequence[Incoming], statuses: Sequence[Status]) -> None:
+        """Handle one notification; returns once every message in it has been answered."""
+        tasks = [self.sequencer.submit(item.wa_id, partial(self._handle, item))
+                 for item in incoming]
+        for status in statuses:
+            try:
+                await self.on_status(status)
+            except Exception:
+                log.exception("whatsapp_status_failed status=%s", status.status)
+        if tasks:
+            await asyncio.gather(*tasks)
+
+    async def _handle(self, item: Incoming) -> None:
+        try:
+            if isinstance(item, Said):
+                await self.converse(item.wa_id, item.inbound, delivery_id=item.id)
+            elif isinstance(item, Paged):
+                await self.converse(item.wa_id, Inbound(InboundKind.WAKE), delivery_id=item.id,
+                                    page=(item.prompt, item.page))
+            elif isinstance(item, Opened):
+                await self.open_held(item.wa_id, item.template, delivery_id=item.id)
+        except Exception:
+            log.exception("whatsapp_message_failed who=%s:%s", CHANNEL, item.wa_id)
+
+    async def converse(self, wa_id: str, inbound: Inbound, *, delivery_id: str | None,
+                       page: tuple[int | None, int] | None = None) -> None:
+        who = Identity(CHANNEL, wa_id)
+        self.closed.discard(wa_id)
+        hint = language_hint(wa_id, self.catalogs.languages, self.catalogs.default)
+        outbound = await self.runtime.handle(who, inbound, locale_hint=hint,
+                                             delivery_id=delivery_id)
+        await self._heard_from(outbound)
+        await self.deliver(outbound, page)
+
+    async def open_held(self, wa_id: str, template_id: str, *, delivery_id: str) -> None:
+        """The person tapped a template's button: run the push it stood for, now inside the
+        window. A template of an earlier bot, or one whose message is gone: the current
+        question again."""
+        who = Identity(CHANNEL, wa_id)
+        self.closed.discard(wa_id)
+        async with self.runtime.sessions() as session:
+            held = await outbox.find_by_receipt(session, template_id) if template_id else None
+            person = await people.find(session, CHANNEL, wa_id)
+        if held is not None and person is not None and held.person_id == person.id:
+            outbound = await self.runtime.reopen(who, held.push, held.payload,
+                                                 delivery_id=delivery_id)
+        else:
+            outbound = await self.runtime.handle(who, Inbound(InboundKind.WAKE),
+                                                 delivery_id=delivery_id)
+        await self._heard_from(outbound)
+        await self.deliver(outbound)
+
+    async def _heard_from(self, outbound: Outbound) -> None:
+        if outbound.unreachable:  # they wrote, so they can be reached again
+            await self.runtime.mark_reachable(outbound.identity, True)
+
+    # -- statuses ---------------------------------------------------------------------------
+    async def on_status(self, status: Status) -> None:
+        """Note what WhatsApp says became of a message the bot sent."""
+        now = self.runtime.clock()
+        if status.status in outbox.PROGRESS:
+            async with transaction(self.runtime.sessions) as session:
+                await outbox.settle_by_receipt(session, status.id, status.status, now)
+            return
+        if status.status != "failed":
+            return  # "sent" the outbox knew already
+        log.info("whatsapp_failed code=%s", status.error)
+        if status.error in WINDOW:
+            self.closed.add(status.wa_id)
+        if status.error in UNDELIVERABLE:
+            await self.runtime.mark_reachable(Identity(CHANNEL, status.wa_id), False)
+        if not await self._settle(status):
+            task = asyncio.create_task(self._settle_later(status))
+            self._later.add(task)
+            task.add_done_callback(self._later.discard)
+
+    async def _settle_later(self, status: Status) -> None:
+        for delay in STATUS_RETRIES:
+            await asyncio.sleep(delay)
+            try:
+                if await self._settle(status):
+                    return
+            except Exception:
+                log.exception("whatsapp_status_failed status=%s", status.status)
+        log.info("whatsapp_status_unmatched code=%s", status.error)  # a reply, most likely
+
+    async def _settle(self, status: Status) -> bool:
+        """Settle the outbox message a failure is about; False when none is (yet) known."""
+        now = self.runtime.clock()
+        code = str(status.error) if status.error is not None else None
+        if status.error in WINDOW:
+            # Sent freely to someone whose window had closed after all: the template instead.
+            async with self.runtime.sessions() as session:
+                held = await outbox.find_by_receipt(session, status.id)
+                person = await people.find(session, CHANNEL, status.wa_id)
+            if held is None or person is None or held.status != "sent":
+                return held is not None
+            who = Identity(CHANNEL, status.wa_id)
+            result = await self.send_template(who, person.locale, held.push)
+            async with transaction(self.runtime.sessions) as session:
+                if isinstance(result, Sent):
+                    await outbox.keep_receipts(session, {held.id: result.receipt})
+                else:
+                    outcome = "failed" if result is Transmitted.RETRY else str(result)
+                    await outbox.settle_by_receipt(session, status.id, outcome, now, error=code)
+            return True
+        outcome = "unreachable" if status.error in UNDELIVERABLE else "failed"
+        async with transaction(self.runtime.sessions) as session:
+            found = await outbox.settle_by_receipt(session, status.id, outcome, now, error=code)
+        return found is not None
+
+    # -- out --------------------------------------------------------------------------------
+    async def deliver(self, outbound: Outbound,
+                      page: tuple[int | None, int] | None = None) -> None:
+        """The replies of a turn: someone is waiting for them, so they never wait."""
+        try:
+            result = await self._send(outbound, reply=True, page=page)
+        except WindowClosed:  # cannot be: they just wrote
+            result = Transmitted.FAILED
+        if result is Transmitted.RETRY or result is Transmitted.FAILED:
+            log.error("whatsapp_reply_lost who=%s", outbound.identity)
+
+    async def transmit(self, outbound: Outbound) -> Result:
+        """For the outbox: the message itself inside the 24-hour window, else a template."""
+        if self.in_window(outbound):
+            try:
+                return await self._send(outbound)
+            except WindowClosed:  # WhatsApp knows better than our clock
+                self.closed.add(outbound.identity.external_id)
+        return await self.send_template(outbound.identity, outbound.lang, outbound.push)
+
+    def in_window(self, outbound: Outbound) -> bool:
+        if outbound.seen_at is None or outbound.identity.external_id in self.closed:
+            return False
+        return self.runtime.clock() - outbound.seen_at < WINDOW_LENGTH - MARGIN
+
+    async def send_template(self, who: Identity, lang: str | None, push: str | None) -> Result:
+        lang = lang or self.catalogs.default
+        template = self.templates.find(push, lang)
+        if template is None:
+            log.info("whatsapp_no_template who=%s push=%s lang=%s", who, push, lang)
+            return Transmitted.NO_TEMPLATE
+        message = {"type": "template", "template": {
+            "name": template.name, "language": {"code": lang},
+            "components": [{"type": "button", "sub_type": "quick_reply", "index": "0",
+                            "parameters": [{"type": "payload", "payload": OPEN}]}]}}
+        try:
+            return Sent(await self.sender.send(who.external_id, message))
+        except CloudError as exc:
+            if exc.code in TEMPLATE_UNKNOWN:
+                log.error("whatsapp_template_not_approved name=%s lang=%s: approve it, or "
+                          "take the language off content/whatsapp-templates.yaml",
+                          template.name, lang)
+                return Transmitted.NO_TEMPLATE
+            log.error("whatsapp_template_refused who=%s error=%s", who, exc)
+            return Transmitted.FAILED
+        except Unreachable:
+            await self.runtime.mark_reachable(who, False)
+            return Transmitted.UNREACHABLE
+        except (GaveUp, WindowClosed):
+            return Transmitted.RETRY
+
+    async def _send(self, outbound: Outbound, *, reply: bool = False,
+                    page: tuple[int | None, int] | None = None) -> Result:
+        """Every reply of `outbound`, in order; raises `WindowClosed`."""
+        to = outbound.identity.external_id
+        labels = self._labels(outbound.lang)
+        receipt = None
+        try:
+            rendered = [render(said, outbound.lang, self.catalogs) for said in outbound.replies]
+            for message in merge(rendered):
+                shown = page[1] if page is not None and message.prompt == page[0] else 0
+                for payload in messages(message, labels, shown):
+                    receipt = await self.sender.send(to, payload, reply=reply)
+            for said in outbound.replies:
+                if said.attachment is not None:
+                    # WhatsApp takes a handful of document types, and no calendar files:
+                    # it goes as text/plain, and its .ics name lets phones open it in the
+                    # calendar.
+                    media = await self.sender.upload(to, said.attachment.name, "text/plain",
+                                                     said.attachment.content.encode())
+                    receipt = await self.sender.send(to, {"type": "document", "document": {
+                        "id": media, "filename": said.attachment.name}}, reply=reply)
+        except Unreachable:
+            await self.runtime.mark_reachable(outbound.identity, False)
+            return Transmitted.UNREACHABLE
+        except GaveUp:
+            return Transmitted.RETRY
+        except CloudError as exc:
+            log.error("whatsapp_refused who=%s error=%s", outbound.identity, exc)
+            return Transmitted.FAILED
+        return Sent(receipt) if receipt is not None else Transmitted.SENT
+
+    def _labels(self, lang: str | None) -> Labels:
+        if lang is None:  # the language picker, for someone whose language is not known yet
+            return Labels(choose="🌐", more="➡️")
+        tr = self.catalogs.translator(lang)
+        return Labels(choose=text_of(Text(CHOOSE), tr), more=text_of(Text(MORE), tr))
+
+    async def close(self) -> None:
+        for task in list(self._later):
+            task.cancel()
+        await asyncio.gather(*self._later, return_exceptions=True)
+        await self.api.close()

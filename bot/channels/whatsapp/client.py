@@ -1,0 +1,76 @@
+"""The Graph API calls the bot makes: send a message, upload a file. No retries here
+(`sender.py` decides what to do with each error).
+
+Errors come as `{"error": {"code": 130429, "message": ..., "error_data": {"details": ...}}}`,
+mostly with HTTP 400 whatever the cause, so they are told apart by `code`, as Meta advises,
+not by the HTTP status. A proxy's HTML error page has no code; its status says it all.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+
+
+class CloudError(Exception):
+    """The Cloud API refused a call. `code` is Meta's error code (None when the answer was
+    not the API's own, e.g. a proxy's 502 page)."""
+
+    def __init__(self, status: int, code: int | None, title: str) -> None:
+        super().__init__(f"HTTP {status}, code {code}: {title}")
+        self.status = status
+        self.code = code
+        self.title = title
+
+
+class CloudApi:
+    """One business phone number's messages endpoint: `{base}/{phone_number_id}/messages`."""
+
+    def __init__(self, *, base: str, phone_number_id: str, token: str,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.http = httpx.AsyncClient(
+            base_url=f"{base.rstrip('/')}/{phone_number_id}",
+            headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT,
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+            transport=transport)
+
+    async def send(self, to: str, message: dict[str, Any]) -> str:
+        """Send one message (a text, an interactive message, a template...) to `to` (the
+        person's WhatsApp id); returns Meta's id for it (wamid.XXX)."""
+        body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to,
+                **message}
+        answer = _answer(await self.http.post("/messages", json=body))
+        try:
+            return str(answer["messages"][0]["id"])
+        except (KeyError, IndexError, TypeError):
+            raise CloudError(200, None, "an answer without a message id") from None
+
+    async def upload(self, name: str, media_type: str, content: bytes) -> str:
+        """Upload a file for a document message; returns its media id."""
+        answer = _answer(await self.http.post(
+            "/media", data={"messaging_product": "whatsapp", "type": media_type},
+            files={"file": (name, content, media_type)}))
+        return str(answer["id"])
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+
+def _answer(response: httpx.Response) -> dict[str, Any]:
+    try:
+        answer = response.json()
+    except ValueError:
+        raise CloudError(response.status_code, None, response.reason_phrase) from None
+    if response.status_code != 200 or not isinstance(answer, dict) or "error" in answer:
+        error = answer.get("error") if isinstance(answer, dict) else None
+        error = error if isinstance(error, dict) else {}
+        code = error.get("code")
+        raise CloudError(response.status_code, code if isinstance(code, int) else None,
+                         str(error.get("message") or response.reason_phrase))
+    return answer

@@ -1,0 +1,73 @@
+"""Approved message templates (`content/whatsapp-templates.yaml`): how a push reaches someone
+outside WhatsApp's 24-hour customer service window.
+
+```yaml
+templates:
+  notices:show:                 # a push ("flow:step"), or a whole flow ("buddies")
+    name: welcome_notice        # as approved in the WhatsApp Manager
+    languages: [de, en, ar]     # the languages Meta approved it in
+    body: "There is a new notice from the Welcome Center for you."
+    button: "Show me"           # a quick-reply button: tapping it shows the whole message
+```
+
+Only `name` and `languages` are sent; `body` and `button` are the English wording submitted
+for approval, kept here so that staff know what each template says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+FILE = "whatsapp-templates.yaml"
+"""In the content folder (`CONTENT_DIR`)."""
+OPEN = "open"
+"""The payload of every template's quick-reply button: show the message it stands for."""
+
+
+class Template(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z0-9_]{1,512}$")
+    languages: tuple[str, ...]
+    body: str = ""
+    button: str = Field(default="", max_length=25)
+
+
+class TemplateFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    templates: dict[str, Template] = {}
+
+
+class TemplatesError(Exception):
+    """The templates file is not right; the message says where."""
+
+
+@dataclass(frozen=True)
+class Templates:
+    by_push: Mapping[str, Template]
+
+    def find(self, push: str | None, lang: str) -> Template | None:
+        """The template for `push` ("events:reminder"; else its flow's, "events") approved in
+        `lang`; None when there is none."""
+        if push is None:
+            return None
+        found = self.by_push.get(push) or self.by_push.get(push.partition(":")[0])
+        return found if found is not None and lang in found.languages else None
+
+
+def load_templates(path: Path) -> Templates:
+    """The templates in `path`; none when the file does not exist (every push to someone
+    outside the window is then skipped, with that reason in the tally)."""
+    if not path.exists():
+        return Templates({})
+    try:
+        loaded = TemplateFile.model_validate(yaml.safe_load(path.read_text("utf-8")) or {})
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise TemplatesError(f"{path}: {exc}") from None
+    return Templates(loaded.templates)

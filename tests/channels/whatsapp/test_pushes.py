@@ -1,0 +1,231 @@
+"""Notices and reminders on WhatsApp: free-form inside the 24-hour window, an approved
+template outside it (its button shows the whole message), skipped where no template is
+approved; status notifications update the tally; rate limits are waited out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import App
+from bot.channels.whatsapp.channel import WhatsAppChannel
+from bot.channels.whatsapp.templates import Template, Templates
+from bot.config import Settings
+from bot.db import people
+from bot.db.session import transaction
+from bot.db.tables import OutboxMessage
+from bot.i18n import FSI, PDI
+from bot.notices import store
+from bot.notices.audience import parse
+from bot.notices.content import NoticeFile, load_notice
+from bot.people.importer import import_rows, read_rows
+from tests.channels.whatsapp.conftest import drain
+from tests.channels.whatsapp.fake_cloud import THROUGHPUT, FakeCloud
+from tests.conftest import make_settings
+from tests.fakes import FakeClock
+from tests.scripts import is_language
+
+ROOT = Path(__file__).resolve().parents[3]
+LANGS = ("de", "en", "ar", "fa", "uk", "ru", "tr")
+AHA = ROOT / "content" / "notices" / "aha-hygiene.yaml"
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    """The outbox and its receipts on every database backend."""
+    return make_settings(db_url)
+
+
+def plain(text: str) -> str:
+    return text.replace(FSI, "").replace(PDI, "")
+
+
+async def subscribers(app: App, lines: list[str]) -> None:
+    rows = read_rows("channel,id,locale,topics\n" + "\n".join(lines) + "\n", "test.csv", LANGS)
+    async with transaction(app.sessions) as session:
+        await import_rows(session, rows, app.runtime.clock())
+
+
+async def queue(app: App, notice: NoticeFile) -> int:
+    async with transaction(app.sessions) as session:
+        return await store.queue(session, notice, "topic:health", parse("topic:health", LANGS),
+                                 send_at=app.runtime.clock(), expires_at=None,
+                                 now=app.runtime.clock())
+
+
+async def tally(app: App, notice_id: str) -> dict[str, Counter[str]]:
+    async with app.sessions() as session:
+        return dict(await store.tally(session, notice_id, "de"))
+
+
+async def rows(app: App) -> dict[str, OutboxMessage]:
+    async with app.sessions() as session:
+        found = (await session.scalars(select(OutboxMessage))).all()
+    return {message.receipt or f"#{message.id}": message for message in found}
+
+
+async def test_inside_the_window_the_notice_outside_it_a_template_that_opens_it(
+        server: str, cloud: FakeCloud, app: App, clock: FakeClock,
+        whatsapp: WhatsAppChannel) -> None:
+    await subscribers(app, ["whatsapp,963944000201,ar,health", "whatsapp,963944000202,ar,health"])
+    clock.advance(hours=30)  # imported a while ago; since then only Rana has written
+    rana, samir = cloud.user("963944000201"), cloud.user("963944000202")
+    await rana.says("مرحبا")
+    rana.inbox.clear()
+    notice = load_notice(AHA)
+    assert await queue(app, notice) == 2
+
+    await drain(app, whatsapp)
+
+    full = rana.inbox[0]  # the notice, then the menu
+    assert notice.texts["ar"].title in plain(full.text) and is_language(full.text, "ar")
+    [teaser] = samir.inbox
+    assert (teaser.kind, teaser.text) == ("template", "welcome_notice:ar")
+    assert cloud.outside_window == []
+    assert await tally(app, "aha-hygiene") == {"sent": Counter({"ar": 2})}
+
+    tap = samir.message("button", {"payload": "open", "text": "Show me"},
+                        context={"from": "4971121600", "id": teaser.id})
+    assert await samir.send(tap) == 200  # the tap opens the window: now the notice itself
+    shown = samir.inbox[1:]
+    assert notice.texts["ar"].title in plain(shown[0].text)
+    assert is_language(shown[0].text, "ar")
+    assert await samir.send(tap) == 200  # the same tap delivered again: shown once
+    assert len(samir.inbox) == 1 + len(shown)
+
+
+async def test_without_an_approved_template_in_the_language_it_is_skipped_and_tallied(
+        server: str, cloud: FakeCloud, app: App, clock: FakeClock,
+        whatsapp: WhatsAppChannel) -> None:
+    whatsapp.templates = Templates({"notices:show": Template(
+        name="welcome_notice", languages=("de", "ar", "uk"))})
+    await subscribers(app, ["whatsapp,93700111301,fa,health", "whatsapp,380501113302,uk,health"])
+    clock.advance(days=3)
+    await queue(app, load_notice(AHA))
+    await drain(app, whatsapp)
+    assert not cloud.sent["93700111301"]
+    assert [m.text for m in cloud.sent["380501113302"]] == ["welcome_notice:uk"]
+    assert await tally(app, "aha-hygiene") == {"no-template": Counter({"fa": 1}),
+                                               "sent": Counter({"uk": 1})}
+
+
+async def test_status_notifications_update_the_tally_and_mark_who_cannot_be_reached(
+        server: str, cloud: FakeCloud, app: App, clock: FakeClock,
+        whatsapp: WhatsAppChannel) -> None:
+    numbers = ["380501114401", "380501114402", "380501114403", "380501114404"]
+    await subscribers(app, [f"whatsapp,{n},uk,health" for n in numbers])
+    clock.advance(days=2)
+    await queue(app, load_notice(AHA))
+    await drain(app, whatsapp)
+    read, delivered, gone, failed = (cloud.sent[n][0] for n in numbers)
+
+    assert await cloud.report(numbers[0], read.id, "delivered") == 200
+    assert await cloud.report(numbers[0], read.id, "read") == 200
+    assert await cloud.report(numbers[0], read.id, "delivered") == 200  # late, and ignored
+    await cloud.report(numbers[1], delivered.id, "sent")
+    await cloud.report(numbers[1], delivered.id, "delivered")
+    await cloud.report(numbers[2], gone.id, "failed", code=131026)  # not on WhatsApp (now)
+    await cloud.report(numbers[3], failed.id, "failed", code=131049)  # Meta chose not to
+
+    found = await rows(app)
+    assert found[read.id].delivery == "read" and found[read.id].status == "sent"
+    assert found[delivered.id].delivery == "delivered"
+    assert (found[gone.id].status, found[gone.id].error) == ("unreachable", "131026")
+    assert (found[failed.id].status, found[failed.id].error) == ("failed", "131049")
+    assert await tally(app, "aha-hygiene") == {
+        "sent": Counter({"uk": 2}), "unreachable": Counter({"uk": 1}),
+        "failed": Counter({"uk": 1})}
+    async with app.sessions() as session:
+        person = await people.find(session, "whatsapp", numbers[2])
+        assert person is not None and person.unreachable_at is not None
+
+    await cloud.user(numbers[2]).says("Привіт")  # writing again: reachable again
+    async with app.sessions() as session:
+        person = await people.find(session, "whatsapp", numbers[2])
+        assert person is not None and person.unreachable_at is None
+
+
+async def test_a_throughput_error_is_waited_out_and_the_notice_goes_exactly_once(
+        server: str, cloud: FakeCloud, app: App, whatsapp: WhatsAppChannel) -> None:
+    await subscribers(app, ["whatsapp,905321115501,tr,health"])
+    aylin = cloud.user("905321115501")
+    await aylin.says("merhaba")
+    aylin.inbox.clear()
+    cloud.calls.clear()
+    cloud.fail(THROUGHPUT)
+    await queue(app, load_notice(AHA))
+    await drain(app, whatsapp)
+    title = load_notice(AHA).texts["tr"].title
+    assert [title in plain(m.text) for m in aylin.inbox] == [True, False]  # then the menu
+    (_, _, refused), (_, _, delivered) = cloud.calls[:2]
+    assert delivered - refused >= 0.2  # the pause after 130429, for every send of the number
+    assert await tally(app, "aha-hygiene") == {"sent": Counter({"tr": 1})}
+
+
+async def test_when_whatsapp_says_the_window_had_closed_the_template_goes_instead(
+        server: str, cloud: FakeCloud, app: App, whatsapp: WhatsAppChannel) -> None:
+    # Imported just now, so our clock thinks the window is open; but they never wrote.
+    await subscribers(app, ["whatsapp,380501116601,uk,health"])
+    await queue(app, load_notice(AHA))
+    await drain(app, whatsapp)
+    oksana = cloud.sent["380501116601"]
+    assert [m.kind for m in oksana][:2] == ["text", "list"]  # the notice and the menu...
+    assert cloud.outside_window  # ...which Meta reports failed with 131047
+
+    async def template_noted() -> bool:  # sent, and the row now waits on the template
+        return [m.kind for m in oksana] == ["text", "list", "template"] and (
+            oksana[2].id in await rows(app))
+
+    await _until(template_noted)
+    assert (await rows(app))[oksana[2].id].status == "sent"
+    cloud.outside_window.clear()
+    shown = await cloud.user("380501116601").opens(oksana[2])
+    assert is_language(shown[0].text, "uk")
+    assert load_notice(AHA).texts["uk"].title in plain(shown[0].text)
+
+
+@pytest.mark.parametrize("answer", ["✅ Так, я прийду"])
+async def test_a_reminder_outside_the_window_asks_still_coming_after_the_tap(
+        server: str, cloud: FakeCloud, app: App, clock: FakeClock,
+        whatsapp: WhatsAppChannel, answer: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.events import store as events
+    from bot.events.series import Series
+
+    async with transaction(app.sessions) as session:
+        await events.save_series(session, [Series.model_validate({
+            "id": "cafe", "kind": "language_cafe", "title": {"uk": "Мовне кафе"},
+            "place": "Bibliothek", "address": "Mailänder Platz 1", "district": "Mitte",
+            "languages": ["de", "uk"], "starts": "2026-11-27 18:00", "minutes": 90,
+            "capacity": 8})], clock(), ZoneInfo("Europe/Berlin"))
+    olha = cloud.user("380501117701")
+    await olha.says("Привіт")
+    await olha.taps("Так, погоджуюся")
+    await olha.taps("Ні, дякую")
+    await olha.says("/events")
+    await olha.taps("📋 Усі заходи")
+    await olha.taps(next(t for t in olha.inbox[-1].titles if "Мовне кафе" in plain(t)))
+    await olha.taps("✅ Забронювати місце")
+    await olha.taps("1")
+    clock.advance(days=3, hours=9)  # 26 November, 18:00: a day before; she has not written
+    olha.inbox.clear()
+    await drain(app, whatsapp)
+    [teaser] = olha.inbox
+    assert teaser.text == "welcome_event_reminder:uk"
+    [reminder] = await olha.opens(teaser)
+    assert "Мовне кафе" in plain(reminder.text) and answer in reminder.titles
+    [see_you] = await olha.taps(answer)
+    assert is_language(see_you.text, "uk")
+
+
+async def _until(check, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.02)
