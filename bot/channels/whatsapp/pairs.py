@@ -30,24 +30,28 @@ class PairPace:
         self.tolerance = (burst - 1) * interval
         self.monotonic = monotonic
         self._due: dict[str, float] = {}
+        self._held: dict[str, float] = {}
 
     def wait(self, to: str) -> float:
         """Seconds until a message to `to` may go."""
         now = self.monotonic()
-        return max(0.0, self._due.get(to, now) - self.tolerance - now)
+        return max(0.0, self._due.get(to, now) - self.tolerance - now, self.held(to))
+
+    def held(self, to: str) -> float:
+        """Seconds left of WhatsApp's "wait" for `to` (after a 131056)."""
+        return max(0.0, self._held.get(to, 0.0) - self.monotonic())
 
     def reserve(self, to: str) -> float:
         """Count a message to `to`; returns how long to wait before sending it (a reply to
         someone chatting is sent at once and only counted)."""
+        wait = self.wait(to)
         now = self.monotonic()
-        due = max(self._due.get(to, now), now)
-        wait = max(0.0, due - self.tolerance - now)
-        self._due[to] = due + self.interval
+        self._due[to] = max(self._due.get(to, now), now) + self.interval
         if len(self._due) > KEEP:
             self._due = {who: at for who, at in self._due.items() if at > now}
+            self._held = {who: at for who, at in self._held.items() if at > now}
         return wait
 
     def hold(self, to: str, seconds: float) -> None:
         """WhatsApp said 131056: nothing more to `to` for `seconds`."""
-        now = self.monotonic()
-        self._due[to] = max(self._due.get(to, now), now + seconds + self.tolerance)
+        self._held[to] = max(self._held.get(to, 0.0), self.monotonic() + seconds)

@@ -93,7 +93,7 @@ class Sender:
         failures = limited = 0
         while True:
             if paced:
-                await self._pace(to, reply=reply and not limited)
+                await self._pace(to, reply=reply, again=limited > 0)
             try:
                 return await call()
             except CloudError as exc:
@@ -125,10 +125,18 @@ class Sender:
             log.warning("whatsapp_retry error=%s attempt=%d delay=%.2f", error, failures, delay)
             await self.sleep(delay)
 
-    async def _pace(self, to: str, *, reply: bool) -> None:
-        if reply:  # someone is waiting for this answer: it counts, and never waits
-            self.bucket.spend()
+    async def _pace(self, to: str, *, reply: bool, again: bool) -> None:
+        if reply:
+            # Someone is waiting for this answer: it counts, and waits only when WhatsApp
+            # has just said so (`again`, after a rate limit error).
             self.pairs.reserve(to)
+            if not again:
+                self.bucket.spend()
+                return
+            held = self.pairs.held(to)
+            if held > 0:
+                await self.sleep(held)
+            await self.bucket.take()
             return
         if self.pairs.wait(to) > self.max_wait:
             raise GaveUp("pair rate: this person has had many messages just now")
