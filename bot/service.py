@@ -33,6 +33,8 @@ from bot.server import Route, build_app, serve
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_EVERY = 24 * 3600.0
+STOP_GRACE = 10.0
+"""Seconds the sender and the rounds get to finish what they are doing when stopped."""
 
 
 def settle() -> None:
@@ -93,7 +95,10 @@ async def run_channels(app: App, stop: asyncio.Event | None = None) -> None:
         await stop.wait()
     finally:
         stop.set()
-        for task in tasks:
+        # Each task ends at its next look at `stop`. One cancelled inside a database call
+        # leaves the driver's thread (aiosqlite) answering an event loop that may be gone.
+        _, late = await asyncio.wait(tasks, timeout=STOP_GRACE)
+        for task in late:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await runner.cleanup()

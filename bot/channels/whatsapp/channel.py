@@ -17,6 +17,7 @@ they are about (its `receipt`); a person WhatsApp cannot deliver to is marked un
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -89,6 +90,7 @@ class WhatsAppChannel:
         """People WhatsApp said are outside the window though our clock thought otherwise
         (131047); their pushes go as templates until they write."""
         self._later: set[asyncio.Task[None]] = set()
+        self._closing = asyncio.Event()
 
     # -- in ---------------------------------------------------------------------------------
     async def receive(self, incoming: Sequence[Incoming], statuses: Sequence[Status]) -> None:
@@ -169,7 +171,10 @@ class WhatsAppChannel:
 
     async def _settle_later(self, status: Status) -> None:
         for delay in STATUS_RETRIES:
-            await asyncio.sleep(delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), delay)
+            if self._closing.is_set():
+                return
             try:
                 if await self._settle(status):
                     return
@@ -292,8 +297,8 @@ class WhatsAppChannel:
         return Labels(choose=text_of(Text(CHOOSE), tr), more=text_of(Text(MORE), tr))
 
     async def close(self) -> None:
-        for task in list(self._later):
-            task.cancel()
+        # Not cancelled: one inside a database call would leave the driver answering late.
+        self._closing.set()
         await asyncio.gather(*self._later, return_exceptions=True)
         await self.api.close()
 

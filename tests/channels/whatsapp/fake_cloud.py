@@ -12,6 +12,7 @@ who has not written for 24 hours is accepted, as Meta does, and then reported fa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import itertools
@@ -168,7 +169,11 @@ class FakeCloud:
         return last is not None and self.clock() - last < WINDOW
 
     def _later(self, coro: Any) -> None:
-        task = asyncio.create_task(coro)
+        async def quietly() -> None:  # the bot's server may be gone when a test ends
+            with contextlib.suppress(aiohttp.ClientError, OSError):
+                await coro
+
+        task = asyncio.create_task(quietly())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

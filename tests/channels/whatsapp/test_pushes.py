@@ -229,3 +229,25 @@ async def _until(check, timeout: float = 10.0) -> None:  # type: ignore[no-untyp
     while not await check():
         assert asyncio.get_running_loop().time() < deadline, "timed out"
         await asyncio.sleep(0.02)
+
+
+async def test_refused_at_once_for_the_window_a_template_goes_for_undeliverable_none(
+        server: str, cloud: FakeCloud, app: App, whatsapp: WhatsAppChannel) -> None:
+    from tests.channels.whatsapp.fake_cloud import graph_error
+
+    await subscribers(app, ["whatsapp,380501119901,uk,health"])
+    cloud.fail(graph_error(131047, "Re-engagement message"))  # said at once, not later
+    await queue(app, load_notice(AHA))
+    await drain(app, whatsapp)
+    assert [m.kind for m in cloud.sent["380501119901"]] == ["template"]
+
+    await subscribers(app, ["whatsapp,380501119902,uk,health"])
+    cloud.fail(graph_error(131026, "Message undeliverable"))
+    await queue(app, load_notice(AHA))
+    await drain(app, whatsapp)
+    assert cloud.sent["380501119902"] == []
+    assert await tally(app, "aha-hygiene") == {"sent": Counter({"uk": 1}),
+                                               "unreachable": Counter({"uk": 1})}
+    async with app.sessions() as session:
+        person = await people.find(session, "whatsapp", "380501119902")
+        assert person is not None and person.unreachable_at is not None
