@@ -13,6 +13,7 @@
     welcomebot events import|add|list|cancel|move|attendees   events (see bot/events/cli.py)
     welcomebot notice send|status|pause|resume|review         notices (see bot/notices/cli.py)
     welcomebot deliver [--until-empty]                the outbox sender on its own
+    welcomebot buddies status|volunteers|approve|decline|match   Welcome Buddies
 """
 
 from __future__ import annotations
