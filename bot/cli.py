@@ -48,13 +48,26 @@ app.add_typer(i18n_app, name="i18n")
 app.add_typer(faq_app, name="faq")
 
 
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is at the time of the record: Typer's test runner swaps
+    it for each call and closes the old one, which a handler holding it would write into."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def settings() -> Settings:
     try:
         loaded = load_settings()
     except SettingsError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
-    logging.basicConfig(level=loaded.log_level.upper(), stream=sys.stderr,
+    logging.basicConfig(level=loaded.log_level.upper(), handlers=[_CurrentStderr()],
                         format="%(asctime)s %(levelname)s %(name)s %(message)s", force=True)
     return loaded
 
