@@ -83,7 +83,8 @@ class Identity:
     external_id: str
 
     def __str__(self) -> str:
-        return people.identity(self.channel, self.external_id)
+        """The name logs use: never a whole phone number."""
+        return people.log_name(self.channel, self.external_id)
 
 
 @dataclass(frozen=True)

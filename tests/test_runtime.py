@@ -66,6 +66,17 @@ async def test_nothing_a_user_types_reaches_the_logs(app, caplog: pytest.LogCapt
     assert "Zebra" not in logged and "Geheimnis" not in logged
 
 
+async def test_a_whatsapp_number_reaches_the_logs_only_as_its_last_digits(
+        app, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    talk = Talk(app, "4917612345678", channel="whatsapp", hint="ar")
+    await talk.open()
+    await talk.tap("نعم، أوافق")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "turn who=whatsapp:…5678" in logged
+    assert "12345678" not in logged
+
+
 async def test_one_persons_messages_are_handled_one_at_a_time_in_order(app) -> None:
     talk = Talk(app, "fast", hint="en")
     await talk.open()

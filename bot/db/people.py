@@ -28,6 +28,18 @@ def identity(channel: str, external_id: str) -> str:
     return f"{channel}:{external_id}"
 
 
+PHONE_CHANNELS = frozenset({"whatsapp"})
+"""Channels whose id for a person is their phone number (WhatsApp's wa_id)."""
+
+
+def log_name(channel: str, external_id: str) -> str:
+    """How people are named in logs: a phone number shows only its last four digits
+    ("whatsapp:…4567"); other ids (Telegram's) as they are, to follow one chat."""
+    if channel in PHONE_CHANNELS:
+        return f"{channel}:…{external_id[-4:]}"
+    return identity(channel, external_id)
+
+
 @dataclass
 class PersonRecord:
     """A person as a turn sees them. Actions may change `locale`, `role` and the consent
