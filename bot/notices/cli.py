@@ -400,29 +400,30 @@ def _dumper() -> type:
 
 def deliver(until_empty: Annotated[bool, typer.Option(
         "--until-empty", help="Exit once nothing is left to send now.")] = False) -> None:
-    """Run the outbox sender on its own (`welcomebot run` runs it too)."""
+    """Run the outbox sender on its own (`welcomebot run` runs it too), through every
+    configured channel."""
     from bot.cli import run_async, settings
 
     loaded = settings()
-    if loaded.telegram_bot_token is None:
-        typer.echo("set TELEGRAM_BOT_TOKEN: the outbox sends through Telegram", err=True)
+    if loaded.telegram_bot_token is None and not loaded.whatsapp:
+        typer.echo("set TELEGRAM_BOT_TOKEN or the WHATSAPP_* settings: the outbox sends "
+                   "through them", err=True)
         raise typer.Exit(2)
     run_async(_deliver(loaded, until_empty))
 
 
 async def _deliver(loaded: Settings, until_empty: bool) -> None:
     from bot.app import open_app
-    from bot.channels.telegram.channel import TelegramChannel
-    from bot.service import outbox_sender
+    from bot.service import outbox_sender, telegram_channel, whatsapp_channel
 
     async with open_app(loaded) as bot:
-        channel = TelegramChannel(bot.runtime, bot.catalogs, bot.deps.flows,
-                                  token=loaded.telegram_bot_token.get_secret_value()
-                                  if loaded.telegram_bot_token else "",
-                                  api_base=loaded.telegram_api_base)
-        sender = outbox_sender(bot, channel)
+        telegram = telegram_channel(bot) if loaded.telegram_bot_token is not None else None
+        whatsapp = whatsapp_channel(bot) if loaded.whatsapp else None
+        sender = outbox_sender(bot, telegram, whatsapp)
         try:
             await sender.run(asyncio.Event(), until_empty=until_empty)
         finally:
-            await channel.close()
+            for channel in (telegram, whatsapp):
+                if channel is not None:
+                    await channel.close()
 
