@@ -32,7 +32,7 @@ notice_app = typer.Typer(no_args_is_help=True,
                          help="Notices: send to an audience, follow, pause, resume, review, "
                               "translate.")
 
-DONE = ("sent", "failed", "unreachable", "skipped", "expired")
+DONE = ("sent", "failed", "unreachable", "skipped", "expired", "no-template")
 
 
 def _now() -> dt.datetime:
@@ -130,7 +130,9 @@ def _plan(notice: NoticeFile, counts: Counter[str], loaded: Settings,
 def status(notice_id: Annotated[str, typer.Argument()],
            follow: Annotated[bool, typer.Option(help="Keep a live bar until done.")] = True
            ) -> None:
-    """Progress while sending, then the tally: sent, failed, unreachable, skipped, by language."""
+    """Progress while sending, then the tally by language: sent (and of those, delivered and
+    read where WhatsApp said so), failed, unreachable, no-template (WhatsApp, outside its
+    24-hour window with no approved template), skipped and expired."""
     import sys
 
     from bot.cli import in_transaction, settings
@@ -149,7 +151,8 @@ def status(notice_id: Annotated[str, typer.Argument()],
     if follow and sys.stdout.isatty():
         import time
 
-        with typer.progressbar(length=sum(sum(c.values()) for c in tally.values()),
+        with typer.progressbar(length=sum(sum(c.values()) for s, c in tally.items()
+                                          if s not in store.RECEIPTS),
                                label=f"sending {notice_id}") as bar:
             done = 0
             while True:
@@ -160,13 +163,14 @@ def status(notice_id: Annotated[str, typer.Argument()],
                     break
                 time.sleep(1)
                 tally = read()
-    typer.echo(_tally(tally))
+    typer.echo(tally_table(tally))
 
 
-def _tally(tally: dict[str, Counter[str]]) -> str:
+def tally_table(tally: dict[str, Counter[str]]) -> str:
+    """The tally as `notice status` prints it: a column per status, a row per language."""
     languages = sorted({lang for counts in tally.values() for lang in counts})
-    statuses = [s for s in ("sent", "pending", "paused", "failed", "unreachable", "skipped",
-                            "expired") if s in tally]
+    statuses = [s for s in ("sent", "delivered", "read", "pending", "paused", "failed",
+                            "unreachable", "no-template", "skipped", "expired") if s in tally]
     lines = ["          " + "".join(f"{s:>12}" for s in statuses)]
     for lang in languages:
         lines.append(f"{lang:<10}" + "".join(f"{tally[s][lang]:>12}" for s in statuses))

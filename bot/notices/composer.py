@@ -60,6 +60,12 @@ NO_MODELS = N_("No translation model is installed for: {pairs}. Ask your adminis
 DRAFT_HEADER = N_("{language} (machine draft):")
 TALLY_LANGUAGE = N_("{language}: ✅ {sent} · ❌ {failed} · 🚫 {unreachable} · ⏭ {skipped} · "
                     "⌛ {expired}")
+NO_TEMPLATE_LINE = NP_(
+    "📵 {count} WhatsApp user did not get it: they have not written for over 24 hours and "
+    "no approved message template fits (content/whatsapp-templates.yaml).",
+    "📵 {count} WhatsApp users did not get it: they have not written for over 24 hours and "
+    "no approved message template fits (content/whatsapp-templates.yaml).")
+RECEIPTS_LINE = N_("📬 WhatsApp confirmed: delivered {delivered} · read {read}")
 DONE = N_("✔️ Done")
 ON_ITS_WAY = NP_("The notice is on its way to {count} person.",
                  "The notice is on its way to {count} people.")
@@ -263,6 +269,14 @@ async def tally(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]
         for lang in languages]
     totals: dict[str, JSON] = {status: sum(counted.get(status, Counter()).values())
                                for status in TALLIED}
+    no_template = sum(counted.get("no-template", Counter()).values())
+    if no_template:
+        lines.append({"msgid": NO_TEMPLATE_LINE[0], "plural": NO_TEMPLATE_LINE[1],
+                      "count": "count", "params": {"count": no_template}})
+    delivered = sum(counted.get("delivered", Counter()).values())
+    if delivered:
+        lines.append(_msg(RECEIPTS_LINE, delivered=delivered,
+                          read=sum(counted.get("read", Counter()).values())))
     return {"ready": True, "lines": lines, "title": {"verbatim": notice_id}, **totals}
 
 

@@ -95,17 +95,29 @@ async def resume(session: AsyncSession, notice_id: str) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+RECEIPTS = ("delivered", "read")
+"""Counts in a tally that are part of "sent", not statuses of their own."""
+
+
 async def tally(session: AsyncSession, notice_id: str, default: str
                 ) -> dict[str, Counter[str]]:
-    """status -> language -> how many (sent, pending, failed, unreachable, skipped...)."""
+    """status -> language -> how many (sent, pending, failed, unreachable, skipped, expired,
+    no-template). Of the sent, "delivered" and "read" count those the platform confirmed
+    (WhatsApp does; Telegram tells a bot nothing of the kind): "read" ones count as delivered
+    too."""
     rows = await session.execute(
-        select(OutboxMessage.status, Person.locale, func.count())
+        select(OutboxMessage.status, OutboxMessage.delivery, Person.locale, func.count())
         .join(Person, Person.id == OutboxMessage.person_id)
         .where(OutboxMessage.batch == batch_of(notice_id))
-        .group_by(OutboxMessage.status, Person.locale))
+        .group_by(OutboxMessage.status, OutboxMessage.delivery, Person.locale))
     found: dict[str, Counter[str]] = defaultdict(Counter)
-    for status, locale, n in rows.all():
-        found[status][locale or default] += n
+    for status, delivery, locale, n in rows.all():
+        lang = locale or default
+        found[status][lang] += n
+        if status == "sent" and delivery in RECEIPTS:
+            found["delivered"][lang] += n
+            if delivery == "read":
+                found["read"][lang] += n
     return found
 
 

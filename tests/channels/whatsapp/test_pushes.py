@@ -20,6 +20,7 @@ from bot.db.tables import OutboxMessage
 from bot.i18n import FSI, PDI
 from bot.notices import store
 from bot.notices.audience import parse
+from bot.notices.cli import tally_table
 from bot.notices.content import NoticeFile, load_notice
 from bot.people.importer import import_rows, read_rows
 from tests.channels.whatsapp.conftest import drain
@@ -108,8 +109,11 @@ async def test_without_an_approved_template_in_the_language_it_is_skipped_and_ta
     await drain(app, whatsapp)
     assert not cloud.sent["93700111301"]
     assert [m.text for m in cloud.sent["380501113302"]] == ["welcome_notice:uk"]
-    assert await tally(app, "aha-hygiene") == {"no-template": Counter({"fa": 1}),
-                                               "sent": Counter({"uk": 1})}
+    counted = await tally(app, "aha-hygiene")
+    assert counted == {"no-template": Counter({"fa": 1}), "sent": Counter({"uk": 1})}
+    table = tally_table(counted).splitlines()  # what `welcomebot notice status` prints
+    assert table[0].split() == ["sent", "no-template"]
+    assert table[1].split() == ["fa", "0", "1"] and table[-1].split() == ["all", "1", "1"]
 
 
 async def test_status_notifications_update_the_tally_and_mark_who_cannot_be_reached(
@@ -136,8 +140,8 @@ async def test_status_notifications_update_the_tally_and_mark_who_cannot_be_reac
     assert (found[gone.id].status, found[gone.id].error) == ("unreachable", "131026")
     assert (found[failed.id].status, found[failed.id].error) == ("failed", "131049")
     assert await tally(app, "aha-hygiene") == {
-        "sent": Counter({"uk": 2}), "unreachable": Counter({"uk": 1}),
-        "failed": Counter({"uk": 1})}
+        "sent": Counter({"uk": 2}), "delivered": Counter({"uk": 2}), "read": Counter({"uk": 1}),
+        "unreachable": Counter({"uk": 1}), "failed": Counter({"uk": 1})}
     async with app.sessions() as session:
         person = await people.find(session, "whatsapp", numbers[2])
         assert person is not None and person.unreachable_at is not None
