@@ -41,6 +41,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.engine.messages import N_
 from bot.engine.normalize import normalize
 from bot.engine.yamlsource import parse
 
@@ -176,13 +177,20 @@ def districts_in(content_dir: Path) -> Districts:
 
 
 # -- the district question (see the module docstring) ---------------------------------------
+SKIP = N_("⏭ Skip")
+"""The button for those who would rather not say (`districts.current {skip: "yes"}`)."""
+
+
 async def current(ctx: Any, args: Mapping[str, Any]) -> dict[str, Any]:
-    """`districts.current`: `known` (the person told us before), `name`, and a button per
-    district (its name, as written in the city; value: its id)."""
+    """`districts.current [skip: "yes"]`: `known` (the person told us before), `name`, and a
+    button per district (its name, as written in the city; value: its id), then, with
+    `skip`, "⏭ Skip" (value: skip) where telling is optional."""
     districts = districts_in(ctx.deps.settings.content_dir)
     name = ctx.person.district
-    return {"known": bool(name), "name": name,
-            "buttons": [{"label": d.name, "value": d.id} for d in districts.items]}
+    buttons: list[dict[str, Any]] = [{"label": d.name, "value": d.id} for d in districts.items]
+    if args.get("skip"):
+        buttons.append({"label": SKIP, "value": "skip"})
+    return {"known": bool(name), "name": name, "buttons": buttons}
 
 
 async def save(ctx: Any, args: Mapping[str, Any]) -> dict[str, Any]:

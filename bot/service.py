@@ -133,10 +133,13 @@ def whatsapp_channel(app: App) -> WhatsAppChannel:
 
 
 def outbox_sender(app: App, telegram: TelegramChannel | None = None,
-                  whatsapp: WhatsAppChannel | None = None) -> Sender:
+                  whatsapp: WhatsAppChannel | None = None, *,
+                  console: Transport | None = None) -> Sender:
     """The sender of everything the bot pushes. Each channel paces its own platform's
-    messages; its replies share the limit with its pushes."""
+    messages; its replies share the limit with its pushes. `console`: the terminal chat."""
     transports: dict[str, Transport] = {}
+    if console is not None:
+        transports["console"] = console
     if telegram is not None:
         telegram.bucket = TokenBucket(app.settings.outbox_rate, burst=1)
         transports["telegram"] = telegram

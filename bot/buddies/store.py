@@ -186,6 +186,54 @@ async def close(session: AsyncSession, request: BuddyRequest, now: datetime) -> 
     await session.flush()
 
 
+async def forget(session: AsyncSession, person_id: int, now: datetime) -> int:
+    """The person deletes their data (their rows then go, and their matches with them):
+    whoever had said yes to them or was matched with them is told first, without a name, and
+    a newcomer whose volunteer left is looked for again. Returns how many were told."""
+    told = 0
+    volunteer = await volunteer_of(session, person_id)
+    if volunteer is not None:
+        for match in await _matches(session, volunteer_id=volunteer.id, status=LIVE):
+            request = await session.get(BuddyRequest, match.request_id)
+            assert request is not None
+            await _take_back_all(session, match.id, now)
+            await _erase_relays(session, match.id, request.person_id)
+            if match.status in ("accepted", "active"):  # the newcomer knew of them
+                await notify.tell(session, "gone", match.id, request.person_id,
+                                  f"{MATCH}:buddy_gone", {}, now)
+                told += 1
+            request.status, request.matched_at = "open", None  # the next round looks again
+    request = await request_of(session, person_id)
+    if request is not None:
+        for match in await _matches(session, request_id=request.id, status=LIVE):
+            await _take_back_all(session, match.id, now)
+            partner = await session.get(BuddyVolunteer, match.volunteer_id)
+            assert partner is not None
+            await _erase_relays(session, match.id, partner.person_id)
+            if match.status in ("accepted", "active"):  # the volunteer had said yes
+                await notify.tell(session, "gone", match.id, partner.person_id,
+                                  f"{MATCH}:newcomer_gone", {}, now)
+                told += 1
+    await session.flush()
+    return told
+
+
+async def _take_back_all(session: AsyncSession, match_id: int, now: datetime) -> None:
+    for what in ("proposal", "confirm", "introduced", "checkin"):
+        await notify.take_back(session, what, match_id, now)
+
+
+async def _erase_relays(session: AsyncSession, match_id: int, to_person_id: int) -> None:
+    """What the leaving person wrote to their buddy through the bot: their words are theirs
+    (the rows belong to the buddy, so the person's own deletion would not take them)."""
+    from sqlalchemy import delete
+
+    from bot.db.tables import OutboxMessage
+
+    await session.execute(delete(OutboxMessage).where(
+        OutboxMessage.key.like(f"buddies:relay-%:{match_id}:{to_person_id}")))
+
+
 # -- proposals and matches ------------------------------------------------------------------
 async def _matches(session: AsyncSession, *, status: tuple[str, ...],
                    volunteer_id: int | None = None,

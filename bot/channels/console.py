@@ -3,9 +3,13 @@
 Reads one message per line from standard input and prints the bot's messages; buttons print
 as `[1] Label`, and typing the number or the exact label presses the button. With `--json`
 each bot message is one line `{"text": "...", "buttons": ["...", ...]}` (and `"file"`, the
-path of a file it sent, such as a booking's calendar entry). It runs on the same
+path of a file it sent, such as a booking's calendar entry; `"to"`, another user it is for). It runs on the same
 runtime, flows and database as every other channel, so the same `--user` continues the same
 conversation next time.
+
+What the bot sends on its own (a notice, a reminder, a Welcome Buddy proposal) comes through
+the outbox while the chat runs, like on a phone; one for another terminal user is printed
+under their name, so one terminal can play several people.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.channels.render import Rendered, render
+from bot.delivery.sender import Transmitted
 from bot.engine.model import Attachment, Inbound, InboundKind
 from bot.i18n import Catalogs
 from bot.runtime import Identity, Outbound, Runtime
@@ -60,6 +65,12 @@ class Console:
         outbound = await self.runtime.handle(self.who, inbound, locale_hint=self.lang_hint)
         self.show(outbound)
 
+    async def transmit(self, outbound: Outbound) -> Transmitted:
+        """The outbox's way in (`bot.delivery.sender.Transport`): print it now."""
+        self.show(outbound, to=None if outbound.identity == self.who
+                  else outbound.identity.external_id)
+        return Transmitted.SENT
+
     def save(self, attachment: Attachment) -> Path:
         """A file the bot sends (a calendar entry) lands in the temporary folder."""
         folder = Path(tempfile.gettempdir()) / "welcomebot"
@@ -68,7 +79,10 @@ class Console:
         path.write_text(attachment.content, encoding="utf-8")
         return path
 
-    def show(self, outbound: Outbound) -> None:
+    def show(self, outbound: Outbound, *, to: str | None = None) -> None:
+        """Print the bot's messages; `to`: another terminal user they are for."""
+        if to is not None and not self.as_json:
+            self.out.write(f"── for {to} ──\n")
         for reply in outbound.replies:
             rendered = render(reply, outbound.lang, self.catalogs)
             if rendered.buttons:
@@ -77,7 +91,8 @@ class Console:
             if self.as_json:
                 line = json.dumps({"text": rendered.text,
                                    "buttons": [b.label for b in rendered.buttons],
-                                   **({"file": str(saved)} if saved else {})},
+                                   **({"file": str(saved)} if saved else {}),
+                                   **({"to": to} if to is not None else {})},
                                   ensure_ascii=False)
                 self.out.write(line + "\n")
             else:

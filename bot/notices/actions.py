@@ -15,6 +15,8 @@ from bot.notices.content import NoticeFile
 from bot.runtime import Action, ActionContext
 
 DONE = N_("✔️ Done")
+DISTRICT = N_("Part of town: {name}")
+NO_DISTRICT = N_("not given")
 MACHINE_NOTE = N_("(This is an automatic translation.)")
 FALLBACK_NOTE = N_("(This notice is not yet available in your language.)")
 VIDEO = N_("🎬 Video: {link}")
@@ -34,6 +36,10 @@ async def _buttons(ctx: ActionContext) -> dict[str, JSON]:
     buttons: list[JSON] = [
         {"label": f"{'✅' if topic in mine else '⬜'} {tr.gettext(name)}", "value": topic}
         for topic, name in topics.TOPICS.items()]
+    # Notices can be for one part of town (audience `district:`): where they live, or not.
+    where = tr.isolate(ctx.person.district) if ctx.person.district else tr.gettext(NO_DISTRICT)
+    buttons.append({"label": f"📍 {tr.gettext(DISTRICT).format(name=where)}",
+                    "value": "district"})
     buttons.append({"label": DONE, "value": "done"})
     return {"buttons": buttons, "any": bool(mine)}
 

@@ -55,7 +55,8 @@ def _load(loaded: Settings, notice_id: str) -> NoticeFile:
 @notice_app.command("send")
 def send(
     notice_id: Annotated[str, typer.Argument(help="The file name in content/notices/.")],
-    audience: Annotated[str, typer.Option(help='e.g. "topic:health locale:ar,fa"')],
+    audience: Annotated[str, typer.Option(
+        help='e.g. "topic:health locale:ar,fa district:bad_cannstatt role:newcomer"')],
     at: Annotated[str | None, typer.Option(help='Local time to start: "2026-11-23 08:00".')]
     = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would happen.")]
@@ -63,6 +64,7 @@ def send(
 ) -> None:
     """Queue a notice for everyone in the audience (each person gets it once)."""
     from bot.cli import in_transaction, settings
+    from bot.districts import districts_in
     from bot.notices import store
     from bot.notices.audience import AudienceError, parse
     from bot.notices.content import expires_at
@@ -70,7 +72,8 @@ def send(
     loaded = settings()
     notice = _load(loaded, notice_id)
     try:
-        chosen = parse(audience, tuple(loaded.languages))
+        chosen = parse(audience, tuple(loaded.languages),
+                       districts=districts_in(loaded.content_dir))
     except AudienceError as exc:
         typer.echo(f"--audience: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.buddies import privacy as buddies
 from bot.db import people
+from bot.engine.cursor import as_param
 from bot.engine.messages import N_, NP_
 from bot.engine.model import JSON, Lines, Param, Text, Verbatim
 from bot.runtime import Action, ActionContext
@@ -64,14 +66,31 @@ async def export(ctx: ActionContext, args: Mapping[str, JSON]) -> Lines:
         # are kept beside them, but are not about the person.
         if isinstance(value, str | int | float | bool)
     ]
+    lines.append(Text(N_("Part of town: {name}"),
+                      {"name": Verbatim(person.district) if person.district
+                       else Text(N_("not given"))}))
     if ctx.session is not None:
+        lines += await _topics(ctx)
         lines += await _bookings(ctx)
+        lines.append(as_param(await buddies.about(ctx.session, person.id, person.district)))
     if answers:
         lines.append(Text(N_("Answers in the conversation right now:\n{answers}"),
                           {"answers": Lines(tuple(answers))}))
     else:
         lines.append(Text(N_("Answers in the conversation right now: none")))
     return Lines(tuple(lines))
+
+
+async def _topics(ctx: ActionContext) -> list[Param]:
+    from bot.notices import topics
+
+    assert ctx.session is not None
+    mine = await topics.of(ctx.session, ctx.person.id)
+    if not mine:
+        return [Text(N_("Notices: none"))]
+    return [Text(N_("Notices about: {topics}"), {"topics": Lines(
+        tuple(Text(name) for topic, name in topics.TOPICS.items() if topic in mine),
+        sep=", ")})]
 
 
 async def _bookings(ctx: ActionContext) -> list[Param]:
@@ -101,8 +120,12 @@ BOOKING_STATES = {"booked": N_("booked"), "waiting": N_("on the waitlist"),
 
 
 async def erase(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
-    """`privacy.erase`: delete the person and all that belongs to them, now."""
+    """`privacy.erase`: delete the person and all that belongs to them, now (a Welcome
+    Buddy partner hears that the match has ended)."""
+    from bot.buddies.store import forget
+
     assert ctx.session is not None
+    await forget(ctx.session, ctx.person.id, ctx.now)
     await people.erase(ctx.session, ctx.person)  # the runtime then stores nothing more
 
 

@@ -84,3 +84,41 @@ def test_buttons_print_as_numbers_and_end_of_input_exits_cleanly(sqlite_url: str
     assert done.returncode == 0, done.stderr
     assert "[1] Deutsch\n[2] English\n" in done.stdout
     assert "[1] Yes, I agree\n[2] No\n" in done.stdout
+
+
+async def test_a_notice_reaches_the_terminal_while_chatting_and_another_users_is_labelled(
+        app) -> None:
+    import io
+    import random
+    from dataclasses import replace
+
+    from bot.channels.console import Console
+    from bot.db.session import transaction
+    from bot.delivery.sender import Sender
+    from bot.notices import store
+    from bot.notices.audience import parse
+    from bot.notices.content import load_notice
+    from bot.people.importer import import_rows, read_rows
+    from bot.service import notice_wanted
+
+    langs = ("de", "en", "ar", "fa", "uk", "ru", "tr")
+    rows = read_rows("channel,id,locale,topics\ntelegram,1,ar,health\ntelegram,2,uk,health\n",
+                     "people.csv", langs)
+    notice = load_notice(ROOT / "content" / "notices" / "aha-hygiene.yaml")
+    async with transaction(app.sessions) as session:
+        for row, user in zip(rows, ("me", "olena"), strict=True):  # terminal users, subscribed
+            await import_rows(session, [replace(row, channel="console", external_id=user)],
+                              app.runtime.clock())
+        await store.queue(session, notice, "topic:health", parse("topic:health", langs),
+                          send_at=app.runtime.clock(), expires_at=None, now=app.runtime.clock())
+    out = io.StringIO()
+    console = Console(app.runtime, app.catalogs, user="me", out=out, as_json=True)
+    sender = Sender(app.sessions, app.runtime, {"console": console}, rng=random.Random(2),
+                    wanted={"notices": notice_wanted})
+    assert await sender.drain() == 2
+    shown = [json.loads(line) for line in out.getvalue().splitlines()]
+    mine = [m for m in shown if "to" not in m]
+    theirs = [m for m in shown if m.get("to") == "olena"]
+    plain = mine[0]["text"].replace("\u2068", "").replace("\u2069", "")  # RTL isolates
+    assert notice.texts["ar"].title in plain and is_language(mine[0]["text"], "ar")
+    assert notice.texts["uk"].title in theirs[0]["text"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bot.buddies import store as buddies
 from bot.db import people
+from bot.db.session import transaction
 from bot.engine.model import ConversationState
 from tests.fakes import FakeClock
 from tests.scripts import is_language
@@ -19,6 +21,27 @@ async def test_mydata_shows_everything_stored(app, clock: FakeClock) -> None:
     assert "Language: English" in report.text and "Role: newcomer" in report.text
     assert "Consent: given on November 23, 2026" in report.text
     assert "Last message: November 25, 2026" in report.text
+
+
+async def test_mydata_shows_the_topics_the_district_and_the_welcome_buddy_request(
+        app, clock: FakeClock) -> None:
+    talk = Talk(app, "yara", hint="en")
+    await talk.open()
+    await talk.tap("Yes, I agree")
+    await talk.tap("Yes, please")  # notices about health and news
+    await talk.say("Vaihingen")  # where she lives
+    async with transaction(app.sessions) as session:
+        person = await people.find(session, "console", "yara")
+        assert person is not None
+        await buddies.ask(session, person.id, {
+            "first_name": "Yara", "contact": {"kind": "email", "value": "yara@example.org"},
+            "needs": ["documents"], "languages": {"ar": 3}, "times": ["evenings"],
+            "wants": None}, clock())
+    [report, _menu] = await talk.say("/mydata")
+    assert "Part of town: Vaihingen" in report.text
+    assert "Notices about: 🩺 Health and hygiene, 📢 General news from the city" in report.text
+    assert "Welcome Buddies, what you asked for on November 23, 2026:" in report.text
+    assert "yara@example.org" in report.text and "📄 Letters and documents" in report.text
 
 
 async def test_help_in_the_middle_of_the_delete_question_asks_it_again(app) -> None:
