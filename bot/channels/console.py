@@ -3,9 +3,9 @@
 Reads one message per line from standard input and prints the bot's messages; buttons print
 as `[1] Label`, and typing the number or the exact label presses the button. With `--json`
 each bot message is one line `{"text": "...", "buttons": ["...", ...]}` (and `"file"`, the
-path of a file it sent, such as a booking's calendar entry; `"to"`, another user it is for). It runs on the same
-runtime, flows and database as every other channel, so the same `--user` continues the same
-conversation next time.
+path of a file it sent, such as a booking's calendar entry; `"to"`, another user it is for).
+It runs on the same runtime, flows and database as every other channel, so the same `--user`
+continues the same conversation next time.
 
 What the bot sends on its own (a notice, a reminder, a Welcome Buddy proposal) comes through
 the outbox while the chat runs, like on a phone; one for another terminal user is printed

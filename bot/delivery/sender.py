@@ -135,47 +135,6 @@ class TokenBucket:
         self.at = now
 
 
-class ChatPace:
-    """At most one message every `gap` seconds to the same chat after a burst of `burst`,
-    a small token bucket per chat (Telegram: about one a second in a chat, short bursts
-    allowed; WhatsApp: about one every 6 seconds to the same person after a short burst).
-    Pushes `wait`; replies to someone chatting `spend`: they answer what the person just
-    asked. Only chats that still owe time are remembered, at most `keep` of them."""
-
-    def __init__(self, gap: float, burst: int = 1, *, keep: int = 10_000,
-                 monotonic: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
-        self.gap = gap
-        self.burst = burst
-        self.keep = keep
-        self.monotonic = monotonic
-        self.sleep = sleep
-        self._chats: dict[str, tuple[float, float]] = {}
-        """chat -> (tokens, when counted)"""
-
-    def _take(self, chat: str) -> float:
-        now = self.monotonic()
-        tokens, at = self._chats.get(chat, (float(self.burst), now))
-        tokens = min(self.burst, tokens + (now - at) / self.gap) - 1
-        self._chats[chat] = (tokens, now)
-        if len(self._chats) > self.keep:  # forget chats whose bucket is full again
-            self._chats = {c: (t, a) for c, (t, a) in self._chats.items()
-                           if t + (now - a) / self.gap < self.burst}
-        return -tokens * self.gap if tokens < 0 else 0.0
-
-    async def wait(self, chat: str) -> None:
-        delay = self._take(chat)
-        if delay > 0:
-            await self.sleep(delay)
-
-    def spend(self, chat: str) -> None:
-        self._take(chat)
-
-    def __len__(self) -> int:
-        """How many chats it remembers."""
-        return len(self._chats)
-
-
 @dataclass
 class Sender:
     sessions: async_sessionmaker[AsyncSession]

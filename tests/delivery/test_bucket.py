@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.delivery.sender import ChatPace, TokenBucket
+from bot.delivery.pace import ChatPace
+from bot.delivery.sender import TokenBucket
 
 
 class Clock:

@@ -33,7 +33,8 @@ from bot.channels.sequencer import Sequencer
 from bot.channels.telegram.render import merge, pieces
 from bot.channels.telegram.routers import get_routers
 from bot.channels.telegram.sender import GaveUp, Sender, Unreachable
-from bot.delivery.sender import ChatPace, TokenBucket, Transmitted
+from bot.delivery.pace import ChatPace
+from bot.delivery.sender import TokenBucket, Transmitted
 from bot.engine.load import FlowSet
 from bot.engine.messages import N_
 from bot.engine.model import Inbound, Reply, Text

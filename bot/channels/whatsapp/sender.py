@@ -30,6 +30,7 @@ import httpx
 
 from bot.channels.whatsapp.client import CloudApi, CloudError
 from bot.channels.whatsapp.pairs import INTERVAL, PairPace
+from bot.delivery.pace import ChatPace
 from bot.delivery.sender import TokenBucket
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ class GaveUp(Exception):
 
 
 class Sender:
-    def __init__(self, api: CloudApi, bucket: TokenBucket, pairs: PairPace | None = None, *,
+    def __init__(self, api: CloudApi, bucket: TokenBucket, pairs: ChatPace | None = None, *,
                  max_attempts: int = 5, base_delay: float = 0.5, max_delay: float = 30.0,
                  pause: float = 1.0, pair_pause: float = INTERVAL, max_wait: float = 30.0,
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
@@ -138,7 +139,7 @@ class Sender:
                 await self.sleep(held)
             await self.bucket.take()
             return
-        if self.pairs.wait(to) > self.max_wait:
+        if self.pairs.ahead(to) > self.max_wait:
             raise GaveUp("pair rate: this person has had many messages just now")
         wait = self.pairs.reserve(to)
         if wait > 0:

@@ -20,15 +20,15 @@ def test_a_burst_goes_at_once_then_one_every_interval() -> None:
     assert [pace.reserve("a") for _ in range(5)] == [0.0, 0.0, 0.0, 6.0, 12.0]
     assert pace.reserve("b") == 0.0  # another person is not held up
     clock.now += 30  # paid back
-    assert pace.wait("a") == 0.0
+    assert pace.ahead("a") == 0.0
 
 
 def test_a_hold_after_131056_delays_that_person_only() -> None:
     clock = Clock()
     pace = PairPace(interval=6.0, burst=3, monotonic=clock)
     pace.hold("a", 10.0)
-    assert pace.held("a") == 10.0 and pace.wait("a") == 10.0
-    assert pace.wait("b") == 0.0
+    assert pace.held("a") == 10.0 and pace.ahead("a") == 10.0
+    assert pace.ahead("b") == 0.0
     clock.now += 4
     assert pace.reserve("a") == 6.0
     clock.now += 6
