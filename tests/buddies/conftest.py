@@ -5,6 +5,7 @@ message anyone was shown, pushed or answered."""
 from __future__ import annotations
 
 import random
+import string
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -17,10 +18,69 @@ from bot.db import people
 from bot.db.session import transaction
 from bot.delivery.sender import Sender, Transmitted
 from bot.engine.model import Inbound
+from bot.i18n import Catalogs
 from bot.runtime import Outbound
 from tests.conftest import make_settings
 from tests.fakes import FakeClock
 from tests.talk import Talk
+
+_SETTINGS = make_settings("sqlite+aiosqlite://")
+CATALOGS = Catalogs(_SETTINGS.translations_dir, _SETTINGS.languages,
+                    default=_SETTINGS.default_language, timezone=_SETTINGS.timezone)
+"""The repository's catalogs, as the app loads them."""
+
+
+# What the bot says most often in these tests, as msgids (see flows/buddies_match.yaml).
+PROPOSAL = ("🤝 A newcomer is looking for a Welcome Buddy, and you would fit well.\n\n"
+            "They would like help with:\n{needs}\n\nThey speak:\n{languages}\n\n"
+            "📍 {district}\n\nThey can meet:\n{times}\n\nWould you like to accompany "
+            "them? You will get their first name and contact only when they have agreed too. "
+            "Please answer by {due}.")
+OFFER = ("🤝 Good news: a volunteer would like to be your Welcome Buddy!\n\nThey speak:\n"
+         "{languages}\n\n📍 {district}\n\nThey can help with:\n{offers}\n\nThey can "
+         "meet:\n{times}\n\nDo you agree? Only then will you both get each other's first "
+         "name and contact. Please answer by {due}.")
+INTRODUCTION = ("🎉 You have a Welcome Buddy: {name}!\n\n{contact}\n\n{name} has your first "
+                "name and the way to reach you that you chose. Please get in touch soon and "
+                "agree where and when to meet. Type /buddy at any time to see this again, to "
+                "write through this chat, or to end the match.")
+
+
+class Said(str):
+    """Text already in the reader's language: a parameter that is not isolated again."""
+
+
+def said(who: Talk | str, msgid: str | tuple[str, str], **params: str | int) -> Said:
+    """What the bot says to `who` for `msgid`: its translation in the language the test gave
+    that person (`hint`, or a language code), through the real catalogs, with `params` filled
+    in as the renderer does (in Arabic and Persian, left-to-right runs and values isolated).
+
+    `msgid` may be a (singular, plural) pair: the one int parameter chooses the form. A
+    placeholder without a value ends the text there, so `.startswith(said(...))` checks the
+    beginning of a message whose later values the test does not know (never an empty one).
+    An untranslated msgid comes back as it is, as gettext gives it to the bot."""
+    lang = who if isinstance(who, str) else who.hint
+    assert lang in CATALOGS.languages, f"{who!r} has no language of the bot"
+    tr = CATALOGS.translator(lang)
+    if isinstance(msgid, tuple):
+        [n] = [v for v in params.values() if isinstance(v, int)]
+        template = tr.ngettext(*msgid, n)
+    else:
+        template = tr.gettext(msgid)
+    text = ""
+    for literal, name, _spec, _conversion in string.Formatter().parse(tr.template(template)):
+        text += literal
+        if name is None:
+            continue
+        if name not in params:
+            assert text.strip(), f"{msgid!r} begins with {{{name}}}: give it a value"
+            break
+        value = params[name]
+        if isinstance(value, Said):
+            text += value
+        else:
+            text += tr.isolate(tr.number(value) if isinstance(value, int) else value)
+    return Said(text)
 
 
 @dataclass

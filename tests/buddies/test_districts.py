@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.db.tables import Person
 from bot.districts import DistrictsError, load_districts
+from tests.buddies.conftest import said
 from tests.talk import Talk
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,7 +85,8 @@ async def test_the_district_is_asked_once_and_kept_on_the_person(app: App) -> No
     asked = await talk.tap("3")
     assert [b.value for b in asked[-1].buttons][:3] == ["mitte", "nord", "ost"]
     unknown = await talk.say("Atlantis")
-    assert "I don't know that part of Stuttgart" in unknown[0].text
+    assert unknown[0].text == said(  # in Persian, the language of Farid's chat
+        talk, "I don't know that part of Stuttgart. Please tap one of the buttons.")
     after = await talk.say("feuerbach")
     assert "✔️" in after[-1].buttons[-1].label  # on to the times
     async with app.sessions() as session:

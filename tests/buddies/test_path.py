@@ -2,7 +2,8 @@
 Ukrainian-speaking newcomer asks, the volunteer who speaks Ukrainian is proposed and
 declines, the one who speaks German and English is proposed (the bot restarts meanwhile)
 and accepts, the newcomer confirms, and only then do both get each other's name and contact.
-A week later both are asked how it goes; a problem reaches staff."""
+A week later both are asked how it goes; a problem reaches staff. Each reads the bot in their
+own language: Oksana, Iryna, Petro and Olena in Ukrainian, Jonas in German, staff in English."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from sqlalchemy import select
 
 from bot.app import open_app
 from bot.db.tables import BuddyMatch
-from tests.buddies.conftest import City, ask_for_buddy, register
+from tests.buddies.conftest import (
+    INTRODUCTION,
+    OFFER,
+    PROPOSAL,
+    City,
+    ask_for_buddy,
+    register,
+    said,
+)
 from tests.fakes import FakeClock
 
 SECRETS = {"Olena", "+4917611111111", "Oksana", "oksana@example.org", "Jonas",
@@ -41,8 +50,15 @@ async def volunteers(city: City) -> None:
     petro = city.phones["204"]
     await petro.say("/volunteer")
     paused = await petro.tap("pause")
-    assert paused[0].text.startswith("You are on a pause")
-    assert city.phones["201"].pushes[0].startswith("🎉 Welcome to the Welcome Buddies")
+    assert paused[0].text.startswith(said(
+        petro, "You are on a pause: we will not propose anyone to you until you come back. "
+        "Newcomers you already accompany stay with you. When you are back, type /volunteer and "
+        "tap “▶️ I am back: resume”."))
+    oksana = city.phones["201"]
+    assert oksana.pushes[0].startswith(said(
+        oksana, "🎉 Welcome to the Welcome Buddies! The team has approved you. When a newcomer "
+        "who fits you is looking for a buddy, I will write to you here. To take a pause or "
+        "change what you offer, type /volunteer."))
 
 
 def seen_before_agreeing(city: City, user: str, count: int) -> str:
@@ -54,26 +70,35 @@ async def test_the_right_volunteer_is_proposed_then_the_next_and_contacts_come_l
     city, app = any_city, any_city.app
     await volunteers(city)
     olena = await city.person("301", "uk")
-    said = await ask_for_buddy(olena, name="Olena", needs=["documents"], languages=["en"],
-                               german="0", district="Bad Cannstatt", times=["evenings"],
-                               contact=("phone", "0176 11111111"))
-    assert said[0].text.startswith("Thank you, Olena! We are now looking")
-    assert "7 days" in said[0].text  # no matches yet: the programme's promise
+    thanked = await ask_for_buddy(olena, name="Olena", needs=["documents"], languages=["en"],
+                                  german="0", district="Bad Cannstatt", times=["evenings"],
+                                  contact=("phone", "0176 11111111"))
+    week = said(olena, ("{count} day", "{count} days"), count=7)  # no matches yet: the promise
+    assert thanked[0].text == said(
+        olena, "Thank you, {name}! We are now looking for a Welcome Buddy for you: a trained "
+        "volunteer who speaks one of your languages. It usually takes about {wait}. I will "
+        "write to you here as soon as someone has said yes. Only then, and only if you agree "
+        "too, will you get their name and contact, and they yours.", name="Olena", wait=week)
 
     oksana, jonas, iryna, petro = (city.phones[u] for u in ("201", "202", "203", "204"))
     report = await city.round()
     assert report.proposed == 1
     proposal = oksana.last_push()
-    assert "A newcomer is looking for a Welcome Buddy" in proposal
-    assert "Bad Cannstatt (the same as yours)" in proposal and "Українська" in proposal
-    assert [b.label for b in oksana.shown[-1].buttons] == ["✅ Accept", "❌ Decline"]
+    assert proposal.startswith(said(oksana, PROPOSAL))
+    assert said(oksana, "{district} (the same as yours)", district="Bad Cannstatt") in proposal
+    assert "Українська" in proposal
+    assert [b.label for b in oksana.shown[-1].buttons] == [said(oksana, "✅ Accept"),
+                                                           said(oksana, "❌ Decline")]
     assert len(jonas.pushes) == 1 and not iryna.pushes and len(petro.pushes) == 1  # approved
 
     declined = await oksana.tap("no")
-    assert declined[0].text.startswith("Thank you for telling us. We will ask another")
+    assert declined[0].text == said(
+        oksana, "Thank you for telling us. We will ask another volunteer. If you are away for a "
+        "while, you can take a pause: type /volunteer.")
     assert (await city.round()).proposed == 1
-    assert "A newcomer is looking for a Welcome Buddy" in jonas.last_push()
-    assert "Bad Cannstatt (next to yours)" in jonas.last_push()
+    assert jonas.last_push().startswith(said(jonas, PROPOSAL))
+    assert said(jonas, "{district} (next to yours)", district="Bad Cannstatt") \
+        in jonas.last_push()
     assert not iryna.pushes and len(petro.pushes) == 1  # unapproved, paused: never proposed
 
     # The bot restarts while Jonas thinks: new runtime, new sender, the same database.
@@ -84,14 +109,18 @@ async def test_the_right_volunteer_is_proposed_then_the_next_and_contacts_come_l
         clock.advance(hours=20)
         assert (await city.round()).proposed == 0  # his proposal is still his to answer
         accepted = await jonas.tap("yes")
-        assert accepted[0].text.startswith("Thank you! We are now asking the newcomer")
+        assert accepted[0].text == said(
+            jonas, "Thank you! We are now asking the newcomer to confirm. I will write to you "
+            "when they have.")
         await city.deliver()
         offer = olena.last_push()
-        assert "a volunteer would like to be your Welcome Buddy" in offer
-        assert "English (well)" in offer
+        assert offer.startswith(said(olena, OFFER))
+        assert said(olena, "• {language} ({level})", language="English",
+                    level=said(olena, "well")) in offer
         before = {user: len(phone.heard) for user, phone in city.phones.items()}
         agreed = await olena.tap("yes")
-        assert agreed[0].text.startswith("Wonderful!")
+        assert agreed[0].text == said(
+            olena, "Wonderful! I am sending you both each other's first name and contact now.")
         await city.deliver()
 
     for user in ("201", "202", "203", "204", "301"):
@@ -101,8 +130,10 @@ async def test_the_right_volunteer_is_proposed_then_the_next_and_contacts_come_l
         leaked = {s for s in SECRETS - own.get(user, set()) if s in shown}
         assert leaked == set(), f"{user} saw {leaked} before both agreed"
     to_olena, to_jonas = olena.last_push(), jonas.last_push()
-    assert "You have a Welcome Buddy: Jonas!" in to_olena and "+4915122222222" in to_olena
-    assert "You have a Welcome Buddy: Olena!" in to_jonas and "+4917611111111" in to_jonas
+    assert to_olena.startswith(said(olena, INTRODUCTION, name="Jonas"))
+    assert "+4915122222222" in to_olena
+    assert to_jonas.startswith(said(jonas, INTRODUCTION, name="Olena"))
+    assert "+4917611111111" in to_jonas
     assert "Oksana" not in to_olena and "oksana@example.org" not in "\n".join(olena.heard)
 
     async with app.sessions() as session:
@@ -123,19 +154,24 @@ async def test_a_week_later_both_are_asked_alone_and_a_problem_reaches_staff(
     await city.deliver()
     await olena.tap("yes")
     await city.deliver()
-    assert "You have a Welcome Buddy: Oksana!" in olena.last_push()
+    assert olena.last_push().startswith(said(olena, INTRODUCTION, name="Oksana"))
     assert "oksana@example.org" in olena.last_push()
-    assert "Olena would like to talk through this chat first" in oksana.last_push()
+    assert said(oksana, "💬 {name} would like to talk through this chat first: type /buddy and "
+                "tap “✉️ Write to {name}”.", name="Olena") in oksana.last_push()
 
     clock.advance(days=6, hours=23)
     assert await city.deliver() == 0
     clock.advance(hours=2)
     assert await city.deliver() == 2
-    assert "It is a week since you and Oksana" in olena.last_push()
-    assert "It is a week since you and Olena" in oksana.last_push()
+    week = ("It is a week since you and {name} became Welcome Buddies. Have you met, and is "
+            "all well?")
+    assert olena.last_push().startswith(said(olena, week, name="Oksana"))
+    assert oksana.last_push().startswith(said(oksana, week, name="Olena"))
     await oksana.tap("met")
     told = await olena.tap("problem")
-    assert told[0].text.startswith("Thank you for telling us. Someone from the Welcome Center")
+    assert told[0].text == said(
+        olena, "Thank you for telling us. Someone from the Welcome Center will get in touch "
+        "with you soon. You can also end the match at any time: type /buddy.")
     assert await city.deliver() == 1
     assert "reports a problem" in staff.last_push() and "telegram:301" in staff.last_push()
 
@@ -143,12 +179,16 @@ async def test_a_week_later_both_are_asked_alone_and_a_problem_reaches_staff(
     assert "🤝 Active matches: 1 (1 with a problem reported)" in overview[0].text
 
     ended = await olena.say("/buddy")
-    assert ended[0].text == "🤝 Your buddy: Oksana"
+    assert ended[0].text == said(olena, "🤝 Your buddy: {name}", name="Oksana")
     await olena.tap("end:1")
     done = await olena.tap("yes")
-    assert done[0].text.startswith("Your match has ended")
+    assert done[0].text == said(
+        olena, "Your match has ended. Thank you for the time you spent together! If something "
+        "went wrong, you can tell the Welcome Center: type /contact.")
     await city.deliver()
-    assert oksana.last_push().startswith("Olena has ended your Welcome Buddy match")
+    assert oksana.last_push().startswith(said(
+        oksana, "{name} has ended your Welcome Buddy match. Thank you for the time you spent "
+        "together! If you have questions, type /contact.", name="Olena"))
 
 
 async def test_buddies_write_to_each_other_through_the_bot(city: City) -> None:
@@ -165,7 +205,8 @@ async def test_buddies_write_to_each_other_through_the_bot(city: City) -> None:
     await oksana.say("/buddy")
     await oksana.tap("write:1")
     sent = await oksana.say("Привіт! Can we meet on Tuesday?")
-    assert sent[0].text.startswith("Sent!")
+    assert sent[0].text == said(oksana, "Sent! I will pass on the answer here.")
     await city.deliver()
-    assert "A message from your buddy Oksana" in olena.last_push()
-    assert "Привіт! Can we meet on Tuesday?" in olena.last_push()
+    assert olena.last_push().startswith(said(
+        olena, "✉️ A message from your buddy {name}:\n\n{text}\n\nTo answer, type /buddy and "
+        "tap “✉️ Write to {name}”.", name="Oksana", text="Привіт! Can we meet on Tuesday?"))

@@ -14,9 +14,16 @@ from bot.db import people
 from bot.db.session import transaction
 from bot.db.tables import BuddyMatch, BuddyRequest
 from bot.engine.model import Inbound
-from tests.buddies.conftest import City
+from tests.buddies.conftest import OFFER, PROPOSAL, City, said
 from tests.conftest import make_settings
 from tests.fakes import FakeClock
+
+STILL_LOOKING = ("We are still looking for a Welcome Buddy for you. It is taking longer than "
+                 "usual, and we are sorry. The Welcome Center's team knows and will help. You "
+                 "don't need to do anything: I will write to you here as soon as someone is "
+                 "found.")
+"""A newcomer's request has waited long or nobody fits (volunteers here chat in German,
+newcomers in Ukrainian)."""
 
 
 async def volunteer(city: City, user: str, languages: dict[str, int], district: str,
@@ -62,16 +69,19 @@ async def test_no_answer_in_48_hours_and_the_next_volunteer_is_asked(
     await newcomer(city, "olena", {"uk": 3}, "Ost")
     await city.round()
     anna, ben = city.phones["anna"], city.phones["ben"]
-    assert "A newcomer is looking" in anna.last_push()
+    assert anna.last_push().startswith(said(anna, PROPOSAL))
     clock.advance(hours=47, minutes=59)
     assert (await city.round()).expired == 0
     clock.advance(minutes=2)
     report = await city.round()
     assert (report.expired, report.proposed) == (1, 1)
-    assert anna.pushes[-1].startswith("We did not hear from you in time")
-    assert "A newcomer is looking" in ben.last_push()
+    assert anna.pushes[-1].startswith(said(
+        anna, "We did not hear from you in time, so we asked another volunteer. That is fine! "
+        "If you are away for a while, you can take a pause: type /volunteer."))
+    assert ben.last_push().startswith(said(ben, PROPOSAL))
     late = await anna.say("/buddy")  # her proposal is no longer hers to answer
-    assert "waiting for your answer" not in late[0].text
+    assert said(anna, "📨 A newcomer is waiting for your answer") not in late[0].text
+    assert late[0].text == said(anna, "🙌 You are a Welcome Buddy volunteer.")
     assert await statuses(app) == [(1, "expired"), (2, "proposed")]
 
 
@@ -83,16 +93,23 @@ async def test_a_newcomer_who_never_confirms_is_told_and_the_volunteer_is_free(
     await city.phones["anna"].tap("yes")
     await city.deliver()
     olena = city.phones["olena"]
-    assert "a volunteer would like to be your Welcome Buddy" in olena.last_push()
+    assert olena.last_push().startswith(said(olena, OFFER))
     confirm = olena.shown[-1]
     clock.advance(hours=49)
     assert (await city.round()).lapsed == 1
-    assert olena.last_push().startswith("We did not hear back from you")
-    assert city.phones["anna"].last_push().startswith("The newcomer we proposed to you")
+    assert olena.last_push().startswith(said(
+        olena, "We did not hear back from you, so we have stopped looking for a Welcome Buddy "
+        "for now. If you would still like one, choose “🤝 Find a Welcome Buddy” in the /menu."))
+    anna = city.phones["anna"]
+    assert anna.last_push().startswith(said(
+        anna, "The newcomer we proposed to you has decided otherwise, so you are free again. "
+        "Thank you for saying yes!"))
     too_late = await olena.send(Inbound.button("yes", confirm.prompt))  # the old message
     assert too_late[0].text.startswith("Ця кнопка — зі старого повідомлення")  # in Ukrainian
     again = await olena.say("/buddy")
-    assert "A volunteer said yes" not in again[0].text
+    assert said(olena, "📨 A volunteer said yes: please answer") not in again[0].text
+    assert again[0].text == said(olena, "You have not asked for a Welcome Buddy yet, and you "
+                                 "are not registered as a volunteer.")
     async with app.sessions() as session:
         assert await session.scalar(select(BuddyRequest.status)) == "closed"
 
@@ -105,7 +122,7 @@ async def test_nobody_fits_staff_are_told_at_once_and_only_once(any_city: City) 
     report = await city.round()
     assert report.escalated == 1 and report.proposed == 0
     amal = city.phones["amal"]
-    assert amal.last_push().startswith("We are still looking for a Welcome Buddy for you")
+    assert amal.last_push().startswith(said(amal, STILL_LOOKING))  # in her chat's Ukrainian
     assert "no volunteer fits request #1 (telegram:amal)" in staff.last_push()
     assert "العربية" in staff.last_push()
     assert (await city.round()).escalated == 0
@@ -113,7 +130,8 @@ async def test_nobody_fits_staff_are_told_at_once_and_only_once(any_city: City) 
 
     await volunteer(city, "samir", {"ar": 3, "de": 3}, "Mitte")  # then one who does
     assert (await city.round()).proposed == 1
-    assert "A newcomer is looking" in city.phones["samir"].last_push()
+    samir = city.phones["samir"]
+    assert samir.last_push().startswith(said(samir, PROPOSAL))
 
 
 async def test_seven_days_without_a_match_reach_staff(city: City, clock: FakeClock) -> None:
@@ -132,7 +150,8 @@ async def test_seven_days_without_a_match_reach_staff(city: City, clock: FakeClo
     clock.advance(hours=2)
     assert (await city.round()).escalated == 1
     assert "request #2 (telegram:second) has waited 7 days" in staff.last_push()
-    assert city.phones["second"].last_push().startswith("We are still looking")
+    second = city.phones["second"]
+    assert second.last_push().startswith(said(second, STILL_LOOKING))
 
 
 async def test_the_times_are_settings(clock: FakeClock, sqlite_url: str) -> None:

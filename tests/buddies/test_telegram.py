@@ -12,7 +12,7 @@ from bot.channels.telegram.render import MAX_CALLBACK_DATA
 from bot.delivery.sender import Sender
 from bot.engine.model import Inbound
 from bot.runtime import Identity
-from tests.buddies.conftest import City
+from tests.buddies.conftest import INTRODUCTION, PROPOSAL, City, said
 from tests.buddies.test_rounds import newcomer, volunteer
 
 
@@ -35,9 +35,10 @@ async def test_a_proposal_on_telegram_is_answered_with_its_button(
     await rounds.tick(app)
     assert await drain(app, channel) == 1
     [proposal] = fake.sent[201]
-    assert "A newcomer is looking for a Welcome Buddy" in proposal.text
+    german = city.phones["201"]  # the volunteer chats in German
+    assert proposal.text.startswith(said(german, PROPOSAL))
     offered = buttons(proposal)
-    assert [b["text"] for b in offered] == ["✅ Accept", "❌ Decline"]
+    assert [b["text"] for b in offered] == [said(german, "✅ Accept"), said(german, "❌ Decline")]
     assert all(len(b["callback_data"].encode()) <= MAX_CALLBACK_DATA for b in offered)
 
     prompt, value = offered[0]["callback_data"].split("|", 1)
@@ -51,6 +52,6 @@ async def test_a_proposal_on_telegram_is_answered_with_its_button(
     await app.runtime.handle(Identity("telegram", "301"), Inbound.button(value, int(prompt)))
     assert await drain(app, channel) == 2
     introduction = fake.sent[201][-1].text
-    assert "You have a Welcome Buddy: 301!" in introduction
+    assert introduction.startswith(said(german, INTRODUCTION, name="301"))
     menu = buttons(fake.sent[201][-1])
     assert all(len(b["callback_data"].encode()) <= MAX_CALLBACK_DATA for b in menu)
