@@ -102,6 +102,8 @@ class TokenBucket:
         self.sleep = sleep
         self.at = monotonic()
         self.calm_since = self.at
+        self.last = float("-inf")
+        """When the last send went (with `burst` 1), as it really left."""
 
     def _count(self, now: float) -> None:
         if self.rate < self.top and now - self.calm_since >= self.CALM:
@@ -117,10 +119,21 @@ class TokenBucket:
         self._count(self.monotonic())
         if self.tokens < 0:
             await self.sleep(-self.tokens / self.rate)
+        if self.burst == 1:
+            # A send the event loop woke late (a busy moment) would leave right behind the
+            # next one, whose time had come: two arrivals 1/rate apart became one, and a
+            # platform that counts arrivals in each second answers 429. So each send also
+            # keeps 1/rate after the one before, as they really left.
+            now = self.monotonic()
+            self.last = max(now, self.last + 1 / self.rate)
+            if self.last > now:
+                await self.sleep(self.last - now)
 
     def spend(self) -> None:
         """A reply went out: it counts against the limit, and is never held back."""
-        self._count(self.monotonic())
+        now = self.monotonic()
+        self._count(now)
+        self.last = max(now, self.last + 1 / self.rate)
 
     def hold(self, seconds: float) -> None:
         """The platform said "wait `seconds`" (a 429): no token before then, and after it the

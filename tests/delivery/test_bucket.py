@@ -38,6 +38,23 @@ async def test_replies_go_out_at_once_and_the_outbox_waits_for_them() -> None:
     assert 10 / 25 <= clock.now <= 10 / (25 * 0.97)
 
 
+async def test_a_send_woken_late_does_not_leave_right_behind_the_one_before() -> None:
+    class BusyClock(Clock):
+        async def sleep(self, seconds: float) -> None:
+            late = 0.03 if len(self.slept) == 3 else 0.0  # the event loop was busy once
+            await super().sleep(seconds + late)
+
+    clock = BusyClock()
+    bucket = TokenBucket(30, burst=1, monotonic=clock.monotonic, sleep=clock.sleep)
+    times = []
+    for _ in range(8):
+        await bucket.take()
+        times.append(clock.now)
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert min(gaps) >= 1 / 30 * 0.99  # never two arrivals closer than the rate allows
+    assert max(gaps) > 1 / 30 * 1.5  # the late one (its time was lost, not made up)
+
+
 async def test_after_a_429_the_waiting_sends_leave_one_by_one_not_in_a_burst() -> None:
     clock = Clock()
     bucket = TokenBucket(30, burst=1, monotonic=clock.monotonic, sleep=clock.sleep)
