@@ -248,13 +248,13 @@ def people_role(
 @people_app.command("purge")
 def people_purge() -> None:
     """Erase everyone who has not written for RETENTION_DAYS days, with all their data."""
-    from bot.db import people
+    from bot.people.retention import erase_inactive
     from bot.runtime import utc_now
 
     loaded = settings()
     erased = in_transaction(loaded.database_url,
-                            lambda session: people.purge_inactive(session, utc_now(),
-                                                                  loaded.retention_days))
+                            lambda session: erase_inactive(session, utc_now(),
+                                                           loaded.retention_days))
     typer.echo(f"erased {erased} inactive people (not seen for {loaded.retention_days} days)")
 
 

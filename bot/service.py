@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 
 from bot.app import App
 from bot.buddies.rounds import keep_matching
-from bot.db import people
 from bot.db.session import transaction
 from bot.delivery.outbox import Due
 from bot.delivery.sender import Sender, TokenBucket, Transport
 from bot.events import store as events
 from bot.notices import store as notices
+from bot.people.retention import erase_inactive
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -169,7 +169,7 @@ async def housekeeping(app: App, stop: asyncio.Event) -> None:
         try:
             now = app.runtime.clock()
             async with transaction(app.sessions) as session:
-                erased = await people.purge_inactive(session, now, app.settings.retention_days)
+                erased = await erase_inactive(session, now, app.settings.retention_days)
                 dates = await events.extend_all(session, now, ZoneInfo(app.settings.timezone))
             log.info("housekeeping erased=%d event_dates_added=%d", erased, dates.added)
         except Exception:

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.db.session import transaction
 from bot.db.tables import BuddyRequest, BuddyVolunteer, OutboxMessage
+from bot.people.retention import erase_inactive
 from tests.buddies.conftest import City, ask_for_buddy, register, said
 from tests.buddies.test_rounds import newcomer, volunteer
+from tests.fakes import FakeClock
 
 LOOKING = "🔎 We are looking for a Welcome Buddy for you (since {since})."
 
@@ -146,3 +149,25 @@ async def test_a_newcomer_who_deletes_her_data_frees_her_volunteer(city: City) -
         assert await session.scalar(select(BuddyRequest.id)) is None
     await newcomer(city, "yusuf", {"uk": 3}, "Ost")
     assert (await city.round()).proposed == 1  # Anna is free for someone new
+
+
+async def test_a_newcomer_erased_after_the_retention_period_frees_her_volunteer_too(
+        city: City, clock: FakeClock) -> None:
+    await volunteer(city, "anna", {"uk": 3}, "Ost")
+    await newcomer(city, "olena", {"uk": 3}, "Ost")
+    await city.round()
+    anna, olena = city.phones["anna"], city.phones["olena"]
+    await anna.tap("yes")
+    await city.deliver()
+    await olena.tap("yes")
+    await city.deliver()
+    days = city.app.settings.retention_days
+    clock.advance(days=days)
+    await anna.say("/buddy")  # Anna still uses the bot; Olena has not written for a year
+    clock.advance(days=2)
+    async with transaction(city.app.sessions) as session:
+        assert await erase_inactive(session, clock(), days) == 1
+    await city.deliver()
+    assert anna.last_push().startswith(said(
+        anna, "The newcomer you were matched with has left the programme and deleted their "
+        "data, so your match has ended. Thank you! You are free for someone new."))
