@@ -66,7 +66,7 @@ class Sender:
                  rng: random.Random | None = None) -> None:
         self.api = api
         self.bucket = bucket
-        self.pairs = pairs or PairPace()
+        self.pairs = pairs if pairs is not None else PairPace()  # an empty pace is falsy
         self.max_attempts = max_attempts
         self.base_delay = base_delay
         self.max_delay = max_delay
