@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy import select
 
 from bot.app import App, open_app
 from bot.channels.telegram.channel import TelegramChannel
@@ -180,3 +181,40 @@ async def test_machine_drafts_are_shown_and_go_out_with_a_note_when_staff_allow_
     assert saved.texts["ar"].title in arabic.text
     [ukrainian] = fake.sent[6002]
     assert "Impfung" in ukrainian.text  # the German original, with a note in Ukrainian
+
+
+async def test_the_tally_names_whatsapp_users_without_a_template_and_what_whatsapp_confirmed(
+        app: App, clock: FakeClock, fake: FakeTelegram, channel: TelegramChannel) -> None:
+    from sqlalchemy import update
+
+    from bot.db.tables import OutboxMessage, Person
+
+    rows = read_rows("channel,id,locale,topics\n" + "".join(
+        f"telegram,{6000 + n},de,health\n" for n in range(3)), "test.csv", LANGS)
+    async with transaction(app.sessions) as session:
+        await import_rows(session, rows, clock())
+    sara = await staff_member(app)
+    await sara.say("/compose")
+    await sara.tap("de")
+    await sara.tap("health")
+    await sara.say("Hitzewarnung")
+    await sara.say("Bitte trinken Sie heute viel Wasser.")
+    await sara.tap("send")
+    await drain(app, channel)
+    async with transaction(app.sessions) as session:  # as WhatsApp's webhooks would leave them
+        people_ids = (await session.scalars(
+            select(Person.id).where(Person.external_id.in_(["6000", "6001"]))
+            .order_by(Person.external_id))).all()
+        await session.execute(update(OutboxMessage).where(
+            OutboxMessage.person_id == people_ids[0], OutboxMessage.push == "notices:show")
+            .values(status="no-template"))
+        await session.execute(update(OutboxMessage).where(
+            OutboxMessage.person_id == people_ids[1], OutboxMessage.push == "notices:show")
+            .values(delivery="read"))
+    clock.advance(minutes=2)
+    await drain(app, channel)
+    [tally] = [m for m in fake.sent[int(STAFF)] if m.method == "sendMessage"]
+    text = tally.text.replace("\u2068", "").replace("\u2069", "")
+    assert "✅ gesendet 2" in text
+    assert "📵 1 Person auf WhatsApp hat sie nicht bekommen" in text
+    assert "zugestellt 1 · gelesen 1" in text
