@@ -140,6 +140,13 @@ class City:
             await people.set_role(session, "telegram", user, "staff", self.app.runtime.clock())
         return phone
 
+    async def agree(self, volunteer: Phone, newcomer: Phone) -> None:
+        """The volunteer says yes to the proposal, then the newcomer: they are matched."""
+        await volunteer.tap("yes")
+        await self.deliver()
+        await newcomer.tap("yes")
+        await self.deliver()
+
     async def deliver(self) -> int:
         """Send everything due now, as a fresh sender would (a restart loses nothing)."""
         sender = Sender(self.app.sessions, self.app.runtime,

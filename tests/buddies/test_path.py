@@ -198,10 +198,7 @@ async def test_buddies_write_to_each_other_through_the_bot(city: City) -> None:
                         german="2", district="Mitte", times=["evenings"])
     await city.round()
     oksana = city.phones["201"]
-    await oksana.tap("yes")
-    await city.deliver()
-    await olena.tap("yes")
-    await city.deliver()
+    await city.agree(oksana, olena)
     await oksana.say("/buddy")
     await oksana.tap("write:1")
     sent = await oksana.say("Привіт! Can we meet on Tuesday?")

@@ -108,10 +108,7 @@ async def test_a_volunteer_who_deletes_her_data_leaves_her_newcomer_told_and_loo
     await newcomer(city, "olena", {"uk": 3}, "Ost")
     assert (await city.round()).proposed == 1
     anna, olena = city.phones["anna"], city.phones["olena"]
-    await anna.tap("yes")
-    await city.deliver()
-    await olena.tap("yes")
-    await city.deliver()
+    await city.agree(anna, olena)
     await anna.say("/buddy")
     await anna.tap("write:1")
     await anna.say("Meine Nummer ist 0711 555 1234")  # not yet delivered when she leaves
@@ -157,10 +154,7 @@ async def test_a_newcomer_erased_after_the_retention_period_frees_her_volunteer_
     await newcomer(city, "olena", {"uk": 3}, "Ost")
     await city.round()
     anna, olena = city.phones["anna"], city.phones["olena"]
-    await anna.tap("yes")
-    await city.deliver()
-    await olena.tap("yes")
-    await city.deliver()
+    await city.agree(anna, olena)
     days = city.app.settings.retention_days
     clock.advance(days=days)
     await anna.say("/buddy")  # Anna still uses the bot; Olena has not written for a year

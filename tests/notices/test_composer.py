@@ -13,6 +13,7 @@ import yaml
 from sqlalchemy import select
 
 from bot.app import App, open_app
+from bot.channels.render import Rendered
 from bot.channels.telegram.channel import TelegramChannel
 from bot.db import people
 from bot.db.session import transaction
@@ -76,21 +77,30 @@ async def staff_member(app: App) -> Talk:
     return talk
 
 
-async def test_a_staff_member_writes_a_notice_in_german_and_sends_it_to_two_languages(
-        app: App, clock: FakeClock, fake: FakeTelegram, channel: TelegramChannel) -> None:
-    rows = read_rows("channel,id,locale,topics\n" + "".join(
-        f"telegram,{5000 + n},{LANGS[n % 7]},health\n" for n in range(14))
-        + "telegram,5100,ar,events\n", "test.csv", LANGS)
+async def subscribers(app: App, lines: str) -> None:
+    """People who asked for notices ("telegram,5000,de,health" a line)."""
+    rows = read_rows("channel,id,locale,topics\n" + lines, "test.csv", LANGS)
     async with transaction(app.sessions) as session:
-        await import_rows(session, rows, clock())
-    sara = await staff_member(app)
+        await import_rows(session, rows, app.runtime.clock())
 
+
+async def write(sara: Talk, title: str, text: str) -> list[Rendered]:
+    """A health notice in German, up to its preview."""
     await sara.say("/compose")
     await sara.tap("de")
     await sara.tap("health")
-    await sara.say("Grippeimpfung im Rathaus")
+    await sara.say(title)
+    return await sara.say(text)
+
+
+async def test_a_staff_member_writes_a_notice_in_german_and_sends_it_to_two_languages(
+        app: App, clock: FakeClock, fake: FakeTelegram, channel: TelegramChannel) -> None:
+    await subscribers(app, "".join(f"telegram,{5000 + n},{LANGS[n % 7]},health\n"
+                                   for n in range(14)) + "telegram,5100,ar,events\n")
+    sara = await staff_member(app)
+
     text = "Am Montag impft das Gesundheitsamt im Rathaus.\n\nBitte bringen Sie Ihren Ausweis mit."
-    shown = await sara.say(text)
+    shown = await write(sara, "Grippeimpfung im Rathaus", text)
     notice_id = new_id("Grippeimpfung im Rathaus", clock())
     assert notice_id in shown[0].text  # where the file is, for `notice status|review`
     saved = load_notice(app.settings.content_dir / "notices" / f"{notice_id}.yaml")
@@ -151,16 +161,10 @@ async def test_cancelling_sends_nothing_and_a_newcomer_cannot_compose(
 async def test_machine_drafts_are_shown_and_go_out_with_a_note_when_staff_allow_them(
         app: App, clock: FakeClock, fake: FakeTelegram, channel: TelegramChannel,
         models: Path) -> None:
-    rows = read_rows("channel,id,locale,topics\ntelegram,6001,ar,health\n"
-                     "telegram,6002,uk,health\n", "test.csv", LANGS)
-    async with transaction(app.sessions) as session:
-        await import_rows(session, rows, clock())
+    await subscribers(app, "telegram,6001,ar,health\ntelegram,6002,uk,health\n")
     sara = await staff_member(app)
-    await sara.say("/compose")
-    await sara.tap("de")
-    await sara.tap("health")
-    await sara.say("Impfung")
-    asked = await sara.say("Die Impfung ist kostenlos. Bringen Sie Ihren Ausweis mit.")
+    asked = await write(sara, "Impfung",
+                        "Die Impfung ist kostenlos. Bringen Sie Ihren Ausweis mit.")
     question = asked[-1].text
     # the models reach English, Arabic and Persian; no model reaches uk, ru or tr
     assert "de→uk, de→ru, de→tr" in question and "de→ar" not in question
@@ -189,16 +193,9 @@ async def test_the_tally_names_whatsapp_users_without_a_template_and_what_whatsa
 
     from bot.db.tables import OutboxMessage, Person
 
-    rows = read_rows("channel,id,locale,topics\n" + "".join(
-        f"telegram,{6000 + n},de,health\n" for n in range(3)), "test.csv", LANGS)
-    async with transaction(app.sessions) as session:
-        await import_rows(session, rows, clock())
+    await subscribers(app, "".join(f"telegram,{6000 + n},de,health\n" for n in range(3)))
     sara = await staff_member(app)
-    await sara.say("/compose")
-    await sara.tap("de")
-    await sara.tap("health")
-    await sara.say("Hitzewarnung")
-    await sara.say("Bitte trinken Sie heute viel Wasser.")
+    await write(sara, "Hitzewarnung", "Bitte trinken Sie heute viel Wasser.")
     await sara.tap("send")
     await drain(app, channel)
     async with transaction(app.sessions) as session:  # as WhatsApp's webhooks would leave them
