@@ -114,13 +114,10 @@ async def volunteer(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, J
                            {"label": CHANGE, "value": "change"},
                            {"label": LEAVE, "value": "leave"},
                            {"label": BACK, "value": "back"}]
-    draft = {"first_name": found.first_name, "contact": found.contact,
-             "languages": found.languages, "offers": found.offers, "times": found.times,
-             "capacity": found.capacity, "gender": found.gender}
     return {"state": state, "name": found.first_name, "levels": found.languages,
             "languages": list(found.languages), "offers": found.offers,
             "times": found.times, "capacity": found.capacity, "buttons": buttons,
-            "lines": forms.lines(draft, "volunteer", ctx.person.district)}
+            "lines": forms.stored_lines(found, ctx.person.district)}
 
 
 async def register(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:

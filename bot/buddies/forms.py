@@ -12,6 +12,7 @@ from typing import Any
 from bot.buddies import texts
 from bot.buddies.texts import msg
 from bot.buddies.vocabulary import GERMAN, HELP, LANGUAGES, TIMES
+from bot.db.tables import BuddyRequest, BuddyVolunteer
 from bot.engine.messages import N_
 from bot.engine.model import JSON
 from bot.runtime import Action, ActionContext
@@ -146,6 +147,19 @@ def lines(draft: Mapping[str, Any], role: str, district: str | None) -> list[JSO
     way = draft["contact"]
     found.append(msg(CONTACT_LINE, contact=way["value"] if way["value"] else msg(CHAT)))
     return found
+
+
+VOLUNTEER_FIELDS = ("first_name", "contact", "times", "languages", "offers", "capacity",
+                    "gender")
+NEWCOMER_FIELDS = ("first_name", "contact", "times", "languages", "needs", "wants")
+
+
+def stored_lines(row: BuddyVolunteer | BuddyRequest, district: str | None) -> list[JSON]:
+    """`lines` of a registration or request as stored (the volunteer's page, the staff
+    card, /mydata)."""
+    role, fields = (("volunteer", VOLUNTEER_FIELDS) if isinstance(row, BuddyVolunteer)
+                    else ("newcomer", NEWCOMER_FIELDS))
+    return lines({field: getattr(row, field) for field in fields}, role, district)
 
 
 async def review(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:

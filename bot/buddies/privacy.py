@@ -34,20 +34,13 @@ async def about(session: AsyncSession, person_id: int, district: str | None) -> 
     volunteer = await session.scalar(
         select(BuddyVolunteer).where(BuddyVolunteer.person_id == person_id))
     if volunteer is not None:
-        draft = {"first_name": volunteer.first_name, "contact": volunteer.contact,
-                 "times": volunteer.times, "languages": volunteer.languages,
-                 "offers": volunteer.offers, "capacity": volunteer.capacity,
-                 "gender": volunteer.gender}
         found += [msg(AS_VOLUNTEER, date=_date(volunteer.registered_at)),
-                  *forms.lines(draft, "volunteer", district)]
+                  *forms.stored_lines(volunteer, district)]
     requests = (await session.scalars(select(BuddyRequest).where(
         BuddyRequest.person_id == person_id).order_by(BuddyRequest.id))).all()
     for request in requests:
-        draft = {"first_name": request.first_name, "contact": request.contact,
-                 "times": request.times, "languages": request.languages,
-                 "needs": request.needs, "wants": request.wants}
         found += [msg(ASKED, date=_date(request.created_at)),
-                  *forms.lines(draft, "newcomer", district)]
+                  *forms.stored_lines(request, district)]
     found += await _matches(session, person_id)
     return found or [msg(NOTHING)]
 

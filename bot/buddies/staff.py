@@ -103,15 +103,11 @@ async def card(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     if volunteer is None or not _staff(ctx):
         return {"found": False}
     person = await _session(ctx).get(Person, volunteer.person_id)
-    draft = {"first_name": volunteer.first_name, "contact": volunteer.contact,
-             "languages": volunteer.languages, "offers": volunteer.offers,
-             "times": volunteer.times, "capacity": volunteer.capacity,
-             "gender": volunteer.gender}
     head = msg(CARD_HEAD, id=volunteer.id,
                person=f"{person.channel}:{person.external_id}" if person else "?",
                when={"date": volunteer.registered_at.date().isoformat()})
     return {"found": True, "volunteer": volunteer.id, "status": volunteer.status,
-            "card": [head, *forms.lines(draft, "volunteer", person.district if person else None),
+            "card": [head, *forms.stored_lines(volunteer, person.district if person else None),
                      msg(STATUS_LINE, status=msg(STATES.get(volunteer.status, "pending")))]}
 
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.buddies import notify
-from bot.db.tables import BuddyMatch, BuddyRequest, BuddyVolunteer, Person
+from bot.db.tables import BuddyMatch, BuddyRequest, BuddyVolunteer, OutboxMessage, Person
 
 OPEN = ("proposed", "accepted")
 """A proposal waiting for an answer."""
@@ -226,10 +226,6 @@ async def _take_back_all(session: AsyncSession, match_id: int, now: datetime) ->
 async def _erase_relays(session: AsyncSession, match_id: int, to_person_id: int) -> None:
     """What the leaving person wrote to their buddy through the bot: their words are theirs
     (the rows belong to the buddy, so the person's own deletion would not take them)."""
-    from sqlalchemy import delete
-
-    from bot.db.tables import OutboxMessage
-
     await session.execute(delete(OutboxMessage).where(
         OutboxMessage.key.like(f"buddies:relay-%:{match_id}:{to_person_id}")))
 
@@ -375,10 +371,6 @@ async def check_in(session: AsyncSession, match_id: int, person_id: int, said: s
 async def relay(session: AsyncSession, match_id: int, person_id: int, text: str,
                 now: datetime) -> bool:
     """A message to the buddy through the bot, while they have no other way yet."""
-    from sqlalchemy import func
-
-    from bot.db.tables import OutboxMessage
-
     found = await parties(session, match_id)
     if found is None or found.match.status != "active" or found.side(person_id) is None:
         return False

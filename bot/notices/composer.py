@@ -267,16 +267,14 @@ async def tally(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]
         _msg(TALLY_LANGUAGE, language={"verbatim": names.get(lang, lang)},
              **{status: counted.get(status, Counter())[lang] for status in TALLIED})
         for lang in languages]
-    totals: dict[str, JSON] = {status: sum(counted.get(status, Counter()).values())
-                               for status in TALLIED}
-    no_template = sum(counted.get("no-template", Counter()).values())
-    if no_template:
+    total = {status: sum(by.values()) for status, by in counted.items()}
+    totals: dict[str, JSON] = {status: total.get(status, 0) for status in TALLIED}
+    if total.get("no-template"):
         lines.append({"msgid": NO_TEMPLATE_LINE[0], "plural": NO_TEMPLATE_LINE[1],
-                      "count": "count", "params": {"count": no_template}})
-    delivered = sum(counted.get("delivered", Counter()).values())
-    if delivered:
-        lines.append(_msg(RECEIPTS_LINE, delivered=delivered,
-                          read=sum(counted.get("read", Counter()).values())))
+                      "count": "count", "params": {"count": total["no-template"]}})
+    if total.get("delivered"):
+        lines.append(_msg(RECEIPTS_LINE, delivered=total["delivered"],
+                          read=total.get("read", 0)))
     return {"ready": True, "lines": lines, "title": {"verbatim": notice_id}, **totals}
 
 

@@ -115,7 +115,7 @@ class WhatsAppChannel:
             elif isinstance(item, Opened):
                 await self.open_held(item.wa_id, item.template, delivery_id=item.id)
         except Exception:
-            log.exception("whatsapp_message_failed who=%s", masked(item.wa_id))
+            log.exception("whatsapp_message_failed who=%s", Identity(CHANNEL, item.wa_id))
 
     async def converse(self, wa_id: str, inbound: Inbound, *, delivery_id: str | None,
                        page: tuple[int | None, int] | None = None) -> None:
@@ -216,7 +216,7 @@ class WhatsAppChannel:
         except WindowClosed:  # cannot be: they just wrote
             result = Transmitted.FAILED
         if result is Transmitted.RETRY or result is Transmitted.FAILED:
-            log.error("whatsapp_reply_lost who=%s", masked(outbound.identity.external_id))
+            log.error("whatsapp_reply_lost who=%s", outbound.identity)
 
     async def transmit(self, outbound: Outbound) -> Result:
         """For the outbox: the message itself inside the 24-hour window, else a template."""
@@ -236,8 +236,7 @@ class WhatsAppChannel:
         lang = lang or self.catalogs.default
         template = self.templates.find(push, lang)
         if template is None:
-            log.info("whatsapp_no_template who=%s push=%s lang=%s", masked(who.external_id), push,
-                     lang)
+            log.info("whatsapp_no_template who=%s push=%s lang=%s", who, push, lang)
             return Transmitted.NO_TEMPLATE
         message = {"type": "template", "template": {
             "name": template.name, "language": {"code": lang},
@@ -251,7 +250,7 @@ class WhatsAppChannel:
                           "take the language off content/whatsapp-templates.yaml",
                           template.name, lang)
                 return Transmitted.NO_TEMPLATE
-            log.error("whatsapp_template_refused who=%s error=%s", masked(who.external_id), exc)
+            log.error("whatsapp_template_refused who=%s error=%s", who, exc)
             return Transmitted.FAILED
         except Unreachable:
             await self.runtime.mark_reachable(who, False)
@@ -286,7 +285,7 @@ class WhatsAppChannel:
         except GaveUp:
             return Transmitted.RETRY
         except CloudError as exc:
-            log.error("whatsapp_refused who=%s error=%s", masked(to), exc)
+            log.error("whatsapp_refused who=%s error=%s", Identity(CHANNEL, to), exc)
             return Transmitted.FAILED
         return Sent(receipt) if receipt is not None else Transmitted.SENT
 
@@ -301,8 +300,3 @@ class WhatsAppChannel:
         self._closing.set()
         await asyncio.gather(*self._later, return_exceptions=True)
         await self.api.close()
-
-
-def masked(wa_id: str) -> str:
-    """A WhatsApp id is the person's phone number: logs show only its last digits."""
-    return f"{CHANNEL}:…{wa_id[-4:]}"

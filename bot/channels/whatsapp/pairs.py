@@ -1,13 +1,10 @@
 """WhatsApp's pair rate: a business number may send the same person about one message every
 6 seconds; a short burst is allowed and paid back afterwards (error 131056 when exceeded).
 
-Kept per person as a "theoretical arrival time" (the generic cell rate algorithm): a message
-may go when that time is less than `burst` intervals ahead of now; each one moves it one
-interval on. In memory: a restart forgets it, and the first 131056 teaches it again.
-
-It is `bot.delivery.pace.ChatPace`, which paces Telegram's chats too; WhatsApp uses two of
-its parts more: a look `ahead`, so that a push to someone who has just had many messages goes
-back to the outbox instead of holding a sender's slot past its lease, and `hold` after 131056.
+It is `bot.delivery.pace.ChatPace` (which paces Telegram's chats too) with WhatsApp's
+numbers. WhatsApp uses two of its parts more: a look `ahead`, so that a push to someone who
+has just had many messages goes back to the outbox instead of holding a sender's slot past
+its lease, and `hold` after 131056.
 """
 
 from __future__ import annotations
