@@ -109,7 +109,8 @@ async def send(url: str, base: str, args: argparse.Namespace, go: Any) -> tuple[
     """One sender process, as `welcomebot deliver --until-empty` runs it: (wall, CPU)."""
     from bot.app import open_app
     from bot.channels.telegram.channel import TelegramChannel
-    from bot.delivery.sender import Sender, TokenBucket
+    from bot.delivery.bucket import TokenBucket
+    from bot.delivery.sender import Sender
     from bot.service import notice_wanted
     from tests.fake_telegram import TOKEN
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.channels.render import Rendered, render
-from bot.delivery.sender import Transmitted
+from bot.delivery.transport import Transmitted
 from bot.engine.model import Attachment, Inbound, InboundKind
 from bot.i18n import Catalogs
 from bot.runtime import Identity, Outbound, Runtime
@@ -66,7 +66,7 @@ class Console:
         self.show(outbound)
 
     async def transmit(self, outbound: Outbound) -> Transmitted:
-        """The outbox's way in (`bot.delivery.sender.Transport`): print it now."""
+        """The outbox's way in (`bot.delivery.transport.Transport`): print it now."""
         self.show(outbound, to=None if outbound.identity == self.who
                   else outbound.identity.external_id)
         return Transmitted.SENT

@@ -6,10 +6,11 @@ after that commits, the channel's transport sends the replies; then the message 
 A crash between those steps leaves the message claimed; when its lease ends it is sent
 again: at most the messages in flight at a crash go out twice, none is lost.
 
-Limits: each transport paces its own platform calls with a `TokenBucket` (Telegram allows
-about 30 messages a second to different chats, WhatsApp 80 per phone number): one token per
-platform message, so a notice split in two pieces costs two. Replies to people who are
-chatting `spend` from the same bucket and never wait.
+Limits: each transport (`bot.delivery.transport`) paces its own platform calls with a
+`bot.delivery.bucket.TokenBucket` (Telegram allows about 30 messages a second to different
+chats, WhatsApp 80 per phone number): one token per platform message, so a notice split in
+two pieces costs two. Replies to people who are chatting `spend` from the same bucket and
+never wait.
 """
 
 from __future__ import annotations
@@ -18,134 +19,29 @@ import asyncio
 import contextlib
 import logging
 import random
-import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.session import transaction
 from bot.delivery import outbox
+from bot.delivery.transport import Result, Sent, Transmitted, Transport
 from bot.runtime import Outbound, Runtime
 
 log = logging.getLogger(__name__)
 
-
-class Transmitted(StrEnum):
-    SENT = "sent"
-    UNREACHABLE = "unreachable"
-    """The person blocked the bot: nothing more is sent to them."""
-    RETRY = "retry"
-    """The platform failed for now (timeouts, 5xx): try again later."""
-    FAILED = "failed"
-    """The platform refused the message for good (a 400): trying again cannot help."""
-    NO_TEMPLATE = "no-template"
-    """Not sent: WhatsApp allows only an approved template outside its 24-hour window, and
-    there is none in the person's language (the tally says so)."""
-
-
-@dataclass(frozen=True)
-class Sent:
-    """Sent, with the platform's id of the (last) message: kept on the outbox row as its
-    `receipt`, so that a delivery status webhook (WhatsApp's "failed") can find the row."""
-
-    receipt: str
-
-
-Result = Transmitted | Sent
-"""What a transport answers for one person's messages."""
 
 Batch = tuple[list["outbox.Due"], dict[int, tuple["outbox.Due", "Transmitted | str"]],
               list[tuple["outbox.Due", Outbound]]]
 """Claimed messages; those already decided (skipped, to retry); those ready to send."""
 
 
-class Transport(Protocol):
-    """What a channel offers the outbox: send one person's replies, each platform message
-    after `await bucket.take()` on the channel's own bucket (its platform's limit)."""
-
-    async def transmit(self, outbound: Outbound) -> Result: ...
-
-
 Wanted = Callable[[AsyncSession, Sequence["outbox.Due"]], Awaitable[set[int]]]
 """Asked just before messages go out: which of them are still wanted (their ids)? A notice
 to someone who has sent /stop since it was queued is not: it is skipped. Asked for a whole
 batch at once, so that it can be one query."""
-
-
-class TokenBucket:
-    """At most `rate` sends a second on average, `burst` at once. Replies to people who are
-    chatting `spend` without waiting (they come first); the outbox `take`s what is left.
-
-    The pace is `HEADROOM` below `rate`: platforms count arrivals, and network jitter brings
-    sends that left exactly 1/rate apart closer together, so a bot paced at exactly the
-    platform's limit earns a 429 (and a second's pause) every few hundred messages. Where
-    jitter is larger (a busy machine, a slow network), each 429 lowers the pace by 1%
-    (`BACKOFF`, never below `FLOOR` of the rate); after `CALM` seconds without one it rises
-    again by `RECOVER` up to the start: a 429 costs a pause once, not again and again."""
-
-    HEADROOM = 0.02
-    BACKOFF, FLOOR = 0.99, 0.85
-    CALM, RECOVER = 30.0, 1.01
-
-    def __init__(self, rate: float, burst: int = 1, *,
-                 monotonic: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
-        self.top = rate * (1 - self.HEADROOM)
-        self.rate = self.top
-        self.burst = burst
-        self.tokens = float(burst)
-        self.monotonic = monotonic
-        self.sleep = sleep
-        self.at = monotonic()
-        self.calm_since = self.at
-        self.last = float("-inf")
-        """When the last send went (with `burst` 1), as it really left."""
-
-    def _count(self, now: float) -> None:
-        if self.rate < self.top and now - self.calm_since >= self.CALM:
-            self.rate = min(self.top, self.rate * self.RECOVER)
-            self.calm_since = now
-        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate) - 1
-        self.at = now
-
-    async def take(self) -> None:
-        """Take a token, waiting until it is there. The token is reserved first and the
-        wait is for the deficit, so waiting never loops (float rounding could make a
-        "sleep, then look again" loop spin forever on a large monotonic clock)."""
-        self._count(self.monotonic())
-        if self.tokens < 0:
-            await self.sleep(-self.tokens / self.rate)
-        if self.burst == 1:
-            # A send the event loop woke late (a busy moment) would leave right behind the
-            # next one, whose time had come: two arrivals 1/rate apart became one, and a
-            # platform that counts arrivals in each second answers 429. So each send also
-            # keeps 1/rate after the one before, as they really left.
-            now = self.monotonic()
-            self.last = max(now, self.last + 1 / self.rate)
-            if self.last > now:
-                await self.sleep(self.last - now)
-
-    def spend(self) -> None:
-        """A reply went out: it counts against the limit, and is never held back."""
-        now = self.monotonic()
-        self._count(now)
-        self.last = max(now, self.last + 1 / self.rate)
-
-    def hold(self, seconds: float) -> None:
-        """The platform said "wait `seconds`" (a 429): no token before then, and after it the
-        rate starts from an empty bucket, a little slower. Tokens handed out before the pause
-        are void (their sends were held by the platform too and take a new one), so the
-        calls that waited out the pause leave one by one at the rate instead of all at once,
-        which would overrun the platform's window again and earn the next 429."""
-        now = self.monotonic()
-        self.rate = max(self.top / (1 - self.HEADROOM) * self.FLOOR, self.rate * self.BACKOFF)
-        self.calm_since = now
-        self.tokens = min(self.tokens + (now - self.at) * self.rate, 0.0, -seconds * self.rate)
-        self.at = now
 
 
 @dataclass

@@ -16,7 +16,8 @@ from bot.buddies import rounds
 from bot.channels.render import Rendered, render
 from bot.db import people
 from bot.db.session import transaction
-from bot.delivery.sender import Sender, Transmitted
+from bot.delivery.sender import Sender
+from bot.delivery.transport import Transmitted
 from bot.engine.model import Inbound
 from bot.i18n import Catalogs
 from bot.runtime import Outbound

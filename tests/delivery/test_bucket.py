@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.delivery.bucket import TokenBucket
 from bot.delivery.pace import ChatPace
-from bot.delivery.sender import TokenBucket
 
 
 class Clock:

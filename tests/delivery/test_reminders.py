@@ -14,7 +14,8 @@ from bot.channels.telegram.channel import TelegramChannel
 from bot.db.session import transaction
 from bot.db.tables import OutboxMessage, Person
 from bot.delivery import outbox
-from bot.delivery.sender import Sender, Sent
+from bot.delivery.sender import Sender
+from bot.delivery.transport import Sent
 from bot.engine.model import Inbound
 from bot.events import store
 from bot.events.series import Series

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -33,8 +33,9 @@ from bot.channels.sequencer import Sequencer
 from bot.channels.telegram.render import merge, pieces
 from bot.channels.telegram.routers import get_routers
 from bot.channels.telegram.sender import GaveUp, Sender, Unreachable
+from bot.delivery.bucket import TokenBucket
 from bot.delivery.pace import ChatPace
-from bot.delivery.sender import TokenBucket, Transmitted
+from bot.delivery.transport import Transmitted
 from bot.engine.load import FlowSet
 from bot.engine.messages import N_
 from bot.engine.model import Inbound, Reply, Text
@@ -204,7 +205,7 @@ class TelegramChannel:
         handled: set[int] = set()
         while not stop.is_set():
             try:
-                updates: Sequence[Update] = await self.sender.call(GetUpdates(
+                updates: list[Update] = await self.sender.call(GetUpdates(
                     offset=offset, timeout=0 if running else timeout,
                     allowed_updates=ALLOWED_UPDATES))
             except GaveUp:

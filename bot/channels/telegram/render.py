@@ -4,11 +4,12 @@ UTF-16 code units, and inline keyboards whose callback data is short and opaque.
 from __future__ import annotations
 
 import html
-import re
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.channels.render import Rendered
+from bot.channels.render import Rendered, join
+from bot.channels.split import split as split_text
+from bot.channels.split import utf16_len
 
 MAX_TEXT = 4096
 """sendMessage's limit, in UTF-16 code units after entity parsing (Bot API, sendMessage)."""
@@ -17,46 +18,10 @@ MAX_CALLBACK_DATA = 64
 SHORT_LABEL = 14
 """Buttons with labels up to this long go two to a row; longer ones get a row each."""
 
-_BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?؟。])\s+"),
-           re.compile(r"\s+"))
-
-
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
 
 def split(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Pieces of at most `limit` UTF-16 units, cut at a paragraph, else a line, else a
-    sentence, else a space; a word longer than the limit is cut between characters."""
-    pieces: list[str] = []
-    rest = text
-    while utf16_len(rest) > limit:
-        head = _prefix_within(rest, limit)
-        cut = None
-        for pattern in _BREAKS:
-            found = [m for m in pattern.finditer(head) if m.start() > 0]
-            if found:
-                cut = found[-1]
-                break
-        if cut is None:
-            pieces.append(head)
-            rest = rest[len(head):]
-        else:
-            pieces.append(head[:cut.start()].rstrip())
-            rest = rest[cut.end():]
-    if rest.strip() or not pieces:
-        pieces.append(rest.rstrip() if len(pieces) else rest)
-    return pieces
-
-
-def _prefix_within(text: str, limit: int) -> str:
-    """The longest prefix of whole characters within `limit` UTF-16 units."""
-    units = 0
-    for index, char in enumerate(text):
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > limit:
-            return text[:index]
-    return text
+    """Pieces of at most `limit` UTF-16 units (`bot.channels.split`)."""
+    return split_text(text, limit, utf16_len)
 
 
 def callback_data(prompt: int | None, value: str) -> str:
@@ -87,18 +52,9 @@ def keyboard(message: Rendered) -> InlineKeyboardMarkup | None:
 
 
 def merge(messages: list[Rendered], limit: int = MAX_TEXT) -> list[Rendered]:
-    """One Telegram message per turn where it fits: a note and the question after it, say,
-    arrive as one message with the question's buttons (one notification, not three)."""
-    merged: list[Rendered] = []
-    for message in messages:
-        last = merged[-1] if merged else None
-        if (last is not None and not last.buttons
-                and utf16_len(last.text) + 2 + utf16_len(message.text) <= limit):
-            merged[-1] = Rendered(f"{last.text}\n\n{message.text}", message.buttons,
-                                  message.prompt)
-        else:
-            merged.append(message)
-    return merged
+    """One Telegram message per turn where it fits (`bot.channels.render.join`)."""
+    return join(messages, lambda before, after:
+                utf16_len(before.text) + 2 + utf16_len(after.text) <= limit)
 
 
 def pieces(message: Rendered) -> list[tuple[str, InlineKeyboardMarkup | None]]:

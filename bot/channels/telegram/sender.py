@@ -30,7 +30,7 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import TelegramMethod
 
-from bot.delivery.sender import TokenBucket
+from bot.delivery.bucket import TokenBucket
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

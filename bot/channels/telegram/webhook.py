@@ -14,6 +14,7 @@ import logging
 
 from aiogram.types import Update
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from pydantic import ValidationError
 
 from bot.channels.telegram.channel import TelegramChannel
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-def webhook_handler(channel: TelegramChannel, secret: str) -> web.Handler:
+def webhook_handler(channel: TelegramChannel, secret: str) -> Handler:
     async def handle(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), secret.encode()):

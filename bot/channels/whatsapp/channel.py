@@ -10,14 +10,14 @@ window, and the tap runs the push again as their own turn (`Runtime.reopen`): th
 the whole message. No template in their language: the push is skipped, and the tally says
 why ("no-template").
 
-Status notifications (delivered, read, failed with its code) are noted on the outbox message
-they are about (its `receipt`); a person WhatsApp cannot deliver to is marked unreachable.
+Status notifications (delivered, read, failed with its code) are translated here and noted on
+the outbox message they are about by `bot.delivery.receipts` (this channel reads and writes
+no table itself); a person WhatsApp cannot deliver to is marked unreachable.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -43,10 +43,9 @@ from bot.channels.whatsapp.sender import (
     WindowClosed,
 )
 from bot.channels.whatsapp.templates import OPEN, Templates
-from bot.db import people
-from bot.db.session import transaction
-from bot.delivery import outbox
-from bot.delivery.sender import Result, Sent, TokenBucket, Transmitted
+from bot.delivery.bucket import TokenBucket
+from bot.delivery.receipts import PROGRESS, Receipts
+from bot.delivery.transport import Result, Sent, Transmitted
 from bot.engine.messages import N_
 from bot.engine.model import Inbound, InboundKind, Text
 from bot.i18n import Catalogs
@@ -59,9 +58,6 @@ WINDOW_LENGTH = timedelta(hours=24)
 MARGIN = timedelta(minutes=10)
 """Taken off the window: our clock saw the message a little after WhatsApp did, and a push
 leaves a little after the check."""
-STATUS_RETRIES = (0.5, 1.0, 2.0, 4.0, 8.0)
-"""Seconds between looks for the message a "failed" status is about: WhatsApp can say so
-before the outbox has noted the message's id."""
 
 # Translators: the button that opens a list of choices on WhatsApp; at most 20 characters.
 CHOOSE = N_("Choose")
@@ -75,7 +71,8 @@ class WhatsAppChannel:
                  phone_number_id: str, token: str, api_base: str, rate: float = 80.0,
                  sender_options: dict[str, Any] | None = None,
                  transport: httpx.AsyncBaseTransport | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 receipts: Receipts | None = None) -> None:
         self.runtime = runtime
         self.catalogs = catalogs
         self.templates = templates
@@ -89,8 +86,8 @@ class WhatsAppChannel:
         self.closed: set[str] = set()
         """People WhatsApp said are outside the window though our clock thought otherwise
         (131047); their pushes go as templates until they write."""
-        self._later: set[asyncio.Task[None]] = set()
-        self._closing = asyncio.Event()
+        self.receipts = receipts if receipts is not None else Receipts(runtime)
+        """The outbox messages statuses are about (given by the service; its own else)."""
 
     # -- in ---------------------------------------------------------------------------------
     async def receive(self, incoming: Sequence[Incoming], statuses: Sequence[Status]) -> None:
@@ -128,19 +125,10 @@ class WhatsAppChannel:
         await self.deliver(outbound, page)
 
     async def open_held(self, wa_id: str, template_id: str, *, delivery_id: str) -> None:
-        """The person tapped a template's button: run the push it stood for, now inside the
-        window. A template of an earlier bot, or one whose message is gone: the current
-        question again."""
-        who = Identity(CHANNEL, wa_id)
+        """The person tapped a template's button: the push it stood for runs again, now
+        inside the window (`Receipts.open_held`)."""
         self.closed.discard(wa_id)
-        async with self.runtime.sessions() as session:
-            held = await outbox.find_by_receipt(session, template_id) if template_id else None
-            person = await people.find(session, CHANNEL, wa_id)
-        if held is not None and person is not None and held.person_id == person.id:
-            outbound = await self.runtime.reopen(who, held.push, held.payload,
-                                                 delivery_id=delivery_id)
-        else:
-            outbound = await self.runtime.handle(who, Inbound(InboundKind.WAKE),
+        outbound = await self.receipts.open_held(Identity(CHANNEL, wa_id), template_id,
                                                  delivery_id=delivery_id)
         await self._heard_from(outbound)
         await self.deliver(outbound)
@@ -152,60 +140,24 @@ class WhatsAppChannel:
     # -- statuses ---------------------------------------------------------------------------
     async def on_status(self, status: Status) -> None:
         """Note what WhatsApp says became of a message the bot sent."""
-        now = self.runtime.clock()
-        if status.status in outbox.PROGRESS:
-            async with transaction(self.runtime.sessions) as session:
-                await outbox.settle_by_receipt(session, status.id, status.status, now)
+        if status.status in PROGRESS:
+            await self.receipts.progress(status.id, status.status)
             return
         if status.status != "failed":
             return  # "sent" the outbox knew already
         log.info("whatsapp_failed code=%s", status.error)
-        if status.error in WINDOW:
-            self.closed.add(status.wa_id)
-        if status.error in UNDELIVERABLE:
-            await self.runtime.mark_reachable(Identity(CHANNEL, status.wa_id), False)
-        if not await self._settle(status):
-            task = asyncio.create_task(self._settle_later(status))
-            self._later.add(task)
-            task.add_done_callback(self._later.discard)
-
-    async def _settle_later(self, status: Status) -> None:
-        for delay in STATUS_RETRIES:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._closing.wait(), delay)
-            if self._closing.is_set():
-                return
-            try:
-                if await self._settle(status):
-                    return
-            except Exception:
-                log.exception("whatsapp_status_failed status=%s", status.status)
-        log.info("whatsapp_status_unmatched code=%s", status.error)  # a reply, most likely
-
-    async def _settle(self, status: Status) -> bool:
-        """Settle the outbox message a failure is about; False when none is (yet) known."""
-        now = self.runtime.clock()
+        who = Identity(CHANNEL, status.wa_id)
         code = str(status.error) if status.error is not None else None
         if status.error in WINDOW:
             # Sent freely to someone whose window had closed after all: the template instead.
-            async with self.runtime.sessions() as session:
-                held = await outbox.find_by_receipt(session, status.id)
-                person = await people.find(session, CHANNEL, status.wa_id)
-            if held is None or person is None or held.status != "sent":
-                return held is not None
-            who = Identity(CHANNEL, status.wa_id)
-            result = await self.send_template(who, person.locale, held.push)
-            async with transaction(self.runtime.sessions) as session:
-                if isinstance(result, Sent):
-                    await outbox.keep_receipts(session, {held.id: result.receipt})
-                else:
-                    outcome = "failed" if result is Transmitted.RETRY else str(result)
-                    await outbox.settle_by_receipt(session, status.id, outcome, now, error=code)
-            return True
-        outcome = "unreachable" if status.error in UNDELIVERABLE else "failed"
-        async with transaction(self.runtime.sessions) as session:
-            found = await outbox.settle_by_receipt(session, status.id, outcome, now, error=code)
-        return found is not None
+            self.closed.add(status.wa_id)
+            await self.receipts.failed(who, status.id, error=code, resend=self.send_template)
+            return
+        if status.error in UNDELIVERABLE:
+            await self.runtime.mark_reachable(who, False)
+            await self.receipts.failed(who, status.id, "unreachable", error=code)
+            return
+        await self.receipts.failed(who, status.id, "failed", error=code)
 
     # -- out --------------------------------------------------------------------------------
     async def deliver(self, outbound: Outbound,
@@ -296,7 +248,5 @@ class WhatsAppChannel:
         return Labels(choose=text_of(Text(CHOOSE), tr), more=text_of(Text(MORE), tr))
 
     async def close(self) -> None:
-        # Not cancelled: one inside a database call would leave the driver answering late.
-        self._closing.set()
-        await asyncio.gather(*self._later, return_exceptions=True)
+        await self.receipts.close()
         await self.api.close()

@@ -21,7 +21,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.channels.render import Rendered, RenderedButton
+from bot.channels.render import Rendered, RenderedButton, join
+from bot.channels.split import BREAKS, prefix_within, utf16_len
+from bot.channels.split import split as split_text
 
 MAX_TEXT = 4096
 MAX_BODY = 1024
@@ -33,8 +35,6 @@ MAX_ROW_DESCRIPTION = 72
 MAX_LIST_BUTTON = 20
 ELLIPSIS = "…"
 
-_BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?؟。])\s+"),
-           re.compile(r"\s+"))
 _OPENERS = "\u2066\u2067\u2068"  # LRI, RLI, FSI
 _CLOSER = "\u2069"  # PDI
 _TRAILING = " ,;:،؛-–—"
@@ -66,33 +66,13 @@ class More:
     page: int
 
 
-def length(text: str) -> int:
-    """Characters as WhatsApp may count them: UTF-16 units."""
-    return len(text.encode("utf-16-le")) // 2
+length = utf16_len
+"""Characters as WhatsApp may count them: UTF-16 units."""
 
 
 def split(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Pieces of at most `limit` units, cut at a paragraph, else a line, else a sentence,
-    else a space; only a word longer than the limit is cut between characters."""
-    pieces: list[str] = []
-    rest = text
-    while length(rest) > limit:
-        head = _prefix_within(rest, limit)
-        cut = None
-        for pattern in _BREAKS:
-            found = [m for m in pattern.finditer(head) if m.start() > 0]
-            if found:
-                cut = found[-1]
-                break
-        if cut is None:
-            pieces.append(head)
-            rest = rest[len(head):]
-        else:
-            pieces.append(head[:cut.start()].rstrip())
-            rest = rest[cut.end():]
-    if rest.strip() or not pieces:
-        pieces.append(rest.rstrip() if pieces else rest)
-    return pieces
+    """Pieces of at most `limit` units (`bot.channels.split`)."""
+    return split_text(text, limit, length)
 
 
 def tail_within(text: str, limit: int) -> tuple[str, str]:
@@ -101,21 +81,12 @@ def tail_within(text: str, limit: int) -> tuple[str, str]:
     long answer keeps its buttons; the answer before it goes ahead as text."""
     if length(text) <= limit:
         return "", text
-    for pattern in _BREAKS:
+    for pattern in BREAKS:
         for found in pattern.finditer(text):
             if found.start() > 0 and length(text[found.end():]) <= limit:
                 return text[:found.start()].rstrip(), text[found.end():]
-    cut = len(text) - len(_prefix_within(text[::-1], limit))
+    cut = len(text) - len(prefix_within(text[::-1], limit, length))
     return text[:cut], text[cut:]
-
-
-def _prefix_within(text: str, limit: int) -> str:
-    units = 0
-    for index, char in enumerate(text):
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > limit:
-            return text[:index]
-    return text
 
 
 def shorten(label: str, limit: int) -> str | None:
@@ -157,19 +128,14 @@ def parse_id(reply_id: str) -> Choice | More:
 
 
 def merge(messages: list[Rendered]) -> list[Rendered]:
-    """One WhatsApp message per turn where it fits: a note and the question after it arrive
-    together, with the question's buttons (1,024 characters with buttons, 4,096 without)."""
-    merged: list[Rendered] = []
-    for message in messages:
-        last = merged[-1] if merged else None
-        limit = MAX_BODY if message.buttons else MAX_TEXT
-        if (last is not None and not last.buttons and last.text.strip()
-                and length(last.text) + 2 + length(message.text) <= limit):
-            merged[-1] = Rendered(f"{last.text}\n\n{message.text}", message.buttons,
-                                  message.prompt)
-        else:
-            merged.append(message)
-    return merged
+    """One WhatsApp message per turn where it fits (`bot.channels.render.join`): 1,024
+    characters with buttons, 4,096 without; a blank reply is not joined to the next."""
+    return join(messages, _fits)
+
+
+def _fits(before: Rendered, after: Rendered) -> bool:
+    limit = MAX_BODY if after.buttons else MAX_TEXT
+    return bool(before.text.strip()) and length(before.text) + 2 + length(after.text) <= limit
 
 
 def messages(message: Rendered, labels: Labels, page: int = 0) -> list[dict[str, Any]]:
@@ -221,8 +187,8 @@ def _row(number: int, button: RenderedButton, prompt: int | None) -> dict[str, s
     # The title shows the words that fit (or the choice's number, when not even one does:
     # people may type the number too); the description shows the label whole.
     row["title"] = shorten(button.label, MAX_ROW_TITLE) or f"{number}."
-    row["description"] = (shorten(button.label, MAX_ROW_DESCRIPTION)
-                          or _prefix_within(button.label, MAX_ROW_DESCRIPTION - 1) + ELLIPSIS)
+    row["description"] = (shorten(button.label, MAX_ROW_DESCRIPTION) or prefix_within(
+        button.label, MAX_ROW_DESCRIPTION - 1, length) + ELLIPSIS)
     return row
 
 

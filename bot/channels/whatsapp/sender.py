@@ -30,8 +30,8 @@ import httpx
 
 from bot.channels.whatsapp.client import CloudApi, CloudError
 from bot.channels.whatsapp.pairs import INTERVAL, PairPace
+from bot.delivery.bucket import TokenBucket
 from bot.delivery.pace import ChatPace
-from bot.delivery.sender import TokenBucket
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
