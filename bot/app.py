@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.actions import ACTIONS
 from bot.config import Settings
-from bot.contacts import Contacts, load_contacts
+from bot.contacts import load_contacts
 from bot.db import migrate
 from bot.db.session import make_engine, make_sessions
 from bot.engine import messages
@@ -20,15 +20,17 @@ from bot.engine.checks import check
 from bot.engine.issues import Issue, errors
 from bot.engine.load import FlowSet, all_texts, load_flows
 from bot.engine.model import Lexicon
-from bot.faq.desk import FaqDesk, shared_desk
+from bot.errors import StartupError
+from bot.faq.desk import shared_desk
 from bot.faq.titles import TITLES
+from bot.feature import Action, Deps
 from bot.flood import FloodGate
 from bot.i18n import Catalogs
-from bot.people import privacy
-from bot.runtime import Action, Clock, Runtime, utc_now
+from bot.people.privacy import retention
+from bot.runtime import Clock, Runtime, utc_now
 
 
-class FlowsError(Exception):
+class FlowsError(StartupError):
     """The flows have errors; the bot does not start with them."""
 
     def __init__(self, issues: list[Issue]) -> None:
@@ -37,19 +39,8 @@ class FlowsError(Exception):
         super().__init__(f"The flows have {len(errors(issues))} error(s); fix them first:\n{lines}")
 
 
-class DatabaseNotReady(Exception):
+class DatabaseNotReady(StartupError):
     pass
-
-
-@dataclass(frozen=True)
-class Deps:
-    """The loaded parts actions may use (`ActionContext.deps`)."""
-
-    settings: Settings
-    flows: FlowSet
-    catalogs: Catalogs
-    contacts: Contacts
-    faq: FaqDesk
 
 
 @dataclass(frozen=True)
@@ -107,7 +98,7 @@ async def open_app(settings: Settings, *, clock: Clock = utc_now,
             languages=settings.languages, default_language=settings.default_language,
             admins=settings.admins,
             settings_facts={"retention_days": settings.retention_days,
-                            "retention": privacy.retention(settings.retention_days)},
+                            "retention": retention(settings.retention_days)},
             flood=FloodGate(settings.flood_burst, settings.flood_per_minute),
             clock=clock,
         )

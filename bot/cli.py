@@ -11,28 +11,31 @@
     welcomebot faq eval FILE                          accuracy and latency on a JSONL set
     welcomebot faq gaps                               the questions that found no answer
     welcomebot events import|add|list|cancel|move|attendees   events (see bot/events/cli.py)
-    welcomebot notice send|status|pause|resume|review         notices (see bot/notices/cli.py)
+    welcomebot notice send|status|pause|resume|review|translate   notices (bot/notices/cli.py)
     welcomebot deliver [--until-empty]                the outbox sender on its own
     welcomebot buddies status|volunteers|approve|decline|match   Welcome Buddies
+
+What the commands share (settings, logging, running async work, a transaction) is in
+`bot/commandline.py`, which the feature command lines use too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.buddies.cli import buddies_app
+from bot.commandline import in_database, in_transaction, run_async, settings
+from bot.config import Settings
+from bot.events.cli import events_app
+from bot.notices.cli import notice_app
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-
-T = TypeVar("T")
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Welcome Bot: a multilingual chatbot for newcomers to a city.")
@@ -46,43 +49,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(people_app, name="people")
 app.add_typer(i18n_app, name="i18n")
 app.add_typer(faq_app, name="faq")
-
-
-class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to whatever `sys.stderr` is at the time of the record: Typer's test runner swaps
-    it for each call and closes the old one, which a handler holding it would write into."""
-
-    @property  # type: ignore[override]
-    def stream(self) -> Any:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value: Any) -> None:
-        pass
-
-
-def settings() -> Settings:
-    try:
-        loaded = load_settings()
-    except SettingsError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
-    logging.basicConfig(level=loaded.log_level.upper(), handlers=[_CurrentStderr()],
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s", force=True)
-    return loaded
-
-
-def run_async(coro: Any) -> Any:
-    from bot.app import DatabaseNotReady, FlowsError
-    from bot.contacts import ContactsError
-
-    try:
-        return asyncio.run(coro)
-    except (FlowsError, DatabaseNotReady, ContactsError) as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
-    except KeyboardInterrupt:
-        raise typer.Exit(130) from None
+app.add_typer(events_app, name="events")
+app.add_typer(notice_app, name="notice")
+app.add_typer(buddies_app, name="buddies")
 
 
 @app.command()
@@ -136,6 +105,35 @@ async def _run(loaded: Settings) -> None:
         await run_channels(bot)
 
 
+@app.command()
+def deliver(until_empty: Annotated[bool, typer.Option(
+        "--until-empty", help="Exit once nothing is left to send now.")] = False) -> None:
+    """Run the outbox sender on its own (`welcomebot run` runs it too), through every
+    configured channel."""
+    loaded = settings()
+    if loaded.telegram_bot_token is None and not loaded.whatsapp:
+        typer.echo("set TELEGRAM_BOT_TOKEN or the WHATSAPP_* settings: the outbox sends "
+                   "through them", err=True)
+        raise typer.Exit(2)
+    run_async(_deliver(loaded, until_empty))
+
+
+async def _deliver(loaded: Settings, until_empty: bool) -> None:
+    from bot.app import open_app
+    from bot.service import outbox_sender, telegram_channel, whatsapp_channel
+
+    async with open_app(loaded) as bot:
+        telegram = telegram_channel(bot) if loaded.telegram_bot_token is not None else None
+        whatsapp = whatsapp_channel(bot) if loaded.whatsapp else None
+        sender = outbox_sender(bot, telegram, whatsapp)
+        try:
+            await sender.run(asyncio.Event(), until_empty=until_empty)
+        finally:
+            for channel in (telegram, whatsapp):
+                if channel is not None:
+                    await channel.close()
+
+
 @flows_app.command("check")
 def flows_check(
     folder: Annotated[Path | None, typer.Argument(help="Default: FLOWS_DIR.")] = None,
@@ -155,31 +153,6 @@ def flows_check(
         raise typer.Exit(1)
     typer.echo(f"{len(flows.flows)} flows OK in {target}"
                + (f" ({len(issues)} warning(s))" if issues else ""))
-
-
-def in_database(url: str, work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
-    """Run `work` on an engine for `url`, disposed of afterwards."""
-    from bot.db.session import make_engine
-
-    async def go() -> T:
-        engine = make_engine(url)
-        try:
-            return await work(engine)
-        finally:
-            await engine.dispose()
-
-    return cast(T, run_async(go()))
-
-
-def in_transaction(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run `work` in one transaction, committed when it returns."""
-    from bot.db.session import make_sessions, transaction
-
-    async def go(engine: AsyncEngine) -> T:
-        async with transaction(make_sessions(engine)) as session:
-            return await work(session)
-
-    return in_database(url, go)
 
 
 @db_app.command("upgrade")
@@ -248,13 +221,12 @@ def people_role(
 @people_app.command("purge")
 def people_purge() -> None:
     """Erase everyone who has not written for RETENTION_DAYS days, with all their data."""
-    from bot.people.retention import erase_inactive
+    from bot.privacy import erase_inactive
     from bot.runtime import utc_now
 
     loaded = settings()
     erased = in_transaction(loaded.database_url,
-                            lambda session: erase_inactive(session, utc_now(),
-                                                           loaded.retention_days))
+                            lambda session: erase_inactive(session, utc_now(), loaded))
     typer.echo(f"erased {erased} inactive people (not seen for {loaded.retention_days} days)")
 
 
@@ -346,7 +318,7 @@ def faq_eval(
 @faq_app.command("gaps")
 def faq_gaps(limit: int = 30) -> None:
     """The most frequent questions the FAQ had no answer for (masked, anonymous)."""
-    from bot.db import faq
+    from bot.faq import store as faq
 
     rows = in_transaction(settings().database_url,
                           lambda session: faq.top_gaps(session, limit))
@@ -365,17 +337,3 @@ def faq_index() -> None:
 
 def main() -> None:
     app()
-
-
-def _events() -> None:
-    from bot.buddies.cli import buddies_app
-    from bot.events.cli import events_app
-    from bot.notices.cli import deliver, notice_app
-
-    app.add_typer(events_app, name="events")
-    app.add_typer(notice_app, name="notice")
-    app.command("deliver")(deliver)
-    app.add_typer(buddies_app, name="buddies")
-
-
-_events()

@@ -23,7 +23,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.engine.model import JSON, Lines, Param, Verbatim
-from bot.runtime import Action, ActionContext
+from bot.errors import StartupError
+from bot.feature import Action, ActionContext
 
 
 class Contact(BaseModel):
@@ -83,7 +84,7 @@ def _plain(item: Param) -> str:
     return str(item)
 
 
-class ContactsError(Exception):
+class ContactsError(StartupError):
     pass
 
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.commandline import in_transaction, settings
+
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,7 +33,6 @@ def _now() -> dt.datetime:
 def status() -> None:
     """How the Welcome Buddies are doing."""
     from bot.buddies import views
-    from bot.cli import in_transaction, settings
 
     found = in_transaction(settings().database_url,
                            lambda session: views.status(session, _now()))
@@ -61,7 +62,6 @@ def volunteers(all_: Annotated[bool, typer.Option("--all", help="Not only those 
     """Volunteers: id, status, first name, chat, languages, district, capacity."""
     from sqlalchemy import select
 
-    from bot.cli import in_transaction, settings
     from bot.db.tables import BuddyVolunteer, Person
 
     async def rows(session: AsyncSession) -> list[str]:
@@ -83,7 +83,6 @@ def volunteers(all_: Annotated[bool, typer.Option("--all", help="Not only those 
 
 def _decide(volunteer_id: int, approve: bool) -> None:
     from bot.buddies import store
-    from bot.cli import in_transaction, settings
 
     found = in_transaction(settings().database_url,
                            lambda session: store.decide(session, volunteer_id, approve, _now()))
@@ -114,7 +113,6 @@ def match() -> None:
 
     from bot.buddies import rounds
     from bot.buddies.store import Policy
-    from bot.cli import in_transaction, settings
     from bot.districts import DistrictsError, districts_in
 
     loaded = settings()

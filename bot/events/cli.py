@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from bot.commandline import in_transaction, settings
+
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,7 +38,6 @@ def _now() -> dt.datetime:
 @events_app.command("import")
 def import_(file: Annotated[Path, typer.Argument(help="A YAML list of event series.")]) -> None:
     """Add the series of FILE, or update those with the same id (bookings stay)."""
-    from bot.cli import in_transaction, settings
     from bot.events import store
     from bot.events.content import EventsFileError, load_series
 
@@ -73,7 +74,6 @@ def add(
     """Add one event or series (or change the one with this id)."""
     from pydantic import ValidationError
 
-    from bot.cli import in_transaction, settings
     from bot.events import store
     from bot.events.series import Series
 
@@ -116,7 +116,6 @@ def list_(all_: Annotated[bool, typer.Option("--all", help="Cancelled ones too."
     """The coming dates: id, time, title, seats booked of capacity, waiting."""
     from sqlalchemy import select
 
-    from bot.cli import in_transaction, settings
     from bot.db.tables import Event
     from bot.events import store
 
@@ -151,7 +150,6 @@ def cancel(
     series: Annotated[str | None, typer.Option(help="Every coming date of this series.")] = None,
 ) -> None:
     """Cancel one date, or a whole series; everyone booked or waiting is told."""
-    from bot.cli import in_transaction, settings
     from bot.events import store
 
     loaded = settings()
@@ -176,7 +174,6 @@ def move(event: Annotated[int, typer.Argument()],
          starts: Annotated[str, typer.Argument(help='New local time: "2026-12-02 19:00".')]
          ) -> None:
     """Move one date (same length); everyone booked or waiting is told."""
-    from bot.cli import in_transaction, settings
     from bot.events import store
 
     loaded = settings()
@@ -196,7 +193,6 @@ def attendees(event: Annotated[int, typer.Argument()],
               as_csv: Annotated[bool, typer.Option("--csv", help="CSV for a spreadsheet.")]
               = False) -> None:
     """Who comes (booked), then the waitlist in its order."""
-    from bot.cli import in_transaction, settings
     from bot.events import store
 
     loaded = settings()

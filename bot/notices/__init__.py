@@ -1,9 +1,14 @@
 """Notices: one message to everyone who asked for its topic, each in their own language.
 
-content.py    notice files (content/notices/<id>.yaml): texts per language, staleness
-audience.py   `topic:health locale:ar,fa district:Mitte role:newcomer`, parsed
-store.py      queueing a notice in the outbox (once per person), pause, resume, tally
-topics.py     the topics people subscribe to, and subscribing
-actions.py    the actions of flows/notices.yaml (the notice itself; topics; /stop)
-cli.py        `welcomebot notice send|status|pause|resume|review`, `deliver`, `people import`
+content.py      notice files (content/notices/<id>.yaml): texts per language, staleness;
+                reading them, and writing them (whole, some languages, a review stamp)
+plan.py         pure: how many get it in each language, which text, how long sending takes
+audience.py     `topic:health locale:ar,fa district:Mitte role:newcomer`, parsed
+store.py        queueing a notice in the outbox (once per person), pause, resume, tally
+topics.py       the topics people subscribe to, and subscribing
+translation.py  machine-translation drafts of the texts, offline (argostranslate)
+actions.py      the actions of flows/notices.yaml (the notice itself; topics; /stop)
+composer.py     the actions of flows/notices_staff.yaml: staff write and send one in the chat
+privacy.py      the notices' privacy slice: the person's topics as /mydata shows them
+cli.py          `welcomebot notice send|status|pause|resume|review|translate`
 """

@@ -1,4 +1,4 @@
-"""`welcomebot notice ...` and `welcomebot deliver`.
+"""`welcomebot notice ...`: how staff send notices, follow them, review and translate them.
 
     welcomebot notice send aha-hygiene --audience "topic:health locale:ar,fa" --dry-run
     welcomebot notice send aha-hygiene --audience topic:health [--at "2026-11-23 08:00"]
@@ -6,27 +6,24 @@
     welcomebot notice pause|resume aha-hygiene
     welcomebot notice review aha-hygiene --lang ar   a person checked the Arabic text
     welcomebot notice translate aha-hygiene [--to ar,fa]   machine drafts, offline
-    welcomebot deliver [--until-empty]            the outbox sender on its own
+
+The outbox sender that sends them is `welcomebot run`, or `welcomebot deliver` alone.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import functools
-import math
 from collections import Counter
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
 
-if TYPE_CHECKING:
-    from pathlib import Path
+from bot.commandline import in_transaction, settings
 
+if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.notices.content import NoticeFile, Text
+    from bot.notices.content import NoticeFile
 
 notice_app = typer.Typer(no_args_is_help=True,
                          help="Notices: send to an audience, follow, pause, resume, review, "
@@ -63,7 +60,6 @@ def send(
     = False,
 ) -> None:
     """Queue a notice for everyone in the audience (each person gets it once)."""
-    from bot.cli import in_transaction, settings
     from bot.districts import districts_in
     from bot.notices import store
     from bot.notices.audience import AudienceError, parse
@@ -103,26 +99,26 @@ def send(
 
 def _plan(notice: NoticeFile, counts: Counter[str], loaded: Settings,
           expiry: dt.datetime | None) -> str:
-    total = sum(counts.values())
-    lines = [f"{total} people would get '{notice.id}':"]
-    for lang in sorted(counts, key=lambda code: -counts[code]):
-        state = notice.state(lang)
-        shown_in, how = notice.outgoing(lang, loaded.default_language)
+    """The send plan (`bot.notices.plan`) as `notice send` prints it."""
+    from bot.notices.plan import send_plan
+
+    plan = send_plan(notice, counts, loaded.default_language, loaded.outbox_rate)
+    lines = [f"{plan.total} people would get '{notice.id}':"]
+    for share in plan.shares:
         shown = {
             "source": "original", "reviewed": "translated and reviewed",
             "unreviewed": "translated by a person, not reviewed yet",
             "stale": "STALE: the source changed after this was reviewed",
-            "machine": "machine draft, sent with a note" if how == "machine" else (
-                f"machine draft: NOT sent; they get {shown_in} with a note"
-                + ("" if not notice.allow_machine_translation else
-                   f" (drafted from an older source text: welcomebot notice translate "
-                   f"{notice.id})")),
-            "missing": f"NO translation: they get {shown_in} with a note",
-        }[state]
-        lines.append(f"  {lang}: {counts[lang]:>6}  {shown}")
-    seconds = math.ceil(total / loaded.outbox_rate)
+            "machine": "machine draft, sent with a note",
+            "machine_off": f"machine draft: NOT sent; they get {share.shown_in} with a note"
+                           + ("" if not notice.allow_machine_translation else
+                              f" (drafted from an older source text: welcomebot notice "
+                              f"translate {notice.id})"),
+            "missing": f"NO translation: they get {share.shown_in} with a note",
+        }[share.kind]
+        lines.append(f"  {share.lang}: {share.count:>6}  {shown}")
     lines.append(f"at {loaded.outbox_rate:g} messages a second this takes about "
-                 f"{dt.timedelta(seconds=seconds)}")
+                 f"{dt.timedelta(seconds=plan.seconds)}")
     if expiry is not None:
         local = expiry.astimezone(ZoneInfo(loaded.timezone))
         lines.append(f"what has not gone out by {local:%d.%m.%Y %H:%M} is not sent")
@@ -138,7 +134,6 @@ def status(notice_id: Annotated[str, typer.Argument()],
     24-hour window with no approved template), skipped and expired."""
     import sys
 
-    from bot.cli import in_transaction, settings
     from bot.notices import store
 
     loaded = settings()
@@ -184,7 +179,6 @@ def tally_table(tally: dict[str, Counter[str]]) -> str:
 @notice_app.command("pause")
 def pause(notice_id: Annotated[str, typer.Argument()]) -> None:
     """Stop sending it; what is left waits until `resume`."""
-    from bot.cli import in_transaction, settings
     from bot.notices import store
 
     held = in_transaction(settings().database_url,
@@ -195,7 +189,6 @@ def pause(notice_id: Annotated[str, typer.Argument()]) -> None:
 @notice_app.command("resume")
 def resume(notice_id: Annotated[str, typer.Argument()]) -> None:
     """Go on sending (what expired meanwhile is not sent)."""
-    from bot.cli import in_transaction, settings
     from bot.notices import store
 
     freed = in_transaction(settings().database_url,
@@ -208,25 +201,15 @@ def review(notice_id: Annotated[str, typer.Argument()],
            lang: Annotated[list[str], typer.Option(help="Languages a person checked.")]) -> None:
     """Mark translations as checked against the current source text (no longer stale or a
     machine draft)."""
-    import yaml
-
-    from bot.cli import settings
-    from bot.notices.content import notice_path
+    from bot.notices.content import NoText, mark_reviewed, notice_path
 
     loaded = settings()
     notice = _load(loaded, notice_id)
-    path = notice_path(loaded.content_dir, notice_id)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for code in lang:
-        if code not in data["texts"]:
-            typer.echo(f"--lang {code}: the notice has no text in it", err=True)
-            raise typer.Exit(2)
-        data["texts"][code]["based_on"] = notice.fingerprint()
-        data["texts"][code].pop("machine", None)
-    header = "".join(line for line in path.read_text(encoding="utf-8").splitlines(True)
-                     if line.startswith("#"))
-    path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False,
-                                            width=100), encoding="utf-8")
+    try:
+        mark_reviewed(notice_path(loaded.content_dir, notice_id), lang, notice.fingerprint())
+    except NoText as exc:
+        typer.echo(f"--lang {exc.lang}: the notice has no text in it", err=True)
+        raise typer.Exit(2) from None
     typer.echo(f"{', '.join(lang)}: reviewed against the source as it is now")
 
 
@@ -240,9 +223,8 @@ def translate(
     """Draft languages by machine translation, offline (argostranslate), into the notice
     file: marked machine: true until a person reviews them. Texts a person wrote are left
     alone; where a model is missing, says which and how to install it."""
-    from bot.cli import settings
     from bot.notices import translation
-    from bot.notices.content import HUMAN, notice_path
+    from bot.notices.content import HUMAN, notice_path, write_texts
 
     loaded = settings()
     notice = _load(loaded, notice_id)
@@ -277,7 +259,7 @@ def translate(
         typer.echo(f"nothing was changed: {exc}", err=True)
         raise typer.Exit(1) from None
     if drafted.drafted:
-        _write_drafts(path, drafted.notice, drafted.drafted)
+        write_texts(path, drafted.notice, drafted.drafted)
         typer.echo(f"{path}: machine drafts from {notice.source}, marked machine: true:")
         for code in drafted.drafted:
             legs = drafted.routes[code]
@@ -299,138 +281,3 @@ def translate(
             typer.echo(f"  {command}")
     if not drafted.drafted:
         raise typer.Exit(1)
-
-
-def _write_drafts(path: Path, notice: NoticeFile, langs: Sequence[str]) -> None:
-    """Put the texts of `langs` into the notice file, keeping the rest of it as it is
-    (comments, quoting, order); a file laid out in a way this cannot follow is written
-    anew, keeping its leading comments. Written beside it, then moved."""
-    import yaml
-
-    from bot.notices.content import NoticeFile
-
-    original = path.read_text(encoding="utf-8")
-    updated = _edit_texts(original, notice, langs)
-    try:
-        ok = updated is not None and NoticeFile.model_validate(
-            yaml.safe_load(updated)).model_dump() == notice.model_dump()
-    except (yaml.YAMLError, ValueError):
-        ok = False
-    if updated is None or not ok:
-        header = "".join(line for line in original.splitlines(True) if line.startswith("#"))
-        data = yaml.safe_load(original)
-        for code in langs:
-            data["texts"][code] = _text_data(notice.texts[code])
-        updated = header + yaml.dump(data, Dumper=_dumper(), allow_unicode=True,
-                                     sort_keys=False, width=100)
-    partial = path.with_suffix(".yaml.part")
-    partial.write_text(updated, encoding="utf-8")
-    partial.replace(path)
-
-
-def _edit_texts(original: str, notice: NoticeFile, langs: Sequence[str]) -> str | None:
-    """The file with those entries of `texts:` replaced (or added after the last), each
-    from its key's line to its last more indented line; None if `texts` is not a block
-    mapping."""
-    import yaml
-
-    try:
-        root = yaml.compose(original, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return None
-    texts = next((value for key, value in getattr(root, "value", [])
-                  if getattr(key, "value", None) == "texts"), None)
-    if not isinstance(texts, yaml.MappingNode) or texts.flow_style or not texts.value:
-        return None
-    lines = original.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    indent = texts.value[0][0].start_mark.column
-    first = texts.value[0][1]
-    step = (first.value[0][0].start_mark.column - indent
-            if isinstance(first, yaml.MappingNode) and not first.flow_style else 2)
-
-    def end(start: int) -> int:
-        stop = start + 1
-        while stop < len(lines) and (not lines[stop].strip() or
-                                     len(lines[stop]) - len(lines[stop].lstrip(" ")) > indent):
-            stop += 1
-        while stop > start + 1 and not lines[stop - 1].strip():
-            stop -= 1
-        return stop
-
-    keys = {key.value: key.start_mark.line for key, _ in texts.value}
-    edits: list[tuple[int, int, str]] = []
-    added = ""
-    for code in langs:
-        block = _entry(code, notice.texts[code], indent, step)
-        if code in keys:
-            edits.append((keys[code], end(keys[code]), block))
-        else:
-            added += block
-    if added:
-        at = end(texts.value[-1][0].start_mark.line)
-        edits.append((at, at, added))
-    for start, stop, block in sorted(edits, reverse=True):
-        lines[start:stop] = [block]
-    return "".join(lines)
-
-
-def _text_data(text: Text) -> dict[str, object]:
-    return text.model_dump(include={"title", "text", "video", "machine", "based_on"},
-                           exclude_none=True, exclude_defaults=False)
-
-
-def _entry(code: str, text: Text, indent: int, step: int) -> str:
-    import yaml
-
-    dumped = yaml.dump({code: _text_data(text)}, Dumper=_dumper(), allow_unicode=True,
-                       sort_keys=False, width=100, indent=step)
-    return "".join(" " * indent + line if line.strip() else line
-                   for line in dumped.splitlines(True))
-
-
-@functools.cache
-def _dumper() -> type:
-    import yaml
-
-    class Dumper(yaml.SafeDumper):
-        """Texts of several lines as `|` blocks, as people write them."""
-
-    def text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value,
-                                       style="|" if "\n" in value else None)
-
-    Dumper.add_representer(str, text)
-    return Dumper
-
-
-def deliver(until_empty: Annotated[bool, typer.Option(
-        "--until-empty", help="Exit once nothing is left to send now.")] = False) -> None:
-    """Run the outbox sender on its own (`welcomebot run` runs it too), through every
-    configured channel."""
-    from bot.cli import run_async, settings
-
-    loaded = settings()
-    if loaded.telegram_bot_token is None and not loaded.whatsapp:
-        typer.echo("set TELEGRAM_BOT_TOKEN or the WHATSAPP_* settings: the outbox sends "
-                   "through them", err=True)
-        raise typer.Exit(2)
-    run_async(_deliver(loaded, until_empty))
-
-
-async def _deliver(loaded: Settings, until_empty: bool) -> None:
-    from bot.app import open_app
-    from bot.service import outbox_sender, telegram_channel, whatsapp_channel
-
-    async with open_app(loaded) as bot:
-        telegram = telegram_channel(bot) if loaded.telegram_bot_token is not None else None
-        whatsapp = whatsapp_channel(bot) if loaded.whatsapp else None
-        sender = outbox_sender(bot, telegram, whatsapp)
-        try:
-            await sender.run(asyncio.Event(), until_empty=until_empty)
-        finally:
-            for channel in (telegram, whatsapp):
-                if channel is not None:
-                    await channel.close()
-

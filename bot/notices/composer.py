@@ -2,9 +2,10 @@
 
 They write it in German or English; the bot drafts the other languages offline (machine
 drafts, `bot.notices.translation`) and saves it as `content/notices/<id>.yaml`, the same
-file `welcomebot notice send|status|review|translate` work with. They choose who gets it,
-see a preview with the numbers per language, and confirm; when everything has gone out
-(or expired), the outbox brings them the tally.
+file `welcomebot notice send|status|review|translate` work with (`bot.notices.content`
+writes it). They choose who gets it, see a preview with the numbers per language (the send
+plan of `bot.notices.plan`, as `notice send` prints it), and confirm; when everything has
+gone out (or expired), the outbox brings them the tally.
 
 The tally: a push `notices_staff:tally` for the staff member, due when sending should be
 over. If messages are still waiting then, it says nothing and looks again later (a new
@@ -16,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import math
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -24,18 +24,25 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from anyascii import anyascii
 
 from bot.db.tables import Notice
 from bot.delivery import outbox
 from bot.engine.messages import N_, NP_
 from bot.engine.model import JSON
+from bot.feature import Action, ActionContext
 from bot.i18n import endonyms
 from bot.notices import store
 from bot.notices.audience import parse
-from bot.notices.content import NoticeError, NoticeFile, Text, load_notice, notice_path
-from bot.runtime import Action, ActionContext
+from bot.notices.content import (
+    NoticeError,
+    NoticeFile,
+    Text,
+    load_notice,
+    notice_path,
+    write_notice,
+)
+from bot.notices.plan import send_plan, sending_seconds
 
 log = logging.getLogger(__name__)
 
@@ -86,24 +93,6 @@ def new_id(title: str, now: dt.datetime) -> str:
     23 November 2026 -> "corona-test-im-rathaus-20261123-0905"."""
     slug = re.sub(r"[^a-z0-9]+", "-", anyascii(title).lower()).strip("-")[:40].strip("-")
     return f"{slug or 'notice'}-{now:%Y%m%d-%H%M}"
-
-
-def write_notice(path: Path, notice: NoticeFile, written: dt.date) -> None:
-    """Write the notice file, replacing it whole (written beside it, then moved: a reader
-    never sees half a file)."""
-    data = notice.model_dump(mode="json", exclude_defaults=True)
-    data["topic"], data["source"] = notice.topic, notice.source
-    data["allow_machine_translation"] = notice.allow_machine_translation
-    ordered = {key: data[key] for key in ("id", "topic", "source", "allow_machine_translation",
-                                          "expires", "texts") if key in data}
-    header = (f"# Written in the chat by staff on {written:%d.%m.%Y}. Machine drafts are "
-              f"marked machine: true\n# until a person checks them: welcomebot notice review "
-              f"{notice.id} --lang <code>\n")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".yaml.part")
-    partial.write_text(header + yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False,
-                                               width=100), encoding="utf-8")
-    partial.replace(path)
 
 
 def _draft(notice: NoticeFile, targets: list[str], models: Path
@@ -190,20 +179,16 @@ async def plan(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     chosen = _languages(args)
     audience = parse(_expression(notice, chosen), tuple(settings.languages))
     counts: Counter[str] = await store.count(_session(ctx), audience, settings.default_language)
+    sending = send_plan(notice, counts, settings.default_language, settings.outbox_rate)
     names = endonyms(settings.languages)
     lines: list[JSON] = []
-    for lang in sorted(counts, key=lambda code: -counts[code]):
-        state = notice.state(lang)
-        shown, how = notice.outgoing(lang, settings.default_language)
-        if how == "fallback":
-            state = "machine_off" if state == "machine" else "missing"
-        fallback = {"verbatim": names.get(shown, shown)}
+    for share in sending.shares:
+        fallback = {"verbatim": names.get(share.shown_in, share.shown_in)}
         lines.append({"msgid": LANGUAGE_LINE[0], "plural": LANGUAGE_LINE[1], "count": "count",
-                      "params": {"language": {"verbatim": names.get(lang, lang)},
-                                 "count": counts[lang],
-                                 "state": _msg(STATE[state], fallback=fallback)}})
-    total = sum(counts.values())
-    minutes = max(1, math.ceil(total / settings.outbox_rate / 60))
+                      "params": {"language": {"verbatim": names.get(share.lang, share.lang)},
+                                 "count": share.count,
+                                 "state": _msg(STATE[share.kind], fallback=fallback)}})
+    total = sending.total
     buttons: list[JSON] = [
         # Language names in their own script: the same in every reader's language.
         {"label": f"{'✅' if lang in chosen else '⬜'} {names.get(lang, lang)}", "value": lang}
@@ -213,7 +198,7 @@ async def plan(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     return {"found": True, "total": total, "empty": total == 0, "lines": lines, "buttons": buttons,
             "title": {"verbatim": title.title}, "text": {"verbatim": title.text},
             "duration": {"msgid": DURATION[0], "plural": DURATION[1], "count": "count",
-                         "params": {"count": minutes}}}
+                         "params": {"count": sending.minutes}}}
 
 
 async def toggle_language(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
@@ -237,7 +222,7 @@ async def send(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     added = await store.queue(session, notice, expression,
                               parse(expression, tuple(settings.languages)),
                               send_at=ctx.now, expires_at=None, now=ctx.now)
-    over = ctx.now + timedelta(seconds=math.ceil(added / settings.outbox_rate)) + LOOK_AGAIN
+    over = ctx.now + timedelta(seconds=sending_seconds(added, settings.outbox_rate)) + LOOK_AGAIN
     await _tally_later(session, notice.id, ctx.person.id, over)
     log.info("notice_queued_in_chat notice=%s count=%d", notice.id, added)
     return {"count": added, "told": {"msgid": ON_ITS_WAY[0], "plural": ON_ITS_WAY[1],

@@ -16,15 +16,23 @@ source text the translation was checked against. When the source changes, the tr
 is stale until someone reviews it again. On a machine draft (`welcomebot notice translate`,
 until a person reviews it) it is the source text it was translated from: a draft of an older
 source is not sent.
+
+Reading is `load_notice`; writing, each keeping the file whole for a reader at any moment
+where it replaces it:
+    write_notice(path, notice, written)   the whole file, as the staff chat saves it
+    write_texts(path, notice, langs)      some languages' texts, the rest of the file kept
+    mark_reviewed(path, langs, stamp)     `based_on` stamped, `machine` dropped
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.engine.yamlsource import parse
@@ -125,3 +133,153 @@ def expires_at(notice: NoticeFile, tz: dt.tzinfo) -> dt.datetime | None:
         return None
     when = notice.expires
     return (when if when.tzinfo else when.replace(tzinfo=tz)).astimezone(dt.UTC)
+
+
+class NoText(NoticeError):
+    """The notice file has no text in `lang`."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__(f"the notice has no text in {lang}")
+        self.lang = lang
+
+
+class TextDumper(yaml.SafeDumper):
+    """Dumps texts of several lines as `|` blocks, as people write them."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value,
+                                   style="|" if "\n" in value else None)
+
+
+TextDumper.add_representer(str, _represent_text)
+
+
+def _header(original: str) -> str:
+    """The file's comment lines, which a file written anew keeps at its top."""
+    return "".join(line for line in original.splitlines(True) if line.startswith("#"))
+
+
+def write_notice(path: Path, notice: NoticeFile, written: dt.date) -> None:
+    """Write the notice file as the staff chat saves it, replacing it whole: the keys in
+    their usual order, defaults left out except `topic`, `source` and
+    `allow_machine_translation`, under a comment saying who wrote it on `written` and how to
+    review the machine drafts. Creates `content/notices/` if needed. Written beside it, then
+    moved: a reader never sees half a file."""
+    data = notice.model_dump(mode="json", exclude_defaults=True)
+    data["topic"], data["source"] = notice.topic, notice.source
+    data["allow_machine_translation"] = notice.allow_machine_translation
+    ordered = {key: data[key] for key in ("id", "topic", "source", "allow_machine_translation",
+                                          "expires", "texts") if key in data}
+    header = (f"# Written in the chat by staff on {written:%d.%m.%Y}. Machine drafts are "
+              f"marked machine: true\n# until a person checks them: welcomebot notice review "
+              f"{notice.id} --lang <code>\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".yaml.part")
+    partial.write_text(header + yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False,
+                                               width=100), encoding="utf-8")
+    partial.replace(path)
+
+
+def write_texts(path: Path, notice: NoticeFile, langs: Sequence[str]) -> None:
+    """Put the texts `notice` has in `langs` into the file at `path`, keeping the rest of it
+    as it is (comments, quoting, order; see `edited_texts`). Where the edited file would not
+    read back as `notice`, or the file is laid out in a way this cannot follow, it is written
+    anew from its own data with those texts replaced, keeping its comment lines at the top.
+    Written beside it, then moved: a reader never sees half a file."""
+    original = path.read_text(encoding="utf-8")
+    updated = edited_texts(original, notice, langs)
+    try:
+        ok = updated is not None and NoticeFile.model_validate(
+            yaml.safe_load(updated)).model_dump() == notice.model_dump()
+    except (yaml.YAMLError, ValueError):
+        ok = False
+    if updated is None or not ok:
+        data = yaml.safe_load(original)
+        for code in langs:
+            data["texts"][code] = text_data(notice.texts[code])
+        updated = _header(original) + yaml.dump(data, Dumper=TextDumper, allow_unicode=True,
+                                                sort_keys=False, width=100)
+    partial = path.with_suffix(".yaml.part")
+    partial.write_text(updated, encoding="utf-8")
+    partial.replace(path)
+
+
+def edited_texts(original: str, notice: NoticeFile, langs: Sequence[str]) -> str | None:
+    """`original` (a notice file's text) with the entries of `langs` under `texts:` replaced
+    by those of `notice`, each from its key's line to its last more indented line, or added
+    after the last entry; every other line is kept as it is. None if `original` is not
+    YAML or its `texts` is not a non-empty block mapping."""
+    try:
+        root = yaml.compose(original, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    texts = next((value for key, value in getattr(root, "value", [])
+                  if getattr(key, "value", None) == "texts"), None)
+    if not isinstance(texts, yaml.MappingNode) or texts.flow_style or not texts.value:
+        return None
+    lines = original.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    indent = texts.value[0][0].start_mark.column
+    first = texts.value[0][1]
+    step = (first.value[0][0].start_mark.column - indent
+            if isinstance(first, yaml.MappingNode) and not first.flow_style else 2)
+
+    def end(start: int) -> int:
+        stop = start + 1
+        while stop < len(lines) and (not lines[stop].strip() or
+                                     len(lines[stop]) - len(lines[stop].lstrip(" ")) > indent):
+            stop += 1
+        while stop > start + 1 and not lines[stop - 1].strip():
+            stop -= 1
+        return stop
+
+    keys = {key.value: key.start_mark.line for key, _ in texts.value}
+    edits: list[tuple[int, int, str]] = []
+    added = ""
+    for code in langs:
+        block = text_entry(code, notice.texts[code], indent, step)
+        if code in keys:
+            edits.append((keys[code], end(keys[code]), block))
+        else:
+            added += block
+    if added:
+        at = end(texts.value[-1][0].start_mark.line)
+        edits.append((at, at, added))
+    for start, stop, block in sorted(edits, reverse=True):
+        lines[start:stop] = [block]
+    return "".join(lines)
+
+
+def text_data(text: Text) -> dict[str, Any]:
+    """A text as the file holds it: title, text, and video, machine and based_on where set
+    (`machine: false` is written too)."""
+    return text.model_dump(include={"title", "text", "video", "machine", "based_on"},
+                           exclude_none=True, exclude_defaults=False)
+
+
+def text_entry(code: str, text: Text, indent: int, step: int) -> str:
+    """The lines of `code: {...}` under `texts:` as a block: the key `indent` spaces in, its
+    fields `step` further, texts of several lines as `|` blocks; ends with a newline."""
+    dumped = yaml.dump({code: text_data(text)}, Dumper=TextDumper, allow_unicode=True,
+                       sort_keys=False, width=100, indent=step)
+    return "".join(" " * indent + line if line.strip() else line
+                   for line in dumped.splitlines(True))
+
+
+def mark_reviewed(path: Path, langs: Sequence[str], stamp: str) -> None:
+    """Stamp the texts of `langs` in the file at `path` as checked by a person against the
+    source whose fingerprint is `stamp` (`based_on: stamp`, `machine` removed). The file is
+    written anew from its data, keeping its comment lines at the top. Raises `NoText` for the
+    first of `langs` the file has no text in, before anything is written."""
+    original = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(original)
+    for code in langs:
+        if code not in data["texts"]:
+            raise NoText(code)
+        data["texts"][code]["based_on"] = stamp
+        data["texts"][code].pop("machine", None)
+    path.write_text(_header(original) + yaml.safe_dump(data, allow_unicode=True,
+                                                       sort_keys=False, width=100),
+                    encoding="utf-8")

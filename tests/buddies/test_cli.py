@@ -11,7 +11,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bot.buddies import store
-from bot.cli import app, in_transaction
+from bot.cli import app
+from bot.commandline import in_transaction
 from bot.db import people
 from bot.db.tables import OutboxMessage, Person
 

@@ -1,0 +1,78 @@
+"""The send plan of a notice: how many people get it in each language, which text each of
+them gets, and how long sending takes. `welcomebot notice send` prints it (bot/notices/cli.py);
+staff see it in the chat before they confirm (bot/notices/composer.py).
+
+Pure: the counts come in (from `bot.notices.store.count`); no database, no clock, no I/O.
+
+    plan = send_plan(notice, Counter(ar=120, fa=30), fallback="de", rate=25)
+    plan.shares[0]        Share(lang="ar", count=120, state="reviewed", shown_in="ar", how="own")
+    plan.total, plan.seconds, plan.minutes            150, 6, 1
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.notices.content import NoticeFile
+
+State = Literal["source", "reviewed", "unreviewed", "stale", "machine", "missing"]
+"""How far the text in a language can be trusted (`NoticeFile.state`)."""
+Kind = Literal["source", "reviewed", "unreviewed", "stale", "machine", "machine_off",
+               "missing"]
+"""What the people of a language get: a `State`, except that a machine draft that is not
+sent is `machine_off` (they get the fallback, with a note), and `missing` is any fallback."""
+
+
+@dataclass(frozen=True)
+class Share:
+    """The people whose language is `lang`, and the text they get."""
+
+    lang: str
+    count: int
+    state: State
+    """The state of the text in `lang`."""
+    shown_in: str
+    """The language of the text they get (`NoticeFile.outgoing`)."""
+    how: Literal["own", "machine", "fallback"]
+    """Their own text; a machine draft, with a note; or `shown_in`'s text, with a note."""
+
+    @property
+    def kind(self) -> Kind:
+        if self.how == "fallback":
+            return "machine_off" if self.state == "machine" else "missing"
+        return self.state
+
+
+@dataclass(frozen=True)
+class SendPlan:
+    shares: tuple[Share, ...]
+    """One per language with people in it, most people first (ties: in the counts' order)."""
+    total: int
+    """Everyone who would get it."""
+    seconds: int
+    """How long sending takes at the outbox rate, rounded up (`sending_seconds`)."""
+    minutes: int
+    """The same in whole minutes, rounded up, at least 1."""
+
+
+def sending_seconds(count: int, rate: float) -> int:
+    """How many seconds `count` messages take at `rate` messages a second, rounded up."""
+    return math.ceil(count / rate)
+
+
+def send_plan(notice: NoticeFile, counts: Mapping[str, int], fallback: str, rate: float
+              ) -> SendPlan:
+    """The plan for sending `notice` to `counts` people per language (their language as the
+    bot speaks to them), where `fallback` is the default language (`NoticeFile.outgoing`) and
+    `rate` the outbox's messages a second."""
+    shares = []
+    for lang in sorted(counts, key=lambda code: -counts[code]):
+        state = notice.state(lang)
+        shown_in, how = notice.outgoing(lang, fallback)
+        shares.append(Share(lang, counts[lang], state, shown_in, how))
+    total = sum(counts.values())
+    return SendPlan(tuple(shares), total, sending_seconds(total, rate),
+                    max(1, math.ceil(total / rate / 60)))
