@@ -1,6 +1,6 @@
 """Which way of finding the FAQ topic works best: the measurement behind bot/faq/match.py.
 
-    .venv/bin/python -m benchmarks.faq_methods [--dev ../shared/eval/faq_dev.jsonl] [--folds 5]
+    .venv/bin/python -m benchmarks.faq_methods [--dev DEV.jsonl] [--folds 5]
 
 Two measurements, for each method:
 

@@ -1,1 +1,31 @@
-"""Welcome Bot: a multilingual chatbot for a city's integration department."""
+"""Welcome Bot: a multilingual chatbot for a city's integration department.
+
+The layers, top to bottom (docs/ARCHITECTURE.md; tests/test_architecture.py checks them):
+
+    cli.py, service.py, app.py          entry points and wiring
+    channels/                           platforms -> Inbound, Outbound -> platform calls
+    runtime.py, delivery/               turns and pushes: load, decide, commit, send
+    actions.py, privacy.py              the registries of every feature's actions and slices
+    faq/ events/ notices/ buddies/ people/  the features: pure rules beside their storage
+    engine/                             the pure conversation engine
+    db/                                 tables, sessions, the people repository, migrations
+
+__main__.py     `python -m bot` is `welcomebot`
+cli.py          the `welcomebot` command: run, chat, deliver, check flows, db, people, faq, i18n
+commandline.py  what every command shares: settings, logging, async work, a database
+service.py      `welcomebot run`: channels, webhooks, the outbox sender, housekeeping
+server.py       the one HTTP server (aiohttp): every webhook and /healthz
+app.py          wiring: settings -> flows, catalogs, content, database -> the runtime
+config.py       settings, read once from the environment and .env
+errors.py       errors that stop the start (bad flows, database not migrated, bad content)
+runtime.py      one turn: load the person, advance the engine, run actions, commit, reply
+feature.py      what a feature gives the bot: its actions (ActionContext) and privacy slice
+actions.py      every action flows may call, by name
+privacy.py      every feature's privacy slice: /mydata, /delete, retention
+flood.py        the per-person flood limit on typed messages
+i18n.py         catalogs, locale negotiation, plurals, dates, bidi isolation
+catalogs.py     keeping the PO catalogs whole (`welcomebot i18n check`)
+contacts.py     the city's contacts (content/contacts.yaml) and the contact action
+districts.py    the city's districts (content/districts.yaml) and the district question
+help.py         the /help list of commands, built from the flows
+"""

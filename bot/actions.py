@@ -3,14 +3,13 @@ an action a flow names that is not here."""
 
 from __future__ import annotations
 
-from bot import contacts, districts, help
+from bot import contacts, districts, help, privacy
 from bot.buddies import actions as buddies
 from bot.events import actions as events
 from bot.faq import actions as faq
+from bot.feature import Action
 from bot.notices import actions as notices
 from bot.notices import composer
-from bot.people import privacy
-from bot.runtime import Action
 
 ACTIONS: dict[str, Action] = {
     **privacy.ACTIONS,

@@ -52,7 +52,8 @@ def problems(folder: Path, lang: str, template: Path) -> list[str]:
 
 def _message_problems(message: Message, num_plurals: int) -> list[str]:
     ids = list(message.id) if isinstance(message.id, tuple | list) else [message.id]
-    strs = list(message.string) if isinstance(message.string, tuple | list) else [message.string]
+    strs: list[str] = [s or "" for s in (message.string if isinstance(message.string, tuple | list)
+                                         else [message.string])]
     if message.fuzzy:
         return ["marked fuzzy: check the translation and remove the fuzzy flag"]
     if isinstance(message.id, tuple | list) and len(strs) != num_plurals:

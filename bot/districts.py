@@ -40,10 +40,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import update
 
+from bot.db.tables import Person, table
 from bot.engine.messages import N_
 from bot.engine.normalize import normalize
 from bot.engine.yamlsource import parse
+from bot.feature import Action, ActionContext
 
 
 class DistrictsError(Exception):
@@ -181,7 +184,7 @@ SKIP = N_("⏭ Skip")
 """The button for those who would rather not say (`districts.current {skip: "yes"}`)."""
 
 
-async def current(ctx: Any, args: Mapping[str, Any]) -> dict[str, Any]:
+async def current(ctx: ActionContext, args: Mapping[str, Any]) -> dict[str, Any]:
     """`districts.current [skip: "yes"]`: `known` (the person told us before), `name`, and a
     button per district (its name, as written in the city; value: its id), then, with
     `skip`, "⏭ Skip" (value: skip) where telling is optional."""
@@ -193,33 +196,22 @@ async def current(ctx: Any, args: Mapping[str, Any]) -> dict[str, Any]:
     return {"known": bool(name), "name": name, "buttons": buttons}
 
 
-async def save(ctx: Any, args: Mapping[str, Any]) -> dict[str, Any]:
+async def save(ctx: ActionContext, args: Mapping[str, Any]) -> dict[str, Any]:
     """`districts.save {district}`: keep the district chosen (an id) or typed (a name) on the
     person. `saved: false` when it is none of the city's."""
-    from sqlalchemy import update
-
-    from bot.db.tables import Person
-
     districts = districts_in(ctx.deps.settings.content_dir)
     chosen = str(args.get("district") or "")
     found = districts.by_id(chosen) or districts.find(chosen)
     if found is None:
         return {"saved": False, "known": False, "name": None}
-    assert ctx.session is not None
     # The person's row is locked by this turn, and the runtime stores the rest of it after:
     # a plain update, not through the record (district is not one of its written fields).
-    people = Person.__table__
-    await ctx.session.execute(update(people).where(people.c.id == ctx.person.id)
+    people = table(Person)
+    await ctx.db.execute(update(people).where(people.c.id == ctx.person.id)
                               .values(district=found.name))
     ctx.person.district = found.name
     return {"saved": True, "known": True, "name": found.name}
 
 
-def _actions() -> dict[str, Any]:
-    from bot.runtime import Action
-
-    return {"districts.current": Action(current, database=False),
-            "districts.save": Action(save)}
-
-
-ACTIONS = _actions()
+ACTIONS = {"districts.current": Action(current, database=False),
+           "districts.save": Action(save)}

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from bot.engine.load import FlowSet
 from bot.engine.model import JSON, Lines, Text, Verbatim
-from bot.runtime import Action, ActionContext
+from bot.feature import Action, ActionContext
 
 FIRST = ("menu", "help", "language", "contact")
 

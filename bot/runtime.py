@@ -21,8 +21,8 @@ import asyncio
 import logging
 import weakref
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,6 +48,7 @@ from bot.engine.model import (
     Turn,
     TurnData,
 )
+from bot.feature import Action, ActionContext, Deps
 from bot.flood import FloodGate, Verdict
 from bot.i18n import negotiate
 
@@ -103,38 +104,6 @@ class Outbound:
     otherwise)."""
 
 
-@dataclass
-class ActionContext:
-    """What an action may use: the turn's session (never commit it), the person, the
-    conversation's language, the time, and the application's loaded parts."""
-
-    session: AsyncSession | None
-    """The turn's transaction (None for actions registered with `database=False`)."""
-    person: PersonRecord
-    """Changes to it are stored with the turn; `people.erase` erases the person."""
-    lang: str
-    now: datetime
-    deps: Any
-    """`bot.app.Deps`: flows, settings, content."""
-    state: ConversationState = field(default_factory=ConversationState)
-
-
-ActionHandler = Callable[[ActionContext, Mapping[str, JSON]], Awaitable[Any]]
-
-
-@dataclass(frozen=True)
-class Action:
-    """A named action flows may call (`action: privacy.export`).
-
-    `database=False` says it needs no session: it only reads or changes the person record
-    and the loaded content. Such actions run in the quick path of a turn (one statement);
-    the others run inside a locked transaction.
-    """
-
-    run: ActionHandler
-    database: bool = True
-
-
 class Runtime:
     def __init__(
         self,
@@ -143,7 +112,7 @@ class Runtime:
         sessions: async_sessionmaker[AsyncSession],
         actions: Mapping[str, Action],
         lexicon: Lexicon,
-        deps: Any,
+        deps: Deps,
         languages: Sequence[str],
         default_language: str,
         admins: Sequence[str] = (),
@@ -174,10 +143,7 @@ class Runtime:
                      delivery_id: str | None = None) -> Outbound:
         """One turn. `delivery_id` is the platform's id for this delivery (Telegram's
         update_id, WhatsApp's message id): a delivery seen before is ignored."""
-        lock = self._locks.get(who)
-        if lock is None:
-            lock = self._locks[who] = asyncio.Lock()
-        async with lock:
+        async with self._lock(who):
             if inbound.kind is not InboundKind.BUTTON:  # a button press is never dropped
                 verdict = self.flood.admit(who, self.clock())
                 if verdict is not Verdict.ADMIT:
@@ -194,16 +160,20 @@ class Runtime:
         """Run push `entry` again as a turn of the person's own: they asked to see a message
         the platform held back (WhatsApp outside its 24-hour window sends a template with an
         "open" button instead). It counts as them being seen; a redelivery is ignored."""
-        lock = self._locks.get(who)
-        if lock is None:
-            lock = self._locks[who] = asyncio.Lock()
-        async with lock:
+        async with self._lock(who):
             try:
                 return await self._locked_turn(who, Inbound.push(entry, data), None,
                                                delivery_id, self.clock())
             except Exception:
                 log.exception("reopen_failed who=%s push=%s", who, entry)
                 return await self._apology(who)
+
+    def _lock(self, who: Identity) -> asyncio.Lock:
+        """The person's turns in this process, one at a time."""
+        lock = self._locks.get(who)
+        if lock is None:
+            lock = self._locks[who] = asyncio.Lock()
+        return lock
 
     async def mark_reachable(self, who: Identity, reachable: bool) -> None:
         """The platform says the person blocked the bot (False) or allowed it again."""
@@ -268,16 +238,10 @@ class Runtime:
         person = await people.lock(session, person_id)
         if person is None:
             return None
-        who = Identity(person.channel, person.external_id)
-        self._known.pop(who, None)  # their row changes here, outside the quick path
-        now = self.clock()
-        inbound = Inbound.push(entry, data)
-        state = person.state or self._new_state(person, None)
-        turn, replies = await self._advance(session, person, state, inbound, now, who)
-        self._finish(person, turn, now, None)
+        (outbound,) = await self._pushes(session, {person_id: person}, [(person_id, entry, data)])
         if not await people.store(session, person):
             raise RuntimeError("the person's row changed under its row lock")
-        return self._done(who, inbound, person, turn.state, replies)
+        return outbound
 
     async def push_many(self, session: AsyncSession,
                         pushes: Sequence[tuple[int, str, Mapping[str, JSON]]]
@@ -287,6 +251,18 @@ class Runtime:
         of two statements each (a notice to 10,000 people is 10,000 pushes). A person with
         two pushes in the list gets both, in order. None for people who were erased."""
         found = await people.lock_many(session, sorted({person_id for person_id, _, _ in pushes}))
+        results = await self._pushes(session, found, pushes)
+        stored = await people.store_many(session, list(found.values()))
+        if not all(stored):
+            raise RuntimeError("a person's row changed under its row lock")
+        return results
+
+    async def _pushes(self, session: AsyncSession, found: Mapping[int, PersonRecord],
+                      pushes: Sequence[tuple[int, str, Mapping[str, JSON]]]
+                      ) -> list[Outbound | None]:
+        """The turns of `push` and `push_many`: each push's flow step for its person, whose
+        row the caller locked (`found`: id -> record; None for an id not there, an erased
+        person), in order. The caller stores the records."""
         now = self.clock()
         results: list[Outbound | None] = []
         for n, (person_id, entry, data) in enumerate(pushes):
@@ -303,9 +279,6 @@ class Runtime:
             turn, replies = await self._advance(session, person, state, inbound, now, who)
             self._finish(person, turn, now, None)
             results.append(self._done(who, inbound, person, turn.state, replies))
-        stored = await people.store_many(session, list(found.values()))
-        if not all(stored):
-            raise RuntimeError("a person's row changed under its row lock")
         return results
 
     async def _advance(self, session: AsyncSession, person: PersonRecord,

@@ -17,11 +17,14 @@ from zoneinfo import ZoneInfo
 from bot.app import App
 from bot.buddies.rounds import keep_matching
 from bot.db.session import transaction
+from bot.delivery.bucket import TokenBucket
 from bot.delivery.outbox import Due
-from bot.delivery.sender import Sender, TokenBucket, Transport
+from bot.delivery.receipts import Receipts
+from bot.delivery.sender import Sender
+from bot.delivery.transport import Transport
 from bot.events import store as events
 from bot.notices import store as notices
-from bot.people.retention import erase_inactive
+from bot.privacy import erase_inactive
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -129,7 +132,8 @@ def whatsapp_channel(app: App) -> WhatsAppChannel:
     return WhatsAppChannel(app.runtime, app.catalogs, load_templates(settings.content_dir / FILE),
                            phone_number_id=settings.whatsapp_phone_number_id,
                            token=settings.whatsapp_access_token.get_secret_value(),
-                           api_base=settings.whatsapp_api_base, rate=settings.whatsapp_rate)
+                           api_base=settings.whatsapp_api_base, rate=settings.whatsapp_rate,
+                           receipts=Receipts(app.runtime))
 
 
 def outbox_sender(app: App, telegram: TelegramChannel | None = None,
@@ -169,7 +173,7 @@ async def housekeeping(app: App, stop: asyncio.Event) -> None:
         try:
             now = app.runtime.clock()
             async with transaction(app.sessions) as session:
-                erased = await erase_inactive(session, now, app.settings.retention_days)
+                erased = await erase_inactive(session, now, app.settings)
                 dates = await events.extend_all(session, now, ZoneInfo(app.settings.timezone))
             log.info("housekeeping erased=%d event_dates_added=%d", erased, dates.added)
         except Exception:

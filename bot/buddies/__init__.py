@@ -7,6 +7,10 @@ store.py       the tables: register, approve, request, propose, answer, end (nev
 notify.py      the pushes: rows in the outbox for the person, the other side and staff
 rounds.py      the matching round: timeouts, proposals, staff told (injected clock)
 texts.py       summaries for the reader's language (needs, languages, district, times)
-actions.py     what the flows call (flows/buddies*.yaml)
+forms.py       the questions that take several answers (tap to tick) and a stored form's lines
+views.py       what staff and the people themselves see: numbers, waiting times, their matches
+actions.py     what the newcomer's and the volunteer's flows call (flows/buddies*.yaml)
+staff.py       what the staff chat calls (flows/buddies_staff.yaml): numbers, approvals
+privacy.py     the Welcome Buddies' privacy slice: what /mydata shows, what erasing does first
 cli.py         `welcomebot buddies status|volunteers|approve|decline|match`
 """

@@ -10,16 +10,15 @@ reader's (`live`), since the outbox may deliver it after things changed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from bot.buddies import forms, store, texts, views
 from bot.buddies.store import Policy
 from bot.buddies.texts import msg
-from bot.buddies.vocabulary import GERMAN
+from bot.buddies.vocabulary import GERMAN, LEVELS
 from bot.districts import districts_in
 from bot.engine.messages import N_, NP_
 from bot.engine.model import JSON
-from bot.runtime import Action, ActionContext
+from bot.feature import Action, ActionContext
 
 DAYS = NP_("{count} day", "{count} days")
 LOOKING = N_("🔎 We are looking for a Welcome Buddy for you (since {since}).")
@@ -41,11 +40,6 @@ PAUSE = N_("⏸ Take a pause")
 RESUME = N_("▶️ I am back: resume")
 CHANGE = N_("✏️ Change what I offer")
 LEAVE = N_("👋 Leave the programme")
-
-
-def _session(ctx: ActionContext) -> Any:
-    assert ctx.session is not None
-    return ctx.session
 
 
 def _int(value: JSON) -> int:
@@ -70,7 +64,7 @@ async def _district_of(ctx: ActionContext, person_id: int) -> str | None:
 
     from bot.db.tables import Person
 
-    return await _session(ctx).scalar(select(Person.district).where(Person.id == person_id))
+    return await ctx.db.scalar(select(Person.district).where(Person.id == person_id))
 
 
 # -- newcomers ------------------------------------------------------------------------------
@@ -80,7 +74,7 @@ async def ask(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     draft = args.get("draft")
     if not isinstance(draft, dict) or not draft.get("needs"):
         return {"ok": False}
-    session = _session(ctx)
+    session = ctx.db
     await store.ask(session, ctx.person.id, draft, ctx.now)
     days = await views.usual_days(session, ctx.now, ctx.deps.settings.buddies_give_up_days)
     return {"ok": True, "wait": {"msgid": DAYS[0], "plural": DAYS[1], "count": "count",
@@ -89,14 +83,14 @@ async def ask(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
 
 async def asked(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.asked`: `asked` when the person has a request that is not closed."""
-    return {"asked": await store.request_of(_session(ctx), ctx.person.id) is not None}
+    return {"asked": await store.request_of(ctx.db, ctx.person.id) is not None}
 
 
 async def withdraw(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.withdraw`: stop looking (and end a match the request led to)."""
-    request = await store.request_of(_session(ctx), ctx.person.id)
+    request = await store.request_of(ctx.db, ctx.person.id)
     if request is not None:
-        await store.close(_session(ctx), request, ctx.now)
+        await store.close(ctx.db, request, ctx.now)
     return {"done": request is not None}
 
 
@@ -105,7 +99,7 @@ async def volunteer(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, J
     """`buddies.volunteer`: `state` none | pending | approved | paused | declined | left;
     what they offer now (`levels`, `offers`, `times`, `capacity`, to change from), and the
     buttons of what they can do."""
-    found = await store.volunteer_of(_session(ctx), ctx.person.id)
+    found = await store.volunteer_of(ctx.db, ctx.person.id)
     if found is None:
         return {"state": "none"}
     state = "paused" if found.status == "approved" and found.paused else found.status
@@ -125,14 +119,14 @@ async def register(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JS
     draft = args.get("draft")
     if not isinstance(draft, dict) or not draft.get("languages") or not draft.get("offers"):
         return {"ok": False}
-    await store.register(_session(ctx), ctx.person.id, draft, ctx.now)
+    await store.register(ctx.db, ctx.person.id, draft, ctx.now)
     return {"ok": True}
 
 
 async def change(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.change {levels, offers, times, capacity}`: what was changed (the others
     may be empty)."""
-    found = await store.volunteer_of(_session(ctx), ctx.person.id)
+    found = await store.volunteer_of(ctx.db, ctx.person.id)
     if found is None:
         return {"ok": False}
     draft = forms.profile({**args, "name": found.first_name}, "volunteer")
@@ -140,23 +134,23 @@ async def change(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON
         {"languages": "levels"}.get(k, k))}
     if args.get("capacity"):
         given["capacity"] = draft["capacity"]
-    await store.change(_session(ctx), found, given, ctx.now)
+    await store.change(ctx.db, found, given, ctx.now)
     return {"ok": True}
 
 
 async def pause(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.pause {paused}`: pause (holidays) or resume."""
-    found = await store.volunteer_of(_session(ctx), ctx.person.id)
+    found = await store.volunteer_of(ctx.db, ctx.person.id)
     if found is not None:
-        await store.pause(_session(ctx), found, bool(args.get("paused")), ctx.now)
+        await store.pause(ctx.db, found, bool(args.get("paused")), ctx.now)
     return {"ok": found is not None}
 
 
 async def leave(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.leave`: leave the programme."""
-    found = await store.volunteer_of(_session(ctx), ctx.person.id)
+    found = await store.volunteer_of(ctx.db, ctx.person.id)
     if found is not None:
-        await store.leave(_session(ctx), found, ctx.now)
+        await store.leave(ctx.db, found, ctx.now)
     return {"ok": found is not None}
 
 
@@ -164,7 +158,7 @@ async def leave(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]
 async def mine(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.mine`: what is going on for the person, and a button for each thing they
     can do ("answer:<match>", "write:<match>", "end:<match>", "withdraw", ...)."""
-    found = await views.mine(_session(ctx), ctx.person.id, ctx.now)
+    found = await views.mine(ctx.db, ctx.person.id, ctx.now)
     lines: list[JSON] = []
     buttons: list[JSON] = []
     for parties in found.proposals:
@@ -210,7 +204,7 @@ async def choice(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON
     kind, _, match_id = picked.partition(":")
     result: dict[str, JSON] = {"kind": kind, "match": _int(match_id) if match_id else None}
     if kind in ("answer", "write", "end") and match_id:
-        found = await store.parties(_session(ctx), _int(match_id))
+        found = await store.parties(ctx.db, _int(match_id))
         side = found.side(ctx.person.id) if found else None
         if side is None:
             return {"kind": "back", "match": None}
@@ -222,7 +216,7 @@ async def choice(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON
 async def proposal(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.proposal {match}`: for the volunteer, what the newcomer needs, speaks,
     where and when; no name, no contact. `live`: still waiting for their answer."""
-    found = await store.parties(_session(ctx), _int(args.get("match")))
+    found = await store.parties(ctx.db, _int(args.get("match")))
     if found is None or found.side(ctx.person.id) != "volunteer" \
             or found.match.status != "proposed":
         return {"live": False}
@@ -233,7 +227,7 @@ async def proposal(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JS
     return {"live": True, "needs": texts.help_lines(request.needs),
             "languages": texts.languages(spoken, levels=False)
             + ([msg(texts.SPOKEN, language={"verbatim": "Deutsch"},
-                    level=msg(texts.LEVELS[min(german, 3)]))] if german else []),
+                    level=msg(LEVELS[min(german, 3)]))] if german else []),
             "district": texts.district(where, ctx.person.district, _near(ctx, where)),
             "times": texts.time_lines(request.times),
             "due": {"datetime": found.match.due_at.isoformat()} if found.match.due_at else None}
@@ -242,7 +236,7 @@ async def proposal(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JS
 async def offer(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.offer {match}`: for the newcomer, the volunteer who said yes: languages,
     district, help, times, gender; no name, no contact. `live`: waiting for them."""
-    found = await store.parties(_session(ctx), _int(args.get("match")))
+    found = await store.parties(ctx.db, _int(args.get("match")))
     if found is None or found.side(ctx.person.id) != "newcomer" \
             or found.match.status != "accepted":
         return {"live": False}
@@ -258,7 +252,7 @@ async def offer(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]
 async def answer(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.answer {match, agree}`: `outcome` accepted | declined (the volunteer),
     active | refused (the newcomer), or gone (no longer open)."""
-    outcome = await store.answer(_session(ctx), _int(args.get("match")), ctx.person.id,
+    outcome = await store.answer(ctx.db, _int(args.get("match")), ctx.person.id,
                                  bool(args.get("agree")), ctx.now, _policy(ctx))
     return {"outcome": outcome}
 
@@ -266,7 +260,7 @@ async def answer(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON
 async def introduction(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.introduction {match}`: now that both agreed, the other's first name and
     the way to reach them they chose to share. Only for an active match."""
-    found = await store.parties(_session(ctx), _int(args.get("match")))
+    found = await store.parties(ctx.db, _int(args.get("match")))
     side = found.side(ctx.person.id) if found else None
     if found is None or side is None or found.match.status != "active":
         return {"live": False}
@@ -278,7 +272,7 @@ async def introduction(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str
 async def about(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.about {match}`: `status` of the match and, once it was active, the other's
     first name (`name`); `live` when it is active now."""
-    found = await store.parties(_session(ctx), _int(args.get("match")))
+    found = await store.parties(ctx.db, _int(args.get("match")))
     side = found.side(ctx.person.id) if found else None
     if found is None or side is None:
         return {"live": False, "known": False}
@@ -290,23 +284,24 @@ async def about(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]
 
 async def check_in(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.check_in {match, said}`: met | not_yet | problem (staff are told)."""
-    ok = await store.check_in(_session(ctx), _int(args.get("match")), ctx.person.id,
+    ok = await store.check_in(ctx.db, _int(args.get("match")), ctx.person.id,
                               str(args.get("said")), ctx.now)
     return {"ok": ok}
 
 
 async def end(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.end {match}`: end an active match; the other is told."""
-    found = await store.parties(_session(ctx), _int(args.get("match")), lock=True)
+    found = await store.parties(ctx.db, _int(args.get("match")), lock=True)
     side = found.side(ctx.person.id) if found else None
-    ended = bool(found and side) and await store.end(_session(ctx), found.match, side, ctx.now)
+    ended = found is not None and side is not None and await store.end(
+        ctx.db, found.match, side, ctx.now)
     return {"ended": ended}
 
 
 async def relay(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.relay {match, text}`: pass a message on to the buddy."""
     text = str(args.get("text") or "").strip()
-    sent = bool(text) and await store.relay(_session(ctx), _int(args.get("match")),
+    sent = bool(text) and await store.relay(ctx.db, _int(args.get("match")),
                                             ctx.person.id, text, ctx.now)
     return {"sent": sent}
 

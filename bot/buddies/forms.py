@@ -15,7 +15,7 @@ from bot.buddies.vocabulary import GERMAN, HELP, LANGUAGES, TIMES
 from bot.db.tables import BuddyRequest, BuddyVolunteer
 from bot.engine.messages import N_
 from bot.engine.model import JSON
-from bot.runtime import Action, ActionContext
+from bot.feature import Action, ActionContext
 
 DONE = N_("✔️ Done")
 NEEDS = N_("🤝 Help with:")

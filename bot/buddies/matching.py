@@ -145,8 +145,8 @@ def assign(newcomers: Sequence[Newcomer], volunteers: Sequence[Volunteer],
         for volunteer_id in tried:
             if newcomer_id in row_of and volunteer_id in column_of:
                 possible[row_of[newcomer_id], column_of[volunteer_id]] = False
-    unsuitable = [n.id for n, any_ in zip(newcomers, possible.any(axis=1), strict=True)
-                  if not any_]
+    fits_someone: list[bool] = list(np.asarray(possible.any(axis=1), dtype=bool))
+    unsuitable = [n.id for n, any_ in zip(newcomers, fits_someone, strict=True) if not any_]
     base = _base_matrix(newcomers, volunteers, adjacency)
     # One column per free place: a volunteer with room for two more gets two columns, the
     # second scored with the load the first would bring.
@@ -191,16 +191,20 @@ def _bits(values: Collection[str], table: Mapping[str, int]) -> int:
 
 def _shared_levels(newcomers: Sequence[Newcomer], volunteers: Sequence[Volunteer]
                    ) -> np.ndarray:
-    codes = set(_LANGS) | {c for p in (*newcomers, *volunteers) for c in p.languages}
+    everyone: list[Newcomer | Volunteer] = [*newcomers, *volunteers]
+    codes = set(_LANGS) | {c for p in everyone for c in p.languages}
     merged = {**_LANGS, **{c: len(_LANGS) + i for i, c in enumerate(sorted(codes - set(_LANGS)))}}
     width = len(merged)
     ours = np.zeros((len(newcomers), width), dtype=np.int8)
     theirs = np.zeros((len(volunteers), width), dtype=np.int8)
-    for table, people in ((ours, newcomers), (theirs, volunteers)):
+    groups: tuple[tuple[np.ndarray, Sequence[Newcomer | Volunteer]], ...] = (
+        (ours, newcomers), (theirs, volunteers))
+    for table, people in groups:
         for row, person in enumerate(people):
             for code, level in person.languages.items():
                 table[row, merged[code]] = level
-    return np.minimum(ours[:, None, :], theirs[None, :, :]).max(axis=2, initial=0)
+    shared: np.ndarray = np.minimum(ours[:, None, :], theirs[None, :, :]).max(axis=2, initial=0)
+    return shared
 
 
 def _masks(newcomers: Sequence[Newcomer], volunteers: Sequence[Volunteer]
@@ -223,7 +227,9 @@ def _possible_matrix(newcomers: Sequence[Newcomer], volunteers: Sequence[Volunte
     wants = np.array([n.wants or "" for n in newcomers])
     gender = np.array([v.gender or "" for v in volunteers])
     gender_ok = (wants[:, None] == "") | (wants[:, None] == gender[None, :])
-    return (shared >= 1) & (covered | (needs[:, None] == 0)) & some_time & gender_ok
+    possible: np.ndarray = (shared >= 1) & (covered | (needs[:, None] == 0)) & some_time \
+        & gender_ok
+    return possible
 
 
 def _base_matrix(newcomers: Sequence[Newcomer], volunteers: Sequence[Volunteer],
@@ -239,7 +245,8 @@ def _base_matrix(newcomers: Sequence[Newcomer], volunteers: Sequence[Volunteer],
     common = np.where((time_count[:, None] > 0) & (times_v[None, :] != 0),
                       _POPCOUNT[times_n[:, None] & times_v[None, :]]
                       / np.maximum(time_count, 1)[:, None], 1.0)
-    names = sorted({d for p in (*newcomers, *volunteers) for d in [p.district] if d})
+    everyone: list[Newcomer | Volunteer] = [*newcomers, *volunteers]
+    names = sorted({p.district for p in everyone if p.district})
     index = {name: i + 1 for i, name in enumerate(names)}  # 0: unknown
     table = np.zeros((len(names) + 1, len(names) + 1))
     table[0, :] = table[:, 0] = UNKNOWN

@@ -1,8 +1,7 @@
-"""What /mydata shows of the Welcome Buddies: the volunteer's registration, every request
-for a buddy (closed ones too, until deleted), and each match with the other's first name.
-
-Everything here is read, nothing changed; `bot.buddies.store.forget` is the other half of
-a person's rights (deleting tells the other side of a match)."""
+"""The Welcome Buddies' privacy slice. /mydata shows the volunteer's registration, every
+request for a buddy (closed ones too, until deleted), and each match with the other's first
+name; erasing runs `bot.buddies.store.forget` first (the other side of a match is told, what
+the person relayed is erased), then the rows go with the person (ON DELETE CASCADE)."""
 
 from __future__ import annotations
 
@@ -12,10 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.buddies import forms
+from bot.buddies.store import forget
 from bot.buddies.texts import msg
-from bot.db.tables import BuddyMatch, BuddyRequest, BuddyVolunteer
+from bot.db.tables import BuddyMatch, BuddyRequest, BuddyVolunteer, Person
+from bot.engine.cursor import as_param
 from bot.engine.messages import N_
-from bot.engine.model import JSON
+from bot.engine.model import JSON, Param
+from bot.feature import ActionContext, Erasure, PrivacySlice
 
 AS_VOLUNTEER = N_("Welcome Buddies, as a volunteer (registered on {date}):")
 ASKED = N_("Welcome Buddies, what you asked for on {date}:")
@@ -63,3 +65,18 @@ async def _matches(session: AsyncSession, person_id: int) -> list[JSON]:
         else:
             lines.append(msg(MATCHED, name=name, date=_date(match.matched_at)))
     return lines
+
+
+async def _show(ctx: ActionContext) -> list[Param]:
+    return [as_param(await about(ctx.db, ctx.person.id, ctx.person.district))]
+
+
+async def _erase(erasure: Erasure) -> None:
+    involved = select(BuddyVolunteer.person_id).union(select(BuddyRequest.person_id))
+    for person_id in (await erasure.session.scalars(select(Person.id).where(
+            Person.id.in_(erasure.person_ids), Person.id.in_(involved)))).all():
+        await forget(erasure.session, person_id, erasure.now)
+
+
+SLICE = PrivacySlice("buddies", tables=("buddy_volunteers", "buddy_requests", "buddy_matches"),
+                     show=_show, erase=_erase)

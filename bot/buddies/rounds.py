@@ -45,7 +45,7 @@ class Report:
 
 async def run_round(session: AsyncSession, now: datetime, policy: Policy,
                     adjacency: matching.Adjacency, rng: random.Random) -> Report:
-    if session.bind.dialect.name == "postgresql":
+    if (await session.connection()).dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ROUND_LOCK})
     expired, lapsed = await _time_out(session, now)
     requests = list(await session.scalars(

@@ -7,14 +7,13 @@ Every action checks the role itself: staff commands check it on every call.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from bot.buddies import forms, store, texts, views
 from bot.buddies.texts import msg
 from bot.db.tables import BuddyMatch, BuddyRequest, BuddyVolunteer, Person
 from bot.engine.messages import N_, NP_
 from bot.engine.model import JSON
-from bot.runtime import Action, ActionContext
+from bot.feature import Action, ActionContext
 
 STAFF_ROLES = ("staff", "admin")
 
@@ -43,11 +42,6 @@ PROBLEM = N_("⚠️ Welcome Buddies: in match #{id}, the {side} ({person}) repo
              "the one-week check-in. Please get in touch with them.")
 SIDES = {"volunteer": N_("volunteer"), "newcomer": N_("newcomer")}
 BACK = N_("Back to the menu")
-
-
-def _session(ctx: ActionContext) -> Any:
-    assert ctx.session is not None
-    return ctx.session
 
 
 def _staff(ctx: ActionContext) -> bool:
@@ -84,7 +78,7 @@ async def overview(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JS
     """`buddies.status`: the numbers, and a button per volunteer waiting for approval."""
     if not _staff(ctx):
         return {"lines": [], "buttons": [], "pending": False}
-    found = await views.status(_session(ctx), ctx.now)
+    found = await views.status(ctx.db, ctx.now)
     lines = status_lines(found)
     if found.pending:
         lines += ["", msg(APPROVE_WHO)]
@@ -99,10 +93,10 @@ async def overview(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JS
 
 async def card(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.card {volunteer}`: everything a volunteer registered, for staff to decide."""
-    volunteer = await _session(ctx).get(BuddyVolunteer, _int(args.get("volunteer")))
+    volunteer = await ctx.db.get(BuddyVolunteer, _int(args.get("volunteer")))
     if volunteer is None or not _staff(ctx):
         return {"found": False}
-    person = await _session(ctx).get(Person, volunteer.person_id)
+    person = await ctx.db.get(Person, volunteer.person_id)
     head = msg(CARD_HEAD, id=volunteer.id,
                person=f"{person.channel}:{person.external_id}" if person else "?",
                when={"date": volunteer.registered_at.date().isoformat()})
@@ -115,7 +109,7 @@ async def decide(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON
     """`buddies.decide {volunteer, approve}`: the volunteer is told in their language."""
     if not _staff(ctx):
         return {"done": False}
-    found = await store.decide(_session(ctx), _int(args.get("volunteer")),
+    found = await store.decide(ctx.db, _int(args.get("volunteer")),
                                bool(args.get("approve")), ctx.now)
     return {"done": found is not None, "name": found.first_name if found else ""}
 
@@ -123,7 +117,7 @@ async def decide(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON
 async def alert(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.alert {about, request, match, side}`: what a round or a check-in tells
     staff: nobody fits | overdue | problem."""
-    session = _session(ctx)
+    session = ctx.db
     about = args.get("about")
     if not _staff(ctx):
         return {"found": False}
@@ -134,9 +128,9 @@ async def alert(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]
         found = await store.parties(session, match.id)
         assert found is not None
         side = str(args.get("side"))
-        who = found.volunteer.person_id if side == "volunteer" else found.request.person_id
+        person_id = found.volunteer.person_id if side == "volunteer" else found.request.person_id
         return {"found": True, "text": msg(PROBLEM, id=match.id, side=msg(SIDES.get(side, side)),
-                                           person=await views.identity(session, who))}
+                                           person=await views.identity(session, person_id))}
     request = await session.get(BuddyRequest, _int(args.get("request")))
     if request is None:
         return {"found": False}

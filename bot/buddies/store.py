@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.buddies import notify
-from bot.db.tables import BuddyMatch, BuddyRequest, BuddyVolunteer, OutboxMessage, Person
+from bot.db.tables import BuddyMatch, BuddyRequest, BuddyVolunteer, OutboxMessage, Person, table
 
 OPEN = ("proposed", "accepted")
 """A proposal waiting for an answer."""
@@ -97,7 +97,7 @@ async def decide(session: AsyncSession, volunteer_id: int, approve: bool,
     await notify.take_back(session, "volunteer", f"{volunteer.id}-", now)  # decided already
     if not approve:
         await _withdraw_open(session, volunteer, now)
-    people = Person.__table__
+    people = table(Person)
     if approve:  # bumps the version: a turn holding an older copy of the row reads it anew
         await session.execute(update(people).where(people.c.id == volunteer.person_id,
                                                    people.c.role == "newcomer")

@@ -70,7 +70,8 @@ async def _waits(session: AsyncSession, now: datetime) -> list[float]:
     rows = await session.execute(
         select(BuddyRequest.created_at, BuddyRequest.matched_at)
         .where(BuddyRequest.matched_at.is_not(None), BuddyRequest.matched_at >= now - RECENT))
-    return [(matched - created).total_seconds() / 86400 for created, matched in rows.all()]
+    return [(matched - created).total_seconds() / 86400 for created, matched in rows.all()
+            if matched is not None]
 
 
 async def usual_days(session: AsyncSession, now: datetime, fallback: float) -> int:

@@ -17,10 +17,10 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.tables import Person
+from bot.db.tables import Person, table
 from bot.engine.model import ConversationState
 
-PEOPLE = Person.__table__
+PEOPLE = table(Person)
 
 
 def identity(channel: str, external_id: str) -> str:

@@ -15,7 +15,7 @@ from bot.engine.messages import N_, NP_
 from bot.engine.model import JSON
 from bot.events import seating, store
 from bot.events.calendar import ics, map_link
-from bot.runtime import Action, ActionContext
+from bot.feature import Action, ActionContext
 
 PAGE = 4
 """Events per page: each is five or six lines on a phone."""
@@ -130,11 +130,6 @@ def _calendar(ctx: ActionContext, event: Event, booking: Booking) -> dict[str, J
                        description=_in(details.get("description") or {}, ctx), now=ctx.now)}
 
 
-def _session(ctx: ActionContext) -> Any:
-    assert ctx.session is not None
-    return ctx.session
-
-
 def _int(value: JSON, default: int = 0) -> int:
     try:
         return int(str(value).rsplit(":", 1)[-1])
@@ -151,7 +146,7 @@ async def browse(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON
     Result: `listing` (the events, numbered), `buttons` (one per event, "event:<id>", then
     "more" and the language filter), `empty`, and `page` and `spoken` to turn pages with.
     """
-    session = _session(ctx)
+    session = ctx.db
     kind = args.get("kind") if args.get("kind") in ("dialogue", "language_cafe") else None
     page = _int(args.get("page"), 0) + 1 if args.get("turn") == "next" else 0
     only_mine = args.get("spoken") == "mine"
@@ -184,7 +179,7 @@ async def _district(ctx: ActionContext, chosen: JSON) -> str | None:
     if not isinstance(chosen, str) or not chosen or chosen == "d:all":
         return None
     if chosen.startswith("d:"):
-        names = await store.districts(_session(ctx), ctx.now)
+        names = await store.districts(ctx.db, ctx.now)
         index = _int(chosen, -1)
         return names[index] if 0 <= index < len(names) else None
     return chosen
@@ -192,14 +187,14 @@ async def _district(ctx: ActionContext, chosen: JSON) -> str | None:
 
 async def districts(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`events.districts`: a button for each district with coming events, and "all"."""
-    names = await store.districts(_session(ctx), ctx.now)
+    names = await store.districts(ctx.db, ctx.now)
     return {"buttons": [{"label": name, "value": f"d:{n}"} for n, name in enumerate(names)]
             + [{"label": ALL_DISTRICTS, "value": "d:all"}]}
 
 
 async def show(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`events.show {event}`: one event's card, and what the person can do there."""
-    session = _session(ctx)
+    session = ctx.db
     event = await session.get(Event, _int(args.get("event")))
     if event is None or event.status != "scheduled" or event.starts_at <= ctx.now:
         return {"found": False}
@@ -225,7 +220,7 @@ def _group(ctx: ActionContext, chosen: JSON = None) -> str:
 async def book(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`events.book {event, people, children, group}`: a seat or a place on the waitlist.
     `outcome`: booked | waiting | already | past | cancelled | unknown | too_many."""
-    session = _session(ctx)
+    session = ctx.db
     people = _int(args.get("people"), 1)
     result = await store.book(
         session, event_id=_int(args.get("event")), person_id=ctx.person.id,
@@ -246,7 +241,7 @@ async def book(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
 async def mine(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`events.mine`: the person's bookings and waitlist places still to come, each with a
     button to cancel it ("booking:<id>")."""
-    rows = await store.mine(_session(ctx), ctx.person.id, ctx.now)
+    rows = await store.mine(ctx.db, ctx.person.id, ctx.now)
     lines: list[JSON] = []
     buttons: list[JSON] = []
     for booking, event in rows:
@@ -263,7 +258,7 @@ async def mine(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
 async def about_booking(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`events.about_booking {booking}`: the event of one of the person's bookings (for the
     cancel question, reminders and "you got a seat"). `live`: still booked or waiting."""
-    session = _session(ctx)
+    session = ctx.db
     booking = await session.get(Booking, _int(args.get("booking")))
     if booking is None or booking.person_id != ctx.person.id:
         return {"live": False}
@@ -281,7 +276,7 @@ async def about_booking(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[st
 
 async def about_event(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`events.about_event {event}`: title and time of an event (cancelled or moved)."""
-    event = await _session(ctx).get(Event, _int(args.get("event")))
+    event = await ctx.db.get(Event, _int(args.get("event")))
     if event is None:
         return {"found": False}
     return {"found": True, "title": _in(event.details["title"], ctx), "when": _when(event),
@@ -290,7 +285,7 @@ async def about_event(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str,
 
 async def cancel(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`events.cancel {booking}`: the person cancels; the seat goes to the waitlist."""
-    session = _session(ctx)
+    session = ctx.db
     booking_id = _int(args.get("booking"))
     booking = await session.get(Booking, booking_id)
     was_live = booking is not None and booking.status in store.LIVE
@@ -302,7 +297,7 @@ async def cancel(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON
 # -- staff ----------------------------------------------------------------------------------
 async def overview(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`events.overview`: staff see the coming events with their numbers."""
-    session = _session(ctx)
+    session = ctx.db
     events, _ = await store.upcoming(session, ctx.now, limit=12)
     taken = await store.taken(session, [e.id for e in events])
     waiting = await store.waiting_counts(session, [e.id for e in events])
@@ -319,7 +314,7 @@ async def overview(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JS
 
 async def attendee_list(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`events.attendees {event}`: who comes (booked first, then the waitlist in order)."""
-    session = _session(ctx)
+    session = ctx.db
     event = await session.get(Event, _int(args.get("event")))
     if event is None:
         return {"found": False}

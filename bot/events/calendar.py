@@ -30,7 +30,7 @@ def ics(*, uid: str, title: str, starts_at: dt.datetime, ends_at: dt.datetime, p
     if description:
         entry.add("description", description)
     calendar.add_component(entry)
-    return calendar.to_ical().decode("utf-8")
+    return bytes(calendar.to_ical()).decode("utf-8")
 
 
 def map_link(address: str) -> str:

@@ -42,6 +42,10 @@ class Synced:
 
 
 # -- events ---------------------------------------------------------------------------------
+def _seats(series: Series) -> dict[str, int]:
+    return {str(group): n for group, n in series.seats.items()}
+
+
 def _details(series: Series) -> dict[str, Any]:
     return series.model_dump(mode="json", include={
         "title", "description", "place", "address", "district", "languages", "audience",
@@ -99,14 +103,14 @@ async def sync_series(session: AsyncSession, all_series: Iterable[Series], now: 
             if event is None:
                 session.add(Event(series=series.id, occurrence=start, kind=series.kind,
                                   details=_details(series), starts_at=start, ends_at=end,
-                                  capacity=series.capacity, seats=dict(series.seats),
+                                  capacity=series.capacity, seats=_seats(series),
                                   status="scheduled"))
                 added += 1
             elif (event.details, event.capacity, event.seats) != (
-                    _details(series), series.capacity, dict(series.seats)):
+                    _details(series), series.capacity, _seats(series)):
                 event.details = _details(series)
                 event.capacity = series.capacity
-                event.seats = dict(series.seats)
+                event.seats = _seats(series)
                 updated += 1
     await session.flush()
     return Synced(added, updated)
@@ -190,7 +194,7 @@ async def book(session: AsyncSession, *, event_id: int, person_id: int, group: s
     # Those waiting are people for whom the free seats are too few (a freed seat goes to
     # them at once, in `_promote`), so whoever fits now may take it.
     fits = seating.seats_left(event.capacity, event.seats, now_taken, group) >= people
-    status = "booked" if fits else "waiting"
+    status: Literal["booked", "waiting"] = "booked" if fits else "waiting"
     booking = Booking(event_id=event_id, person_id=person_id, group=group, people=people,
                       children=children, status=status, created_at=now, changed_at=now)
     session.add(booking)

@@ -1,10 +1,13 @@
 """The FAQ: answers to the questions newcomers ask most, found from their own words.
 
-content.py   the topic files (content/faq/<id>.yaml) and small talk (content/smalltalk.yaml)
-titles.py    each topic's short title, a gettext message (buttons of related topics)
-vectors.py   the embedding model and the cache of what it computed
-match.py     which topic a message is about, or that it is none (pure scoring)
-language.py  which language a message is written in
-desk.py      the answer for a message: topic, language, text, related topics
-actions.py   the actions the FAQ flow calls
+content.py     the topic files (content/faq/<id>.yaml) and small talk (content/smalltalk.yaml)
+titles.py      each topic's short title, a gettext message (buttons of related topics)
+vectors.py     the embedding model and the cache of what it computed
+keywords.py    German office words found in any script ("бюргергельд" -> Bürgergeld)
+match.py       which topic a message is about, or that it is none (pure scoring)
+language.py    which language a message is written in
+desk.py        the answer for a message: topic, language, text, related topics
+evaluation.py  accuracy and latency on a labelled JSONL set (`welcomebot faq eval`)
+store.py       "Did this help?" answers and the questions without an answer (never commits)
+actions.py     the actions the FAQ flow calls
 """

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.db import faq
 from bot.engine.model import JSON
+from bot.faq import store
 from bot.faq.desk import FaqDesk
-from bot.runtime import Action, ActionContext
+from bot.feature import Action, ActionContext
 
 
 def _desk(ctx: ActionContext) -> FaqDesk:
@@ -32,16 +32,14 @@ async def topic(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, Any]:
 
 async def gap(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
     """`faq.gap {question, lang}`: keep an unanswered question, masked, for staff."""
-    assert ctx.session is not None
-    await faq.record_gap(ctx.session, str(args.get("question") or ""),
+    await store.record_gap(ctx.db, str(args.get("question") or ""),
                          str(args.get("lang") or ctx.lang), ctx.now)
 
 
 async def feedback(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
     """`faq.feedback {topic, helpful, lang}`: "Did this help?", anonymously."""
-    assert ctx.session is not None
     if args.get("topic"):
-        await faq.record_feedback(ctx.session, str(args["topic"]),
+        await store.record_feedback(ctx.db, str(args["topic"]),
                                   str(args.get("lang") or ctx.lang),
                                   args.get("helpful") is True, ctx.now)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 
@@ -86,7 +86,9 @@ class Matcher:
         best, score = ranking[0]
         if best.startswith(SMALLTALK):
             intent = best[len(SMALLTALK):]
-            kind: Kind = intent if intent in ("greeting", "thanks", "goodbye") else "unknown"  # type: ignore[assignment]
+            kind: Kind = "unknown"
+            if intent in ("greeting", "thanks", "goodbye"):
+                kind = cast(Kind, intent)
             return Match(kind, None, score, ranking)
         if score < self.MIN_SCORE:
             return Match("unknown", None, score, ranking)

@@ -1,5 +1,5 @@
 """Short titles of the FAQ topics, for the buttons of related topics. The ids are fixed
-(../shared/faq-topics.md): evaluation sets, analytics and flows refer to them."""
+(the file names in content/faq/): evaluation sets, analytics and flows refer to them."""
 
 from bot.engine.messages import N_
 

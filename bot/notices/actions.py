@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.tables import Notice
 from bot.engine.messages import N_
 from bot.engine.model import JSON
+from bot.feature import Action, ActionContext
 from bot.notices import topics
 from bot.notices.content import NoticeFile
-from bot.runtime import Action, ActionContext
 
 DONE = N_("✔️ Done")
 DISTRICT = N_("Part of town: {name}")
@@ -24,13 +23,8 @@ FIRST_TOPICS = ("health", "general")
 """What "yes, please" at the first question subscribes to."""
 
 
-def _session(ctx: ActionContext) -> Any:
-    assert ctx.session is not None
-    return ctx.session
-
-
 async def _buttons(ctx: ActionContext) -> dict[str, JSON]:
-    mine = await topics.of(_session(ctx), ctx.person.id)
+    mine = await topics.of(ctx.db, ctx.person.id)
     tr = ctx.deps.catalogs.translator(ctx.lang)
     # Composed here, in the person's language: "✅ Health" is on, "⬜ Health" is off.
     buttons: list[JSON] = [
@@ -53,21 +47,21 @@ async def toggle(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON
     """`notices.toggle {topic}`: switch one topic on or off."""
     topic = str(args.get("topic") or "")
     if topic in topics.TOPICS:
-        if topic in await topics.of(_session(ctx), ctx.person.id):
-            await topics.unsubscribe(_session(ctx), ctx.person.id, [topic])
+        if topic in await topics.of(ctx.db, ctx.person.id):
+            await topics.unsubscribe(ctx.db, ctx.person.id, [topic])
         else:
-            await topics.subscribe(_session(ctx), ctx.person.id, [topic], ctx.now)
+            await topics.subscribe(ctx.db, ctx.person.id, [topic], ctx.now)
     return await _buttons(ctx)
 
 
 async def subscribe_first(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
     """`notices.subscribe_first`: "yes, please" at the first question."""
-    await topics.subscribe(_session(ctx), ctx.person.id, FIRST_TOPICS, ctx.now)
+    await topics.subscribe(ctx.db, ctx.person.id, FIRST_TOPICS, ctx.now)
 
 
 async def stop(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
     """`notices.stop`: no more notices of any topic."""
-    await topics.unsubscribe(_session(ctx), ctx.person.id)
+    await topics.unsubscribe(ctx.db, ctx.person.id)
 
 
 async def text(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
@@ -76,10 +70,10 @@ async def text(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     the first language of the fallback chain that has a text a person wrote, with a note
     (`NoticeFile.outgoing`). Chosen once per language and transaction, not per person."""
     notice_id = str(args.get("notice") or "")
-    notice = await _notice(_session(ctx), notice_id)
+    notice = await _notice(ctx.db, notice_id)
     if notice is None:
         return {"found": False}
-    shown: dict[tuple[str, str], dict[str, JSON]] = _session(ctx).info.setdefault(
+    shown: dict[tuple[str, str], dict[str, JSON]] = ctx.db.info.setdefault(
         "notice_texts", {})
     if (notice_id, ctx.lang) not in shown:
         shown[notice_id, ctx.lang] = _shown(notice, ctx.lang, ctx.deps.settings.default_language)

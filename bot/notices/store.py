@@ -29,7 +29,7 @@ def batch_of(notice_id: str) -> str:
     return f"notice:{notice_id}"
 
 
-def _recipients(audience: Audience) -> Select[tuple[int, str | None]]:
+def _recipients(audience: Audience) -> Select[int, str | None]:
     query = (select(Person.id, Person.locale)
              .join(Subscription, Subscription.person_id == Person.id)
              .where(Subscription.topic.in_(audience.topics), Person.consent == "given",

@@ -44,7 +44,9 @@ def read_rows(text: str, name: str, languages: Sequence[str]) -> list[Row]:
     reader = csv.DictReader(io.StringIO(text))
     if tuple(reader.fieldnames or ()) != COLUMNS:
         raise ImportError_(f"{name}:1: the header must be {','.join(COLUMNS)}")
-    rows, problems, seen = [], [], {}
+    rows: list[Row] = []
+    problems: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
     for number, raw in enumerate(reader, start=2):
         channel, external_id = (raw.get("channel") or "").strip(), (raw.get("id") or "").strip()
         locale = (raw.get("locale") or "").strip()

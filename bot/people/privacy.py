@@ -1,15 +1,15 @@
-"""Actions behind the consent question, /mydata and /delete."""
+"""The person's own slice of their data: chat, language, role, consent, dates, part of town,
+and the answers held in the conversation right now, as /mydata shows them; the consent
+answer; the retention period as flows show it. The row itself is erased last, by
+`bot.privacy` (`people.erase`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.buddies import privacy as buddies
-from bot.db import people
-from bot.engine.cursor import as_param
 from bot.engine.messages import N_, NP_
 from bot.engine.model import JSON, Lines, Param, Text, Verbatim
-from bot.runtime import Action, ActionContext
+from bot.feature import ActionContext, PrivacySlice
 
 ROLE_NAMES = {
     "newcomer": N_("newcomer"),
@@ -36,8 +36,8 @@ async def consent(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
     ctx.person.consent_source = "chat"
 
 
-async def export(ctx: ActionContext, args: Mapping[str, JSON]) -> Lines:
-    """`privacy.export`: everything stored about the person, as lines to show them."""
+async def person(ctx: ActionContext) -> list[Param]:
+    """What the person's row says: chat, language, role, consent, dates, part of town."""
     person = ctx.person
     endonyms = ctx.deps.catalogs.endonyms()
     lines: list[Param] = [
@@ -57,7 +57,15 @@ async def export(ctx: ActionContext, args: Mapping[str, JSON]) -> Lines:
     lines += [
         Text(N_("First contact: {date}"), {"date": person.created_at}),
         Text(N_("Last message: {date}"), {"date": person.last_seen_at}),
+        Text(N_("Part of town: {name}"),
+             {"name": Verbatim(person.district) if person.district
+              else Text(N_("not given"))}),
     ]
+    return lines
+
+
+async def conversation(ctx: ActionContext) -> list[Param]:
+    """What the person entered in the conversation that is going on (kept on their row)."""
     answers = [
         Lines((Verbatim(name), Verbatim(str(value))), sep=": ")
         for values in ctx.state.vars.values()
@@ -66,71 +74,12 @@ async def export(ctx: ActionContext, args: Mapping[str, JSON]) -> Lines:
         # are kept beside them, but are not about the person.
         if isinstance(value, str | int | float | bool)
     ]
-    lines.append(Text(N_("Part of town: {name}"),
-                      {"name": Verbatim(person.district) if person.district
-                       else Text(N_("not given"))}))
-    if ctx.session is not None:
-        lines += await _topics(ctx)
-        lines += await _bookings(ctx)
-        lines.append(as_param(await buddies.about(ctx.session, person.id, person.district)))
     if answers:
-        lines.append(Text(N_("Answers in the conversation right now:\n{answers}"),
-                          {"answers": Lines(tuple(answers))}))
-    else:
-        lines.append(Text(N_("Answers in the conversation right now: none")))
-    return Lines(tuple(lines))
+        return [Text(N_("Answers in the conversation right now:\n{answers}"),
+                     {"answers": Lines(tuple(answers))})]
+    return [Text(N_("Answers in the conversation right now: none"))]
 
 
-async def _topics(ctx: ActionContext) -> list[Param]:
-    from bot.notices import topics
-
-    assert ctx.session is not None
-    mine = await topics.of(ctx.session, ctx.person.id)
-    if not mine:
-        return [Text(N_("Notices: none"))]
-    return [Text(N_("Notices about: {topics}"), {"topics": Lines(
-        tuple(Text(name) for topic, name in topics.TOPICS.items() if topic in mine),
-        sep=", ")})]
-
-
-async def _bookings(ctx: ActionContext) -> list[Param]:
-    """Every booking kept about the person, past and cancelled ones included."""
-    from sqlalchemy import select
-
-    from bot.db.tables import Booking, Event
-
-    assert ctx.session is not None
-    rows = (await ctx.session.execute(
-        select(Booking, Event).join(Event, Event.id == Booking.event_id)
-        .where(Booking.person_id == ctx.person.id).order_by(Event.starts_at))).all()
-    if not rows:
-        return [Text(N_("Bookings: none"))]
-    items: list[Param] = [
-        Text(N_("{title}, {when}: {status}; people: {people}, children: {children}"),
-             {"title": event.details["title"].get(ctx.lang)
-              or next(iter(event.details["title"].values())),
-              "when": event.starts_at, "status": Text(BOOKING_STATES[booking.status]),
-              "people": booking.people, "children": booking.children})
-        for booking, event in rows]
-    return [Text(N_("Bookings:\n{bookings}"), {"bookings": Lines(tuple(items))})]
-
-
-BOOKING_STATES = {"booked": N_("booked"), "waiting": N_("on the waitlist"),
-                  "cancelled": N_("cancelled")}
-
-
-async def erase(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
-    """`privacy.erase`: delete the person and all that belongs to them, now (a Welcome
-    Buddy partner hears that the match has ended)."""
-    from bot.buddies.store import forget
-
-    assert ctx.session is not None
-    await forget(ctx.session, ctx.person.id, ctx.now)
-    await people.erase(ctx.session, ctx.person)  # the runtime then stores nothing more
-
-
-ACTIONS = {
-    "privacy.consent": Action(consent, database=False),  # changes the person record only
-    "privacy.export": Action(export),  # reads the person's bookings too
-    "privacy.erase": Action(erase),
-}
+PERSON = PrivacySlice("people", tables=("people",), show=person)
+CONVERSATION = PrivacySlice("conversation", tables=(), show=conversation)
+"""The conversation is a column of `people`; shown last, after every feature's part."""

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.db.session import transaction
 from bot.db.tables import BuddyRequest, BuddyVolunteer, OutboxMessage
-from bot.people.retention import erase_inactive
+from bot.privacy import erase_inactive
 from tests.buddies.conftest import City, ask_for_buddy, register, said
 from tests.buddies.test_rounds import newcomer, volunteer
 from tests.fakes import FakeClock
@@ -160,7 +160,7 @@ async def test_a_newcomer_erased_after_the_retention_period_frees_her_volunteer_
     await anna.say("/buddy")  # Anna still uses the bot; Olena has not written for a year
     clock.advance(days=2)
     async with transaction(city.app.sessions) as session:
-        assert await erase_inactive(session, clock(), days) == 1
+        assert await erase_inactive(session, clock(), city.app.settings) == 1
     await city.deliver()
     assert anna.last_push().startswith(said(
         anna, "The newcomer you were matched with has left the programme and deleted their "

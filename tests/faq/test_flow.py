@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.db import faq as faq_db
 from bot.db.tables import FaqFeedback, FaqGap
+from bot.faq import store as faq_db
 from tests.talk import Talk
 
 

@@ -2,7 +2,7 @@
 (`bot.db.migrate`), or, from the `alembic` command line, on DATABASE_URL."""
 
 import asyncio
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy.engine import Connection
@@ -12,7 +12,7 @@ from bot.db.tables import Base, UTCDateTime
 target_metadata = Base.metadata
 
 
-def render_item(kind: str, obj: Any, autogen_context: Any) -> str | bool:
+def render_item(kind: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     """Migrations must not import our column types (they change; migrations must not)."""
     if kind == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

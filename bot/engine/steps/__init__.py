@@ -2,6 +2,14 @@
 
 Each kind is one module with a YAML example in its docstring; `tests/engine/steps/` has one
 table of cases per kind, and a test fails when a kind here has none.
+
+say.py     send a message, then go on
+ask.py     ask and wait: buttons, typed input with a validator, choices from data
+branch.py  go where the first matching condition says
+action.py  ask the runtime to run a named action, go on with its result
+goto.py    continue in another flow or at another step
+set.py     store values in the conversation
+end.py     this flow is done; back to the question a command interrupted
 """
 
 from __future__ import annotations
