@@ -2,23 +2,29 @@
 
 ```yaml
 id: housing
-reviewed: 2026-11-22
-sources: [https://...]
+reviewed: 2026-12-07          # the day a person last checked the facts against the sources
+sources: [https://...]        # official pages (https), shown under the answer by their domain
 related: [social-benefits, address-registration]
 contacts: [housing_office, welcome_center]     # ids of content/contacts.yaml
 keywords: [Wohnberechtigungsschein, WBS, Mietvertrag]
 answer: {de: "...", en: "...", ...}             # one per supported language
 questions: {de: ["wohnung finden", ...], ...}   # how people ask, in each language
 ```
+An answer starts with two or three lines that answer the question (a phone screen's worth,
+`SHORT_ANSWER` characters at most); a blank line, then the details, shown on "More"
+(`Topic.parts`). Answers never promise contact details "below": the contact cards of
+`contacts` are added after the details only where the city has filled them in.
 Loading reports every problem with its file, as the flow checks do.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -26,6 +32,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from bot.faq.titles import TOPIC_IDS
 
 MIN_QUESTIONS = 6
+SHORT_ANSWER = 350
+"""Characters the first part of an answer may have (tests/faq/test_answer_shape.py)."""
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 SMALLTALK_INTENTS = ("greeting", "thanks", "goodbye", "offtopic")
 
 
@@ -40,6 +49,27 @@ class Topic(BaseModel):
     keywords: list[str] = []
     answer: dict[str, str]
     questions: dict[str, list[str]]
+
+    def parts(self, lang: str) -> tuple[str, str]:
+        """The answer in `lang` as (the short part, the rest): split at the first blank
+        line; the rest is "" when there is none."""
+        return split_answer(self.answer.get(lang, ""))
+
+    def source_domains(self) -> list[str]:
+        """The sources' sites, each once, in order and without "www.": a short footer."""
+        domains: list[str] = []
+        for url in self.sources:
+            host = urlsplit(url).hostname or url
+            host = host.removeprefix("www.")
+            if host not in domains:
+                domains.append(host)
+        return domains
+
+
+def split_answer(text: str) -> tuple[str, str]:
+    """`text` split at its first blank line: the short part and the rest (or "")."""
+    short, _, rest = _BLANK_LINE.sub("\n\n", text.strip(), count=1).partition("\n\n")
+    return short.strip(), rest.strip()
 
 
 @dataclass(frozen=True)

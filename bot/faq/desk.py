@@ -17,6 +17,7 @@ from typing import Any
 from threadpoolctl import threadpool_limits
 
 from bot.contacts import Contacts
+from bot.engine.messages import N_
 from bot.engine.normalize import ascii_digits
 from bot.faq.content import Content, load_content
 from bot.faq.keywords import KeywordIndex
@@ -31,6 +32,8 @@ MAX_QUESTION = 1000
 """Characters of a message that are looked at (the model reads 512 tokens at most)."""
 RELATED = 3
 VECTORS_FILE = "faq-vectors.npz"
+SOURCES = N_("Sources: {sources} · reviewed {date}")
+"""The footer of an answer: the sites it is based on and the day a person checked it."""
 
 
 @dataclass
@@ -85,7 +88,7 @@ class FaqDesk:
         kind      answer | greeting | thanks | goodbye | unknown
         lang      the language to answer in: the message's, when it is clearly another
         switch    true when that is not the conversation's language (offer to switch)
-        topic, answer, related   for kind answer (see `topic`)
+        topic, answer, more, footer, related   for kind answer (see `topic`)
         card      for kind unknown: how to reach the Welcome Center ("" if not entered)
         """
         other = self.guesser.clearly_other(text, lang)
@@ -104,15 +107,26 @@ class FaqDesk:
 
     def topic(self, topic_id: str, lang: str) -> dict[str, Any]:
         """A topic's answer in `lang` (or the first language of the fallback chain that has
-        one, with `fallback` saying which), the contact cards of its offices that the city
-        has filled in, and up to three related topics as buttons."""
+        one, with `fallback` saying which), in two parts, and up to three related topics as
+        buttons:
+
+        answer    the first lines, which answer the question (shown at once)
+        more      the details, then the contact cards of its offices that the city has
+                  filled in ("" when there is nothing more: no "More" button then)
+        footer    "Sources: bamf.de, ... · reviewed <date>", a message for the reader's
+                  locale (see `bot.engine.cursor.as_param`), shown after the last part
+        """
         topic = self.content.topics[topic_id]
         shown = next((code for code in (lang, *self.fallback) if topic.answer.get(code)), lang)
+        short, rest = topic.parts(shown)
         cards = [card for contact in topic.contacts
                  if (card := self.contacts.card_text(contact, shown))]
-        text = "\n\n".join([topic.answer[shown].strip(), *cards])
         return {
-            "kind": "answer", "topic": topic_id, "answer": text,
+            "kind": "answer", "topic": topic_id, "answer": short,
+            "more": "\n\n".join(part for part in (rest, *cards) if part),
+            "footer": {"msgid": SOURCES, "params": {
+                "sources": {"verbatim": ", ".join(topic.source_domains())},
+                "date": {"date": topic.reviewed.isoformat()}}},
             "fallback": shown if shown != lang else None,
             "related": [{"label": TITLES[r], "value": f"faq:{r}"}
                         for r in topic.related[:RELATED] if r in TITLES],

@@ -31,6 +31,17 @@ TITLES: dict[str, str] = {
     "international-students": N_("International students"),
     "return-counselling": N_("Return counselling"),
     "leisure": N_("Leisure and meeting people"),
+    # Everyday life, added after the first release.
+    "local-transport": N_("Buses, trains and tickets"),
+    "bank-account": N_("Opening a bank account"),
+    "phone-internet": N_("Phone and internet"),
+    "broadcasting-fee": N_("Broadcasting fee letter"),
+    "taxes": N_("Taxes"),
+    "driving-licence": N_("Driving licence"),
+    "family-benefits": N_("Money for families"),
+    "legal-advice": N_("Letters and legal advice"),
+    "everyday-shopping": N_("Affordable shopping"),
+    "waste-separation": N_("Sorting rubbish"),
 }
 
 TOPIC_IDS: tuple[str, ...] = tuple(TITLES)

@@ -20,7 +20,7 @@ ALLOWED_NUMBERS = {"110", "112", "116117", "116016", "08001110111", "08001110222
 def test_every_topic_has_its_file_and_every_language() -> None:
     contacts = set(yaml.safe_load((ROOT / "content" / "contacts.yaml").read_text()))
     content = load_content(ROOT / "content", LANGS, contacts)
-    assert list(content.topics) == list(TOPIC_IDS) and len(TOPIC_IDS) == 27
+    assert list(content.topics) == list(TOPIC_IDS) and len(TOPIC_IDS) == 37
     for topic in content.topics.values():
         assert set(topic.answer) >= set(LANGS) and topic.sources and topic.reviewed
         assert all(len(set(topic.questions[lang])) >= 6 for lang in LANGS)

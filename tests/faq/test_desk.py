@@ -3,9 +3,18 @@ know" for everything else, and the language a question was asked in."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
-from bot.faq.desk import FaqDesk
+from bot.channels.render import text_of
+from bot.contacts import Contact, Contacts
+from bot.engine.cursor import as_param
+from bot.engine.model import Text
+from bot.faq.content import split_answer
+from bot.faq.desk import SOURCES, FaqDesk
+from bot.i18n import FSI, PDI, Catalogs
+from tests.faq.conftest import LANGS, ROOT
 
 ON_TOPIC = [  # written for these tests; not copied from content or evaluation sets
     ("en", "where can i take german lessons in the evening", "german-courses"),
@@ -25,7 +34,8 @@ NOT_ON_TOPIC = [
 def test_questions_find_their_topic(desk: FaqDesk, lang: str, text: str, topic: str) -> None:
     answer = desk.answer(text, lang)
     assert (answer["kind"], answer["topic"], answer["lang"]) == ("answer", topic, lang)
-    assert answer["answer"] == desk.content.topics[topic].answer[lang].strip()  # no cards yet
+    short, rest = desk.content.topics[topic].parts(lang)
+    assert (answer["answer"], answer["more"]) == (short, rest)  # no contact cards yet
     assert 1 <= len(answer["related"]) <= 3
 
 
@@ -45,7 +55,7 @@ def test_greetings_and_thanks_are_small_talk(desk: FaqDesk, text: str, kind: str
 def test_a_question_clearly_in_another_language_is_answered_in_it(desk: FaqDesk) -> None:
     answer = desk.answer("أين يمكنني تعلم اللغة الألمانية مجانا", "de")
     assert (answer["lang"], answer["switch"], answer["language_name"]) == ("ar", True, "العربية")
-    assert answer["answer"] == desk.content.topics["german-courses"].answer["ar"].strip()
+    assert answer["answer"] == desk.content.topics["german-courses"].parts("ar")[0]
 
 
 @pytest.mark.parametrize(("text", "lang"), [
@@ -62,3 +72,73 @@ def test_mixed_in_words_do_not_switch_the_language(desk: FaqDesk, text: str,
 def test_dont_know_carries_the_welcome_centers_card_when_the_city_entered_it(
         desk: FaqDesk) -> None:
     assert desk.answer("qwerty qwerty", "en")["card"] == ""  # not entered in the demo city
+
+
+# -- the shape of an answer: the first lines, "More", and the sources ---------------------
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("Short.\n\nMore.\n\nAnd more.", ("Short.", "More.\n\nAnd more.")),
+    ("Two lines\nof an answer.\n  \nThe rest.\n", ("Two lines\nof an answer.", "The rest.")),
+    ("Only an answer.\n", ("Only an answer.", "")),
+])
+def test_an_answer_splits_at_its_first_blank_line(text: str, parts: tuple[str, str]) -> None:
+    assert split_answer(text) == parts
+
+
+def test_a_topic_gives_its_first_lines_the_rest_and_a_footer_with_sources_and_date(
+        desk: FaqDesk) -> None:
+    topic = desk.content.topics["social-benefits"]
+    found = desk.topic("social-benefits", "en")
+    assert (found["answer"], found["more"]) == topic.parts("en")
+    assert found["answer"] and found["more"] and "\n\n" not in found["answer"]
+    footer = found["footer"]
+    assert footer["msgid"] == SOURCES == "Sources: {sources} · reviewed {date}"
+    assert footer["params"] == {
+        "sources": {"verbatim": "gesetze-im-internet.de, sgb2.info"},
+        "date": {"date": topic.reviewed.isoformat()}}
+
+
+@pytest.mark.parametrize(("lang", "date"), [
+    ("en", "December 7, 2026"), ("de", "7. Dezember 2026"), ("uk", "7 грудня 2026"),
+])
+def test_the_footer_shows_the_reviewed_date_in_the_readers_locale(
+        desk: FaqDesk, lang: str, date: str) -> None:
+    assert desk.content.topics["residence-permit"].reviewed == datetime.date(2026, 12, 7)
+    footer = as_param(desk.topic("residence-permit", lang)["footer"])
+    assert isinstance(footer, Text)
+    shown = text_of(footer, Catalogs(ROOT / "translations", LANGS).translator(lang))
+    assert date in shown and "bamf.de, gesetze-im-internet.de" in shown
+
+
+def test_the_footer_reads_right_in_arabic(desk: FaqDesk) -> None:
+    footer = as_param(desk.topic("residence-permit", "ar")["footer"])
+    assert isinstance(footer, Text)
+    shown = text_of(footer, Catalogs(ROOT / "translations", LANGS).translator("ar"))
+    assert f"{FSI}bamf.de, gesetze-im-internet.de" in shown and PDI in shown
+    assert "2026" in shown  # Western digits
+
+
+def test_contact_cards_follow_the_details_only_where_the_city_entered_them(
+        desk: FaqDesk, monkeypatch: pytest.MonkeyPatch) -> None:
+    topic = desk.content.topics["welcome-center"]
+    assert topic.contacts == ["welcome_center"]
+    empty = desk.topic("welcome-center", "en")
+    assert empty["more"] == topic.parts("en")[1]  # nothing entered: no card, no promise
+    filled = Contacts({"welcome_center": Contact(
+        name={"en": "Welcome Center"}, phone="+49 711 000000", hours={"en": "Mon-Fri 9-12"})})
+    monkeypatch.setattr(desk, "contacts", filled)
+    found = desk.topic("welcome-center", "en")
+    assert found["answer"] == empty["answer"]
+    assert found["more"] == (topic.parts("en")[1]
+                             + "\n\nWelcome Center\n📞 +49 711 000000\n🕒 Mon-Fri 9-12")
+
+
+def test_a_topic_without_details_has_nothing_more(
+        desk: FaqDesk, monkeypatch: pytest.MonkeyPatch) -> None:
+    topic = desk.content.topics["emergency"]
+    short = topic.parts("en")[0]
+    brief = topic.model_copy(update={"answer": {**topic.answer, "en": short + "\n"}})
+    topics = {**desk.content.topics, "emergency": brief}
+    monkeypatch.setattr(desk, "content", type(desk.content)(topics, desk.content.smalltalk))
+    found = desk.topic("emergency", "en")
+    assert (found["answer"], found["more"]) == (short, "")

@@ -1,8 +1,10 @@
-"""The FAQ in a conversation: a question typed at the menu, the answer, "Did this help?",
-related topics, "I don't know", and switching to the language a question was asked in."""
+"""The FAQ in a conversation: a question typed at the menu, the short answer with "More",
+"Did this help?", related topics, "I don't know", and switching to the language a question
+was asked in."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
@@ -23,10 +25,10 @@ async def test_a_question_typed_at_the_menu_is_answered_and_feedback_kept(app: A
     talk = await at_menu(app, "q1", "en")
     said = await talk.say("how do i get a place in a kita for my son")
     answer, feedback = said
-    assert answer.text == app.deps.faq.content.topics["children-school"].answer["en"].strip()
+    assert answer.text == app.deps.faq.content.topics["children-school"].parts("en")[0]
     assert feedback.text == "Did this help?"
     labels = [b.label for b in feedback.buttons]
-    assert labels[:2] == ["👍 Yes", "👎 No"] and 3 <= len(labels) <= 5
+    assert labels[:3] == ["➕ More", "👍 Yes", "👎 No"] and 4 <= len(labels) <= 6
     said = await talk.tap("👍 Yes")
     assert said[0].text.startswith("Thank you! I am glad it helped.")
     async with app.sessions() as session:
@@ -40,8 +42,9 @@ async def test_a_related_topic_opens_with_its_own_answer(app: App) -> None:
     assert related, said[-1]
     topic = related[0].value.removeprefix("faq:")
     said = await talk.tap(related[0].label)
-    assert said[0].text == app.deps.faq.content.topics[topic].answer["de"].strip()
+    assert said[0].text == app.deps.faq.content.topics[topic].parts("de")[0]
     assert said[-1].text == "Hat Ihnen das geholfen?"
+    assert [b.value for b in said[-1].buttons][:3] == ["more", "helpful", "unhelpful"]
 
 
 async def test_dont_know_is_honest_offers_a_person_and_keeps_the_question_masked(
@@ -71,8 +74,7 @@ async def test_a_question_in_another_language_is_answered_in_it_with_an_offer_to
     talk = await at_menu(app, "q5", "de")
     said = await talk.say("як зареєструвати адресу після переїзду в нову квартиру")
     answer, offer = said
-    assert answer.text == app.deps.faq.content.topics["address-registration"].answer[
-        "uk"].strip()
+    assert answer.text == app.deps.faq.content.topics["address-registration"].parts("uk")[0]
     assert offer.text.startswith("Ви написали") or "Українська" in offer.text
     said = await talk.tap("yes")
     assert talk.lang == "uk" and said[-1].text != "Hat Ihnen das geholfen?"
@@ -82,4 +84,50 @@ async def test_after_an_answer_the_next_question_can_simply_be_typed(app: App) -
     talk = await at_menu(app, "q6", "en")
     await talk.say("where can i learn german")
     said = await talk.say("and how do i find a job")
-    assert said[0].text == app.deps.faq.content.topics["job-search"].answer["en"].strip()
+    assert said[0].text == app.deps.faq.content.topics["job-search"].parts("en")[0]
+
+
+async def test_more_shows_the_details_then_the_sources_and_the_day_they_were_checked(
+        app: App) -> None:
+    talk = await at_menu(app, "q7", "en")
+    topic = app.deps.faq.content.topics["residence-permit"]
+    short, rest = topic.parts("en")
+    said = await talk.say("my residence permit runs out next month what do i do")
+    answer, feedback = said
+    assert answer.text == short and len(short) <= 350
+    assert "Sources:" not in answer.text
+    assert [b.value for b in feedback.buttons][:3] == ["more", "helpful", "unhelpful"]
+    said = await talk.tap("➕ More")
+    details, feedback = said
+    assert details.text == (f"{rest}\n\nSources: bamf.de, gesetze-im-internet.de, "
+                            "germany4ukraine.de · reviewed December 7, 2026")
+    assert feedback.text == "Did this help?"
+    values = [b.value for b in feedback.buttons]
+    assert values[:2] == ["helpful", "unhelpful"] and "more" not in values
+    assert any(v.startswith("faq:") for v in values)  # the related topics stay
+    said = await talk.tap("👍 Yes")
+    assert said[0].text.startswith("Thank you! I am glad it helped.")
+
+
+async def test_the_date_under_an_answer_is_in_the_readers_language(app: App) -> None:
+    talk = await at_menu(app, "q8", "de")
+    said = await talk.say("Wo kann ich Deutsch lernen?")
+    assert said[0].text == app.deps.faq.content.topics["german-courses"].parts("de")[0]
+    said = await talk.tap("more")
+    assert said[0].text.endswith("7. Dezember 2026")
+    assert said[-1].text == "Hat Ihnen das geholfen?"
+
+
+async def test_an_answer_with_nothing_more_carries_its_sources_at_once(
+        app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    desk = app.deps.faq
+    topic = desk.content.topics["emergency"]
+    short = topic.parts("en")[0]
+    brief = topic.model_copy(update={"answer": {**topic.answer, "en": short}})
+    monkeypatch.setattr(desk, "content", type(desk.content)(
+        {**desk.content.topics, "emergency": brief}, desk.content.smalltalk))
+    talk = await at_menu(app, "q9", "en")
+    said = await talk.say("what number do i call for an ambulance")
+    assert said[0].text.startswith(short + "\n\nSources: 116117.de, hilfetelefon.de")
+    assert [b.value for b in said[-1].buttons][:2] == ["helpful", "unhelpful"]
+    assert "more" not in [b.value for b in said[-1].buttons]
