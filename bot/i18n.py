@@ -12,6 +12,7 @@ import gettext
 import io
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -21,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, numbers
 from babel.core import negotiate_locale
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -42,14 +44,38 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 
 FSI, PDI = "\u2068", "\u2069"
 """Unicode first-strong isolate and pop directional isolate."""
+RLM = "\u200f"
+"""The right-to-left mark: an invisible character that is strongly right-to-left."""
+
+# How Arabic and Persian text is laid out, line by line. A phone gives each line (each
+# paragraph) the direction of its first strong character, left-to-right when there is none.
+# Android's first-strong heuristic skips what sits inside isolates while looking for it, as
+# UAX #9 rule P2 does; not every renderer does (older ones take the first strong character
+# wherever it is). So:
+#
+# 1. Left-to-right runs (Latin words, digits, URLs, /commands) are isolated, never whole lines:
+#    an isolate keeps "0800 111 0 111" and "/help" in their order, but a line of Arabic wrapped
+#    in one isolate has no direction of its own, and a line cannot even hold an isolate that
+#    started on the line before (an answer's first line came out left-aligned that way).
+# 2. A line with right-to-left letters whose first strong character is not a right-to-left one
+#    outside every isolate (it opens with "Sozialamt", "/help" or a flag such as 🇩🇪, which is
+#    strongly left-to-right) starts with a right-to-left mark (RLM). The mark is invisible
+#    and settles the direction for both kinds of renderer; lines that open with an Arabic
+#    letter, and lines without any right-to-left letter (a German answer shown in the
+#    fallback language), are left as they are.
 
 # A left-to-right run inside right-to-left text: Latin words, digits, URLs, e-mail
 # addresses, phone numbers, /commands. Without isolation "0800 111 0 111" shows as
-# "111 0 111 0800" and "/help" as "help/" in Arabic and Persian text.
+# "111 0 111 0800" and "/help" as "help/" in Arabic and Persian text. A URL's closing "/"
+# belongs to it (outside the isolate it would show at the URL's other end), a slash between
+# a German and an Arabic word to neither.
 _LTR_CHAR = r"[A-Za-z0-9\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F]"
 _LTR_RUN = re.compile(
     rf"(?<![{{\w])[/+]?{_LTR_CHAR}(?:[{_LTR_CHAR[1:-1]} .,:;/@&'_+\-?=%#~]*{_LTR_CHAR})?"
+    r"(?:/(?![\w/]))?"
 )
+_OPENS_ISOLATE = ("LRI", "RLI", "FSI")
+_RIGHT_TO_LEFT = ("R", "AL")
 
 
 def negotiate(code: str | None, languages: Sequence[str]) -> str | None:
@@ -65,8 +91,42 @@ def negotiate(code: str | None, languages: Sequence[str]) -> str | None:
 
 def isolate_runs(text: str) -> str:
     """Wrap each left-to-right run of `text` in isolates (for right-to-left languages);
-    `{placeholders}` are left alone."""
+    `{placeholders}` are left alone. A run never spans a line."""
     return _LTR_RUN.sub(lambda m: f"{FSI}{m.group(0)}{PDI}", text)
+
+
+def _has_right_to_left(text: str) -> bool:
+    """True when `text` holds a strongly right-to-left character (an Arabic or Persian
+    letter)."""
+    return any(unicodedata.bidirectional(char) in _RIGHT_TO_LEFT for char in text)
+
+
+def _opens_right_to_left(line: str) -> bool:
+    """True when the first strong character of `line` is right-to-left and outside every
+    isolate: then every renderer reads the line right to left, whether it skips isolates
+    while looking for that character or not."""
+    depth = 0
+    for char in line:
+        kind = unicodedata.bidirectional(char)
+        if kind in _RIGHT_TO_LEFT:
+            return depth == 0
+        if kind == "L":
+            return False
+        if kind in _OPENS_ISOLATE:
+            depth += 1
+        elif kind == "PDI":
+            depth = max(depth - 1, 0)
+    return False
+
+
+def _isolate_line(line: str) -> str:
+    """One line of a value inside right-to-left text (see `Translator.isolate`)."""
+    if not line.strip():
+        return line
+    inner = isolate_runs(line)
+    if _has_right_to_left(line):
+        return inner
+    return inner if inner == f"{FSI}{line}{PDI}" else f"{FSI}{inner}{PDI}"
 
 
 @dataclass(frozen=True)
@@ -92,7 +152,9 @@ class Translator:
         return self.translations.ngettext(singular, plural, n)
 
     def number(self, value: float) -> str:
-        return numbers.format_decimal(value, locale=self.locale)
+        # Digits 0-9 in every language, Arabic and Persian too: phone numbers, prices and
+        # dates in the content are written so, and one system a language reads best.
+        return numbers.format_decimal(value, locale=self.locale, numbering_system="latn")
 
     def date(self, value: date) -> str:
         return dates.format_date(value, "long", locale=self.locale)
@@ -105,22 +167,51 @@ class Translator:
         return str(pattern).replace("{1}", day).replace("{0}", time)
 
     def isolate(self, text: str) -> str:
-        """`text` as one isolated run inside this language's text (a no-op for LTR ones)."""
+        """A value (a name, a number, a date, an answer) for a placeholder of this language's
+        text, isolated line by line so that neither disturbs the other; a no-op for
+        left-to-right languages. A line with right-to-left letters is text in this language:
+        only its left-to-right runs are isolated (`isolate_runs`), so it keeps its own
+        right-to-left direction. Any other line ("Theaterhaus", "0711 216-0", a URL, a line
+        of a German answer) is isolated whole."""
         if not self.rtl or not text:
             return text
-        inner = isolate_runs(text)
-        return inner if inner == f"{FSI}{text}{PDI}" else f"{FSI}{inner}{PDI}"
+        return "\n".join(_isolate_line(line) for line in text.split("\n"))
 
     def template(self, text: str) -> str:
         """A translated template with its left-to-right runs isolated in RTL languages."""
         return isolate_runs(text) if self.rtl else text
 
+    def lay_out(self, text: str) -> str:
+        """A whole message, ready to show: in a right-to-left language, each line with
+        right-to-left letters that does not open with one (outside isolates) starts with a
+        right-to-left mark, so that every phone reads it right to left (see "How Arabic and
+        Persian text is laid out" above); other lines, and left-to-right languages, are left
+        as they are. Marking twice changes nothing."""
+        if not self.rtl:
+            return text
+        return "\n".join(
+            RLM + line if _has_right_to_left(line) and not _opens_right_to_left(line) else line
+            for line in text.split("\n"))
+
+    def language_names(self, codes: Iterable[str]) -> str:
+        """Languages named in this language and listed as it lists things: ["de", "ar"] ->
+        "Deutsch und Arabisch", "الألمانية والعربية"; a code CLDR does not know stays a
+        code."""
+        names = [self.locale.languages.get(code, code) for code in codes]
+        return format_list(names, locale=self.locale) if names else ""
+
+
+# A language's own name where CLDR's leaves some of its readers out: Persian ("fa") is also
+# what Dari speakers from Afghanistan read, and they look for "دری" in the language picker.
+_ENDONYMS = {"fa": "فارسی / دری"}
+
 
 def endonyms(languages: Sequence[str]) -> dict[str, str]:
-    """Each language's name in its own script, capitalized: {"uk": "Українська", ...}."""
+    """Each language's name in its own script, capitalized, as the language picker shows it:
+    {"uk": "Українська", "fa": "فارسی / دری", ...}."""
     names = {}
     for lang in languages:
-        name = Locale.parse(lang).display_name or lang
+        name = _ENDONYMS.get(lang) or Locale.parse(lang).display_name or lang
         names[lang] = name[:1].upper() + name[1:]
     return names
 

@@ -45,7 +45,7 @@ def test_the_template_holds_every_text_of_the_flows_and_code() -> None:
 
 
 def _ids(pot: Path) -> set[object]:
-    return {m.id for m in catalogs.read(pot, "en") if m.id}
+    return {(m.context, m.id) for m in catalogs.read(pot, "en") if m.id}
 
 
 def test_the_problem_finder_catches_what_it_must(tmp_path: Path) -> None:
@@ -61,6 +61,28 @@ def test_the_problem_finder_catches_what_it_must(tmp_path: Path) -> None:
     found = "\n".join(catalogs.problems(tmp_path, "ar", pot))
     assert "placeholders differ" in found and "not translated" in found
     assert "fuzzy" in found and "'Gone' is not in the catalog" in found
+
+
+@pytest.mark.parametrize(("lang", "context", "expected"), [
+    ("ar", "female", "📨 وافقت متطوعة: من فضلك رُدّ"),
+    ("ar", "male", "📨 وافق متطوع: من فضلك رُدّ"),
+    ("ar", None, "📨 هناك موافقة على طلبك: من فضلك رُدّ"),
+    ("ar", "unknown", "📨 هناك موافقة على طلبك: من فضلك رُدّ"),  # a missing context: neutral
+    ("ru", "female", "📨 Волонтёрка согласна: ответьте, пожалуйста"),
+    ("uk", "male", "📨 Волонтер погодився: дайте відповідь"),
+    ("tr", "female", "📨 Bir gönüllü evet dedi: Lütfen cevap verin"),
+])
+def test_a_text_about_a_person_is_written_for_their_gender(
+        cats: Catalogs, lang: str, context: str | None, expected: str) -> None:
+    from bot.buddies.actions import ANSWER_NEWCOMER
+
+    assert text_of(Text(ANSWER_NEWCOMER, context=context), cats.translator(lang)) == expected
+
+
+def test_one_english_label_meant_two_ways_has_a_translation_for_each(cats: Catalogs) -> None:
+    tr = cats.translator("ar")
+    assert text_of(Text("No, keep it", context="booking"), tr) == "لا، أبقِ الحجز"
+    assert text_of(Text("No, keep it", context="buddy match"), tr) == "لا، أبقِ المرافقة"
 
 
 @pytest.mark.parametrize(("code", "expected"), [
@@ -99,6 +121,19 @@ def test_dates_are_written_in_the_readers_locale_and_berlin_time(cats: Catalogs)
     assert cats.translator("en").date(date(2026, 3, 1)) == "March 1, 2026"
 
 
+@pytest.mark.parametrize("lang", ["ar", "fa"])
+def test_arabic_and_persian_numbers_and_dates_use_western_digits_as_the_catalogs_do(
+        cats: Catalogs, lang: str) -> None:
+    """One digit system per language (issue 15): 0-9, like phone numbers, ids and the texts
+    (content/glossary.yaml: `digits: latin`). Babel formats numbers with Latin digits by
+    default since 2.14 (`numbering_system="latn"`); dates always."""
+    tr = cats.translator(lang)
+    shown = " ".join([tr.number(1234.5), tr.number(36), tr.date(date(2026, 11, 24)),
+                      tr.datetime(datetime(2026, 11, 24, 17, 30, tzinfo=UTC))])
+    assert not any("\u0660" <= c <= "\u0669" or "\u06f0" <= c <= "\u06f9" for c in shown), shown
+    assert "36" in shown and "2026" in shown
+
+
 def test_right_to_left_text_isolates_numbers_urls_and_commands() -> None:
     text = "اتصل على 0800 111 0 111 أو /help أو www.bamf.de"
     assert isolate_runs(text) == (
@@ -122,6 +157,7 @@ def test_the_picker_speaks_every_language_before_one_is_chosen(cats: Catalogs) -
 
 
 def test_language_names_are_written_in_their_own_script(cats: Catalogs) -> None:
+    """Persian is read by Dari speakers too, who look for «دری» in the picker."""
     assert list(cats.endonyms().values()) == [
-        "Deutsch", "English", "العربية", "فارسی", "Українська", "Русский", "Türkçe"]
+        "Deutsch", "English", "العربية", "فارسی / دری", "Українська", "Русский", "Türkçe"]
     assert Verbatim("x").text == "x"

@@ -67,12 +67,28 @@ def label_of(label: Text | Verbatim, tr: Translator) -> str:
 
 
 def text_of(text: Text, tr: Translator) -> str:
+    """`text` in `tr`'s language as a whole message (or label) shows it: its template
+    translated, its parameters filled in, and in Arabic and Persian every line set to read
+    right to left (`Translator.lay_out`)."""
+    return tr.lay_out(_composed(text, tr))
+
+
+def _composed(text: Text, tr: Translator) -> str:
+    """`text` translated with its parameters filled in: a whole message, or the value of
+    another message's parameter."""
     if text.plural is not None and text.count is not None:
         count = text.params.get(text.count)
         n = count if isinstance(count, int) else 0
         template = tr.ngettext(text.msgid, text.plural, n)
+        if text.context:
+            found = tr.translations.npgettext(text.context, text.msgid, text.plural, n)
+            template = found if found not in (text.msgid, text.plural) else template
     else:
         template = tr.gettext(text.msgid)
+        if text.context:
+            # A context the catalog lacks falls back to the text without one (neutral).
+            found = tr.translations.pgettext(text.context, text.msgid)
+            template = found if found != text.msgid else template
     values = _Params({name: param_of(value, tr) for name, value in text.params.items()})
     try:
         return tr.template(template).format_map(values)
@@ -95,7 +111,7 @@ def param_of(value: Param, tr: Translator) -> str:
     if value is None:
         return ""
     if isinstance(value, Text):
-        return text_of(value, tr)
+        return _composed(value, tr)  # the whole message it goes into is laid out once
     if isinstance(value, Lines):
         return value.sep.join(param_of(item, tr) for item in value.items)
     if isinstance(value, bool):

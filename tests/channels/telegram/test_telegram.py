@@ -9,6 +9,7 @@ from bot.app import App
 from bot.channels.telegram.channel import TelegramChannel
 from bot.db import people
 from tests.fake_telegram import PROXY_502, SERVER_500, FakeTelegram, too_many
+from tests.fakes import FakeClock
 from tests.scripts import is_language
 
 
@@ -30,7 +31,8 @@ async def test_an_unsupported_language_gets_the_picker_in_every_language(
     user.says("/start")
     [picker] = await fake.wait_for(user.id, 1)
     labels = [b["text"] for row in picker.buttons for b in row]
-    assert labels == ["Deutsch", "English", "العربية", "فارسی", "Українська", "Русский", "Türkçe"]
+    assert labels == ["Deutsch", "English", "العربية", "فارسی / دری", "Українська", "Русский",
+                      "Türkçe"]
     assert len(picker.text.splitlines()) == 7
     user.taps("Türkçe")
     consent = (await fake.wait_for(user.id, 2))[1]
@@ -185,12 +187,19 @@ async def test_edits_and_group_chatter_are_ignored_commands_in_groups_get_a_poin
 
 
 async def test_someone_pasting_fifty_messages_gets_one_slow_down_note_and_taps_still_work(
-        fake: FakeTelegram, polling: TelegramChannel) -> None:
+        fake: FakeTelegram, polling: TelegramChannel, clock: FakeClock) -> None:
     user = fake.user(18, "en")
     user.says("/start")
     await fake.wait_for(user.id, 1)
     for n in range(50):
         user.says(f"line {n} of a long paste")
+
+    async def warned() -> bool:
+        return any(m.text.startswith("You are sending messages very fast") for m in user.inbox)
+
+    await _until(warned)
+    await asyncio.sleep(0.3)
+    clock.advance(seconds=1)  # a tap costs a quarter of a message: back within a second
     user.taps("Yes, I agree")
 
     async def tap_answered() -> bool:
@@ -203,6 +212,24 @@ async def test_someone_pasting_fifty_messages_gets_one_slow_down_note_and_taps_s
     assert "Would you like to get important notices" in texts[-1]  # the tap went through
     answered = sum(t.startswith("Please tap one of the buttons") for t in texts)
     assert 7 <= answered <= 8  # the burst less /start (and what trickled back), not 50
+
+
+async def test_fifty_taps_in_a_row_get_one_slow_down_note_not_fifty_answers(
+        fake: FakeTelegram, polling: TelegramChannel) -> None:
+    user = fake.user(21, "en")
+    user.says("/start")
+    [question] = await fake.wait_for(user.id, 1)
+    for _ in range(50):
+        user.taps("No", message=question)  # the same button, again and again
+
+    async def warned() -> bool:
+        return any(m.text.startswith("You are sending messages very fast") for m in user.inbox)
+
+    await _until(warned)
+    await asyncio.sleep(0.3)
+    texts = [m.text for m in user.inbox[1:]]
+    assert sum(t.startswith("You are sending messages very fast") for t in texts) == 1
+    assert len(texts) < 40  # 32 taps fit in the burst (8 messages, a quarter each), not 50
 
 
 async def test_html_in_what_people_type_is_shown_as_typed(fake: FakeTelegram,
@@ -251,7 +278,7 @@ async def test_an_arabic_speaker_types_a_question_and_gets_the_answer_with_feedb
     labels = [b["text"] for row in answer.buttons for b in row]
     # One message: the answer, then "Did this help?" with its buttons and related topics.
     assert is_language(answer.text.split("\n\n")[0], "ar")
-    assert labels[:2] == ["👍 نعم", "👎 لا"] and 3 <= len(labels) <= 5
+    assert labels[:3] == ["➕ المزيد", "👍 نعم", "👎 لا"] and 4 <= len(labels) <= 6  # More first
     user.taps("👍 نعم")
     thanks = (await fake.wait_for(user.id, 4))[3]
     assert is_language(thanks.text, "ar") and thanks.buttons  # thanks, and the menu again
