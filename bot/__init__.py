@@ -21,10 +21,12 @@ errors.py       errors that stop the start (bad flows, database not migrated, ba
 runtime.py      one turn: load the person, advance the engine, run actions, commit, reply
 feature.py      what a feature gives the bot: its actions (ActionContext) and privacy slice
 actions.py      every action flows may call, by name
-privacy.py      every feature's privacy slice: /mydata, /delete, retention
+privacy.py      every feature's privacy slice: /mydata, /delete, consent withdrawn, retention
+audit.py        the audit log: who did what as staff, and the erasures asked for
 flood.py        the per-person flood limit on typed messages
 i18n.py         catalogs, locale negotiation, plurals, dates, bidi isolation
 catalogs.py     keeping the PO catalogs whole (`welcomebot i18n check`)
+glossary.py     one rendering per language of the office names and the bot's terms
 contacts.py     the city's contacts (content/contacts.yaml) and the contact action
 districts.py    the city's districts (content/districts.yaml) and the district question
 help.py         the /help list of commands, built from the flows

@@ -100,6 +100,7 @@ async def open_app(settings: Settings, *, clock: Clock = utc_now,
             settings_facts={"retention_days": settings.retention_days,
                             "retention": retention(settings.retention_days)},
             flood=FloodGate(settings.flood_burst, settings.flood_per_minute),
+            unlimited=frozenset({"console"}),  # the terminal chat: one trusted person
             clock=clock,
         )
         yield App(settings, deps, engine, sessions, runtime)

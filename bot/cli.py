@@ -6,7 +6,7 @@
     welcomebot db upgrade|current                     migrate the database DATABASE_URL names
     welcomebot people role telegram:123 staff         give someone a role
     welcomebot people purge                           erase people inactive past retention
-    welcomebot i18n check                             untranslated or broken messages
+    welcomebot i18n check                             untranslated, broken or off-glossary texts
     welcomebot faq ask "wo lerne ich deutsch"          which topic, with --json or --batch
     welcomebot faq eval FILE                          accuracy and latency on a JSONL set
     welcomebot faq gaps                               the questions that found no answer
@@ -14,6 +14,7 @@
     welcomebot notice send|status|pause|resume|review|translate   notices (bot/notices/cli.py)
     welcomebot deliver [--until-empty]                the outbox sender on its own
     welcomebot buddies status|volunteers|approve|decline|match   Welcome Buddies
+    welcomebot audit [--since DAY] [--who ID] [--json]   who did what as staff; erasures
 
 What the commands share (settings, logging, running async work, a transaction) is in
 `bot/commandline.py`, which the feature command lines use too.
@@ -35,7 +36,7 @@ from bot.events.cli import events_app
 from bot.notices.cli import notice_app
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncEngine
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Welcome Bot: a multilingual chatbot for newcomers to a city.")
@@ -134,6 +135,40 @@ async def _deliver(loaded: Settings, until_empty: bool) -> None:
                     await channel.close()
 
 
+@app.command("audit")
+def audit_log(
+    since: Annotated[str | None, typer.Option(help="From this day on: 2026-12-01.")] = None,
+    who: Annotated[str | None, typer.Option(
+        help="Who did it or whom it was about: telegram:123, cli:maria@server.")] = None,
+    action: Annotated[str | None, typer.Option(help="Only this action: people.role...")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+) -> None:
+    """Who changed roles, approved volunteers, sent notices, changed events, and which
+    erasures were asked for (kept AUDIT_DAYS; erased people appear as a pseudonym)."""
+    import datetime as dt
+    import json
+
+    from bot import audit
+
+    start = None
+    if since is not None:
+        try:
+            start = dt.datetime.combine(dt.date.fromisoformat(since), dt.time(), dt.UTC)
+        except ValueError:
+            typer.echo(f"--since '{since}': write a day like 2026-12-01", err=True)
+            raise typer.Exit(2) from None
+    found = in_transaction(settings().database_url, lambda session: audit.entries(
+        session, since=start, who=who, action=action))
+    for entry in found:
+        if as_json:
+            typer.echo(json.dumps(audit.as_json(entry), ensure_ascii=False))
+        else:
+            typer.echo(f"{entry.at:%Y-%m-%d %H:%M}  {entry.via:<7} {entry.who:<28} "
+                       f"{entry.action:<18} {entry.target or '':<24} {entry.detail or ''}")
+    if not found and not as_json:
+        typer.echo("no entries", err=True)
+
+
 @flows_app.command("check")
 def flows_check(
     folder: Annotated[Path | None, typer.Argument(help="Default: FLOWS_DIR.")] = None,
@@ -212,38 +247,51 @@ def people_role(
     if not channel or not external_id:
         typer.echo(f"'{who}' is not channel:id (for example telegram:123456789)", err=True)
         raise typer.Exit(2)
-    in_transaction(settings().database_url,
-                   lambda session: people.set_role(session, channel, external_id, role,
-                                                   utc_now()))
+    from bot import audit
+
+    async def change(session: AsyncSession) -> None:
+        now = utc_now()
+        await people.set_role(session, channel, external_id, role, now)
+        await audit.by_operator(session, now, "people.role", who, role)
+
+    in_transaction(settings().database_url, change)
     typer.echo(f"{who} is now {role}")
 
 
 @people_app.command("purge")
 def people_purge() -> None:
-    """Erase everyone who has not written for RETENTION_DAYS days, with all their data."""
-    from bot.privacy import erase_inactive
+    """Erase everyone who has not written for RETENTION_DAYS days, with all their data;
+    unanswered questions older than FAQ_GAPS_DAYS; audit entries older than AUDIT_DAYS."""
+    from bot.privacy import expire
     from bot.runtime import utc_now
 
     loaded = settings()
-    erased = in_transaction(loaded.database_url,
-                            lambda session: erase_inactive(session, utc_now(), loaded))
-    typer.echo(f"erased {erased} inactive people (not seen for {loaded.retention_days} days)")
+    expired = in_transaction(loaded.database_url,
+                             lambda session: expire(session, utc_now(), loaded))
+    typer.echo(f"erased {expired['people']} inactive people (not seen for "
+               f"{loaded.retention_days} days), {expired['faq_gaps']} unanswered questions "
+               f"(older than {loaded.faq_gaps_days} days), {expired['audit']} audit entries "
+               f"(older than {loaded.audit_days} days)")
 
 
 @i18n_app.command("check")
 def i18n_check() -> None:
-    """Report untranslated, fuzzy or placeholder-mismatched messages in every language."""
-    from bot import catalogs
+    """Report untranslated, fuzzy or placeholder-mismatched messages in every language, and
+    every catalog text or content (FAQ answers, notices, events, contacts) that does not keep
+    to the glossary (content/glossary.yaml)."""
+    from bot import catalogs, glossary
 
     loaded = settings()
     template = loaded.translations_dir / "messages.pot"
     found = [p for lang in loaded.languages
              for p in catalogs.problems(loaded.translations_dir, lang, template)]
+    found += glossary.problems(loaded.content_dir / glossary.FILE, loaded.translations_dir,
+                               loaded.content_dir, loaded.languages)
     for problem in found:
         typer.echo(problem, err=True)
     if found:
         raise typer.Exit(1)
-    typer.echo(f"all {len(loaded.languages)} catalogs complete")
+    typer.echo(f"all {len(loaded.languages)} catalogs complete and keeping to the glossary")
 
 
 @i18n_app.command("fill-source")

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Berlin"
     admins: CommaList = []
     retention_days: int = Field(default=365, ge=1)
+    faq_gaps_days: int = Field(default=90, ge=1, le=3650)
+    """Days a question the FAQ could not answer is kept for staff (at most)."""
+    audit_days: int = Field(default=730, ge=30, le=3650)
+    """Days the audit log of staff actions and erasures is kept."""
     log_level: str = "INFO"
     flood_burst: int = Field(default=8, ge=1)
     flood_per_minute: float = Field(default=20, gt=0)

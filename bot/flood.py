@@ -1,5 +1,6 @@
-"""A per-person flood limit on typed messages: someone who pastes 50 messages gets one
-"slow down" note, not 50 answers. Button presses always go through (they never count).
+"""A per-person flood limit: someone who pastes 50 messages, or taps a button 50 times,
+gets one "slow down" note, not 50 answers. A tap costs half a message (ticking several
+answers of a form is quick, and legitimate).
 
 A token bucket per person: `burst` messages at once, refilled at `per_minute`. While the
 bucket is empty, the first message is answered with the note and the rest are dropped,
@@ -38,7 +39,7 @@ class FloodGate:
         self.rate = per_minute / 60.0
         self._buckets: OrderedDict[Hashable, _Bucket] = OrderedDict()
 
-    def admit(self, key: Hashable, now: datetime) -> Verdict:
+    def admit(self, key: Hashable, now: datetime, cost: float = 1.0) -> Verdict:
         bucket = self._buckets.pop(key, None) or _Bucket(float(self.burst), now)
         self._buckets[key] = bucket
         if len(self._buckets) > self.MAX_PEOPLE:
@@ -46,8 +47,8 @@ class FloodGate:
         elapsed = max(0.0, (now - bucket.at).total_seconds())
         bucket.tokens = min(float(self.burst), bucket.tokens + elapsed * self.rate)
         bucket.at = now
-        if bucket.tokens >= 1.0:
-            bucket.tokens -= 1.0
+        if bucket.tokens >= cost:
+            bucket.tokens -= cost
             bucket.warned = False
             return Verdict.ADMIT
         if bucket.warned:

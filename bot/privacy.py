@@ -1,10 +1,11 @@
 """A person's rights over their data, across every feature: /mydata shows each feature's
-privacy slice, /delete and erasure after the retention period run each slice's `erase`,
-then delete the person (their rows go with them, ON DELETE CASCADE).
+privacy slice; /delete, erasure after the retention period and a withdrawn consent run
+each slice's `erase`, then delete the person's rows (the person's own row too, except when
+they only withdrew their consent: then their language and place in the conversation stay).
 
 `SLICES` is the one list: a feature that stores something about a person adds its slice
-(`bot/<feature>/privacy.py`, see `bot.people.slices`) here; a test fails while a table that
-refers to a person is named by no slice.
+(`bot/<feature>/privacy.py`, see `bot.feature.PrivacySlice`) here; a test fails while a
+table that refers to a person is named by no slice.
 """
 
 from __future__ import annotations
@@ -12,34 +13,38 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import audit
 from bot.buddies import privacy as buddies
 from bot.config import Settings
 from bot.db import people
-from bot.db.tables import Person
+from bot.db.tables import Base, Person, table
 from bot.engine.model import JSON, Lines, Param
 from bot.events import privacy as events
+from bot.faq import privacy as faq
+from bot.faq.store import purge_gaps
 from bot.feature import Action, ActionContext, Erasure, PrivacySlice
 from bot.notices import privacy as notices
 from bot.people import privacy as person
 
 OUTBOX = PrivacySlice("delivery", tables=("outbox",))
 """The pushes waiting for a person or sent to them (a notice, a reminder, what a Welcome
-Buddy relayed). /mydata does not list them (they are the bot's own messages); they go with the
-person (ON DELETE CASCADE). What a person relayed to someone else is erased by the Welcome
-Buddies' slice."""
+Buddy relayed). /mydata does not list them (they are the bot's own messages); they go with
+the person. What a person relayed to someone else is erased by the Welcome Buddies' slice."""
 
 SLICES: tuple[PrivacySlice, ...] = (
     person.PERSON,
     notices.SLICE,
     events.SLICE,
     buddies.SLICE,
+    faq.SLICE,
     OUTBOX,
+    audit.SLICE,  # last: the erasure itself is logged, then pseudonymised with the rest
     person.CONVERSATION,
 )
-"""In the order /mydata shows them."""
+"""In the order /mydata shows them and erasing runs them."""
 
 ERASE_BATCH = 500
 """People erased per round after the retention period (a statement's parameters are
@@ -56,10 +61,31 @@ async def export(ctx: ActionContext, args: Mapping[str, JSON]) -> Lines:
 
 
 async def erase(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
-    """`privacy.erase`: delete the person and all that belongs to them, now (a Welcome
-    Buddy partner hears that the match has ended)."""
+    """`privacy.erase`: delete the person and all that belongs to them, now (seats they held
+    go to the waitlist, a Welcome Buddy partner hears that the match has ended)."""
+    await audit.record(ctx.db, ctx.now, who=people.identity(ctx.person.channel,
+                                                            ctx.person.external_id),
+                       via="chat", action="privacy.erase")
     await erase_slices(Erasure(ctx.db, [ctx.person.id], ctx.now, ctx.deps.settings))
     await people.erase(ctx.db, ctx.person)  # the runtime then stores nothing more
+
+
+async def withdraw(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
+    """`privacy.withdraw`: the person withdraws their consent. Everything goes as with
+    /delete, except their row with the language and the place in the conversation, which
+    the bot needs to talk to them at all; the consent is recorded as declined."""
+    await audit.record(ctx.db, ctx.now, who=people.identity(ctx.person.channel,
+                                                            ctx.person.external_id),
+                       via="chat", action="privacy.withdraw")
+    erasure = Erasure(ctx.db, [ctx.person.id], ctx.now, ctx.deps.settings)
+    await erase_slices(erasure)
+    await delete_rows(erasure)
+    people_table = table(Person)
+    await ctx.db.execute(update(people_table).where(people_table.c.id == ctx.person.id)
+                         .values(district=None))
+    ctx.person.district = None
+    ctx.person.consent, ctx.person.consent_at = "declined", ctx.now
+    ctx.person.consent_source = "chat"
 
 
 async def erase_slices(erasure: Erasure) -> None:
@@ -67,6 +93,18 @@ async def erase_slices(erasure: Erasure) -> None:
     for part in SLICES:
         if part.erase is not None:
             await part.erase(erasure)
+
+
+async def delete_rows(erasure: Erasure) -> None:
+    """Delete what the slices' tables hold about these people, without deleting the people
+    (a withdrawn consent). A table without a `person_id` goes with the rows it hangs off
+    (ON DELETE CASCADE: a buddy match with its request)."""
+    for part in SLICES:
+        for name in part.tables:
+            found: Table = Base.metadata.tables[name]
+            if name != "people" and "person_id" in found.columns:
+                await erasure.session.execute(
+                    delete(found).where(found.c.person_id.in_(erasure.person_ids)))
 
 
 async def erase_inactive(session: AsyncSession, now: datetime, settings: Settings) -> int:
@@ -79,11 +117,24 @@ async def erase_inactive(session: AsyncSession, now: datetime, settings: Setting
         select(Person.id).where(Person.last_seen_at < cutoff).order_by(Person.id))).all())
     for start in range(0, len(ids), ERASE_BATCH):
         await erase_slices(Erasure(session, ids[start:start + ERASE_BATCH], now, settings))
-    return await people.purge_inactive(session, now, days)
+    erased = await people.purge_inactive(session, now, days)
+    if erased:
+        await audit.record(session, now, who=audit.SYSTEM, via="system",
+                           action="privacy.retention", detail=str(erased))
+    return erased
+
+
+async def expire(session: AsyncSession, now: datetime, settings: Settings) -> dict[str, int]:
+    """Daily: erase people past the retention period, unanswered questions past
+    FAQ_GAPS_DAYS and audit entries past AUDIT_DAYS. Returns how many of each."""
+    return {"people": await erase_inactive(session, now, settings),
+            "faq_gaps": await purge_gaps(session, now, settings.faq_gaps_days),
+            "audit": await audit.purge(session, now, settings.audit_days)}
 
 
 ACTIONS = {
     "privacy.consent": Action(person.consent, database=False),  # the person record only
     "privacy.export": Action(export),  # reads every feature's tables
     "privacy.erase": Action(erase),
+    "privacy.withdraw": Action(withdraw),
 }

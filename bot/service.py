@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.app import App
 from bot.buddies.rounds import keep_matching
-from bot.db.session import transaction
+from bot.db.session import fold_log, transaction
 from bot.delivery.bucket import TokenBucket
 from bot.delivery.outbox import Due
 from bot.delivery.receipts import Receipts
@@ -24,7 +24,7 @@ from bot.delivery.sender import Sender
 from bot.delivery.transport import Transport
 from bot.events import store as events
 from bot.notices import store as notices
-from bot.privacy import erase_inactive
+from bot.privacy import expire
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -173,9 +173,11 @@ async def housekeeping(app: App, stop: asyncio.Event) -> None:
         try:
             now = app.runtime.clock()
             async with transaction(app.sessions) as session:
-                erased = await erase_inactive(session, now, app.settings)
+                expired = await expire(session, now, app.settings)
                 dates = await events.extend_all(session, now, ZoneInfo(app.settings.timezone))
-            log.info("housekeeping erased=%d event_dates_added=%d", erased, dates.added)
+            await fold_log(app.engine)
+            log.info("housekeeping erased=%d faq_gaps=%d audit=%d event_dates_added=%d",
+                     expired["people"], expired["faq_gaps"], expired["audit"], dates.added)
         except Exception:
             log.exception("housekeeping_failed")
         with contextlib.suppress(asyncio.TimeoutError):

@@ -16,7 +16,7 @@ from bot.buddies.store import Policy
 from bot.buddies.texts import msg
 from bot.buddies.vocabulary import GERMAN, LEVELS
 from bot.districts import districts_in
-from bot.engine.messages import N_, NP_
+from bot.engine.messages import N_, NG_, NP_
 from bot.engine.model import JSON
 from bot.feature import Action, ActionContext
 
@@ -28,8 +28,8 @@ PENDING = N_("🙌 You are registered as a volunteer. The team has not approved 
 APPROVED = N_("🙌 You are a Welcome Buddy volunteer.")
 PAUSED = N_("⏸ You are a Welcome Buddy volunteer, on a pause.")
 ANSWER_VOLUNTEER = N_("📨 A newcomer is waiting for your answer")
-ANSWER_NEWCOMER = N_("📨 A volunteer said yes: please answer")
-WITH_BUDDY = N_("🤝 Your buddy: {name}")
+ANSWER_NEWCOMER = NG_("📨 A volunteer said yes: please answer")
+WITH_BUDDY = NG_("🤝 Your buddy: {name}")
 WRITE = N_("✉️ Write to {name}")
 END = N_("🛑 End the match with {name}")
 STOP_LOOKING = N_("❌ I no longer need a buddy")
@@ -70,7 +70,8 @@ async def _district_of(ctx: ActionContext, person_id: int) -> str | None:
 # -- newcomers ------------------------------------------------------------------------------
 async def ask(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.ask {draft}`: the newcomer's request (a `buddies.review` profile); `wait`:
-    roughly how long finding a buddy takes."""
+    roughly how long finding a buddy takes; `gender`: the buddy's, if the newcomer asked for
+    a woman or a man (the texts about the buddy to come are written for it)."""
     draft = args.get("draft")
     if not isinstance(draft, dict) or not draft.get("needs"):
         return {"ok": False}
@@ -78,7 +79,8 @@ async def ask(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     await store.ask(session, ctx.person.id, draft, ctx.now)
     days = await views.usual_days(session, ctx.now, ctx.deps.settings.buddies_give_up_days)
     return {"ok": True, "wait": {"msgid": DAYS[0], "plural": DAYS[1], "count": "count",
-                                 "params": {"count": days}}}
+                                 "params": {"count": days}},
+            "gender": texts.grammatical(draft.get("wants"))}
 
 
 async def asked(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
@@ -164,12 +166,14 @@ async def mine(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     for parties in found.proposals:
         side = parties.side(ctx.person.id)
         label = ANSWER_VOLUNTEER if side == "volunteer" else ANSWER_NEWCOMER
-        lines.append(msg(label))
-        buttons.append({"label": label, "value": f"answer:{parties.match.id}"})
+        gender = _other_gender(parties, ctx.person.id)
+        lines.append(texts.about(label, gender))
+        buttons.append({"label": label, "value": f"answer:{parties.match.id}",
+                        **({"context": gender} if gender else {})})
     tr = ctx.deps.catalogs.translator(ctx.lang)
     for parties in found.active:
         name = _other_name(parties, ctx.person.id)
-        lines.append(msg(WITH_BUDDY, name=name))
+        lines.append(texts.about(WITH_BUDDY, _other_gender(parties, ctx.person.id), name=name))
         # Button labels are plain text in the reader's language (a name has no msgid).
         plain = name.replace("{", "(").replace("}", ")")
         buttons += [{"label": tr.gettext(WRITE).replace("{name}", plain),
@@ -195,6 +199,14 @@ def _other_name(parties: store.Parties, person_id: int) -> str:
     if parties.side(person_id) == "volunteer":
         return parties.request.first_name
     return parties.volunteer.first_name
+
+
+def _other_gender(parties: store.Parties, person_id: int) -> str | None:
+    """The grammatical gender to write about the other one: the volunteer's, if they gave
+    it, for the newcomer; newcomers are not asked theirs (neutral wording)."""
+    if parties.side(person_id) == "newcomer":
+        return texts.grammatical(parties.volunteer.gender)
+    return None
 
 
 async def choice(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
@@ -235,7 +247,8 @@ async def proposal(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JS
 
 async def offer(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.offer {match}`: for the newcomer, the volunteer who said yes: languages,
-    district, help, times, gender; no name, no contact. `live`: waiting for them."""
+    district, help, times, `gender` (grammatical, for the text); no name, no contact.
+    `live`: waiting for them."""
     found = await store.parties(ctx.db, _int(args.get("match")))
     if found is None or found.side(ctx.person.id) != "newcomer" \
             or found.match.status != "accepted":
@@ -243,6 +256,7 @@ async def offer(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]
     volunteer = found.volunteer
     where = await _district_of(ctx, volunteer.person_id)
     return {"live": True, "languages": texts.languages(volunteer.languages),
+            "gender": texts.grammatical(volunteer.gender),
             "district": texts.district(where, ctx.person.district, _near(ctx, where)),
             "offers": texts.help_lines(volunteer.offers),
             "times": texts.time_lines(volunteer.times),
@@ -259,19 +273,22 @@ async def answer(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON
 
 async def introduction(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.introduction {match}`: now that both agreed, the other's first name and
-    the way to reach them they chose to share. Only for an active match."""
+    the way to reach them they chose to share, and the gender to write about them in
+    (`gender`, when known). Only for an active match."""
     found = await store.parties(ctx.db, _int(args.get("match")))
     side = found.side(ctx.person.id) if found else None
     if found is None or side is None or found.match.status != "active":
         return {"live": False}
     other = found.request if side == "volunteer" else found.volunteer
-    return {"live": True, "name": other.first_name,
-            "contact": texts.contact(other.first_name, other.contact)}
+    gender = _other_gender(found, ctx.person.id)
+    return {"live": True, "name": other.first_name, "gender": gender,
+            "contact": texts.contact(other.first_name, other.contact, gender)}
 
 
 async def about(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`buddies.about {match}`: `status` of the match and, once it was active, the other's
-    first name (`name`); `live` when it is active now."""
+    first name (`name`) and the gender to write about them in (`gender`, when known);
+    `live` when it is active now."""
     found = await store.parties(ctx.db, _int(args.get("match")))
     side = found.side(ctx.person.id) if found else None
     if found is None or side is None:
@@ -279,7 +296,8 @@ async def about(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]
     known = found.match.matched_at is not None
     return {"live": found.match.status == "active", "known": known,
             "status": found.match.status,
-            "name": _other_name(found, ctx.person.id) if known else ""}
+            "name": _other_name(found, ctx.person.id) if known else "",
+            "gender": _other_gender(found, ctx.person.id) if known else None}
 
 
 async def check_in(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:

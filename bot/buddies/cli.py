@@ -21,6 +21,8 @@ from bot.commandline import in_transaction, settings
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from bot.db.tables import BuddyVolunteer
+
 buddies_app = typer.Typer(no_args_is_help=True,
                           help="Welcome Buddies: status, approving volunteers, matching.")
 
@@ -82,10 +84,18 @@ def volunteers(all_: Annotated[bool, typer.Option("--all", help="Not only those 
 
 
 def _decide(volunteer_id: int, approve: bool) -> None:
+    from bot import audit
     from bot.buddies import store
 
-    found = in_transaction(settings().database_url,
-                           lambda session: store.decide(session, volunteer_id, approve, _now()))
+    async def decide(session: AsyncSession) -> BuddyVolunteer | None:
+        now = _now()
+        found = await store.decide(session, volunteer_id, approve, now)
+        if found is not None:
+            await audit.by_operator(session, now, "buddies.approve" if approve
+                                    else "buddies.decline", f"volunteer:{volunteer_id}")
+        return found
+
+    found = in_transaction(settings().database_url, decide)
     if found is None:
         typer.echo(f"no volunteer #{volunteer_id} (see `welcomebot buddies volunteers --all`)",
                    err=True)

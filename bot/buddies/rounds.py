@@ -112,8 +112,11 @@ async def _time_out(session: AsyncSession, now: datetime) -> tuple[int, int]:
 async def _escalate(session: AsyncSession, request: BuddyRequest, about: str,
                     now: datetime) -> None:
     request.escalated_at = now
+    # Nobody fits at all: said at once, so not "longer than usual" a minute after the
+    # newcomer read how long it usually takes.
+    step = "nobody_fits" if about == "nobody" else "still_looking"
     await notify.tell(session, "still-looking", request.id, request.person_id,
-                      f"{MATCH}:still_looking", {"request": request.id}, now)
+                      f"{MATCH}:{step}", {"request": request.id}, now)
     told = await notify.tell_staff(session, f"alert-{about}", request.id, f"{STAFF}:alert",
                                    {"about": about, "request": request.id}, now)
     log.info("buddies_escalated request=%d about=%s staff=%d", request.id, about, told)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot import audit
 from bot.buddies import forms, store, texts, views
 from bot.buddies.texts import msg
+from bot.db.people import identity
 from bot.db.tables import BuddyMatch, BuddyRequest, BuddyVolunteer, Person
 from bot.engine.messages import N_, NP_
 from bot.engine.model import JSON
@@ -101,6 +103,7 @@ async def card(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
                person=f"{person.channel}:{person.external_id}" if person else "?",
                when={"date": volunteer.registered_at.date().isoformat()})
     return {"found": True, "volunteer": volunteer.id, "status": volunteer.status,
+            "gender": texts.grammatical(volunteer.gender),
             "card": [head, *forms.stored_lines(volunteer, person.district if person else None),
                      msg(STATUS_LINE, status=msg(STATES.get(volunteer.status, "pending")))]}
 
@@ -109,9 +112,15 @@ async def decide(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON
     """`buddies.decide {volunteer, approve}`: the volunteer is told in their language."""
     if not _staff(ctx):
         return {"done": False}
-    found = await store.decide(ctx.db, _int(args.get("volunteer")),
-                               bool(args.get("approve")), ctx.now)
-    return {"done": found is not None, "name": found.first_name if found else ""}
+    approve = bool(args.get("approve"))
+    found = await store.decide(ctx.db, _int(args.get("volunteer")), approve, ctx.now)
+    if found is not None:
+        await audit.record(ctx.db, ctx.now,
+                           who=identity(ctx.person.channel, ctx.person.external_id),
+                           via="chat", action="buddies.approve" if approve else "buddies.decline",
+                           target=f"volunteer:{found.id}")
+    return {"done": found is not None, "name": found.first_name if found else "",
+            "gender": texts.grammatical(found.gender) if found else None}
 
 
 async def alert(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:

@@ -62,6 +62,17 @@ class PersonRecord:
     district: str | None = None
     erased: bool = False
     """Set by `erase`: nothing is written back."""
+    configured_admin: bool = False
+    """Admin because ADMINS lists them, for as long as it does: the role stored stays what
+    it was (`stored_role`), so removing someone from ADMINS ends their admin rights."""
+    stored_role: str | None = None
+
+    def written(self) -> dict[str, Any]:
+        """The values a turn writes back."""
+        values = {name: getattr(self, name) for name in _WRITABLE}
+        if self.configured_admin and self.role == "admin":
+            values["role"] = self.stored_role
+        return values
 
     @property
     def state(self) -> ConversationState | None:
@@ -81,7 +92,8 @@ RECENT = 32
 """Delivery ids kept per person. Redeliveries come within hours, and only of what was in
 flight when an acknowledgement was lost."""
 
-_COLUMNS = [f.name for f in fields(PersonRecord) if f.name != "erased"]
+_COLUMNS = [f.name for f in fields(PersonRecord)
+            if f.name not in ("erased", "configured_admin", "stored_role")]
 _WRITABLE = ("locale", "role", "consent", "consent_at", "consent_source", "conversation",
              "recent_deliveries", "last_seen_at")
 
@@ -116,9 +128,14 @@ async def arrive(session: AsyncSession, channel: str, external_id: str, now: dat
     row = (await conn.execute(_arrive_statement(conn.dialect.name),
                               {"channel": channel, "external_id": external_id, "now": now})
            ).one()
-    record = PersonRecord(**row._asdict())
-    if identity(channel, external_id) in admins and record.role != "admin":
-        record.role = "admin"  # the first admins come from configuration (ADMINS)
+    return grant(PersonRecord(**row._asdict()), admins)
+
+
+def grant(record: PersonRecord, admins: Collection[str]) -> PersonRecord:
+    """The first admins come from configuration (ADMINS), for as long as it lists them."""
+    if identity(record.channel, record.external_id) in admins and record.role != "admin":
+        record.configured_admin, record.stored_role = True, record.role
+        record.role = "admin"
     return record
 
 
@@ -129,7 +146,7 @@ async def store(session: AsyncSession, record: PersonRecord) -> bool:
         return True
     conn = await session.connection()
     result = await conn.execute(_STORE, {"person_id": record.id, "read": record.version,
-                                         **{name: getattr(record, name) for name in _WRITABLE}})
+                                         **record.written()})
     if getattr(result, "rowcount", 0) != 1:
         return False
     record.version += 1
@@ -147,7 +164,7 @@ async def store_many(session: AsyncSession, records: Sequence[PersonRecord]) -> 
     good = [r for r in records if not r.erased and current.get(r.id) == r.version]
     if good:
         await conn.execute(_STORE, [{"person_id": r.id, "read": r.version,
-                                     **{name: getattr(r, name) for name in _WRITABLE}}
+                                     **r.written()}
                                     for r in good])
     for record in good:
         record.version += 1

@@ -110,8 +110,9 @@ class FaqFeedback(Base):
 
 class FaqGap(Base):
     """A question the FAQ had no answer for, for staff to see what is missing: the text
-    with e-mail addresses, links and numbers masked, its language and the day; nothing that
-    says who asked."""
+    with e-mail addresses, links and numbers masked, its language and the day. Kept only
+    for people who consented, linked to them so that /delete and retention erase it, and
+    for at most FAQ_GAPS_DAYS."""
 
     __tablename__ = "faq_gaps"
 
@@ -119,6 +120,26 @@ class FaqGap(Base):
     text: Mapped[str] = mapped_column(String(300))
     lang: Mapped[str] = mapped_column(String(10))
     day: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True)
+
+
+class AuditEntry(Base):
+    """Who did what as staff, and what was erased on request: when, who ("telegram:123", or
+    "cli:maria@server" for the command line), from where (chat, cli, console), the action and
+    its target's id. Never what anyone wrote. Kept AUDIT_DAYS; an erased person's id is
+    replaced by a pseudonym."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    who: Mapped[str] = mapped_column(String(120), index=True)
+    via: Mapped[str] = mapped_column(String(10))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str | None] = mapped_column(String(120), index=True)
+    detail: Mapped[str | None] = mapped_column(String(120))
+    """A short value that says what changed (the new role, a count), never content."""
 
 
 class EventSeries(Base):

@@ -26,6 +26,7 @@ from bot.engine.model import (
     Turn,
     TurnData,
 )
+from bot.engine.normalize import normalize
 from bot.engine.steps import kind_of
 
 MAX_STEPS = 64
@@ -45,28 +46,37 @@ def advance(
 def _dispatch(cur: Cursor, inbound: Inbound) -> Outcome:
     if inbound.kind is InboundKind.PUSH:
         return _push(cur, inbound)
+    if inbound.kind is InboundKind.TEXT:
+        word = cur.flows.command_words.get(normalize(inbound.text))
+        if word is not None:  # "STOP" typed alone acts as /stop
+            inbound = Inbound(InboundKind.COMMAND, value=word)
     if cur.at is None:
         found = cur.flows.commands.get(inbound.value)
         if (inbound.kind is InboundKind.COMMAND and found is not None
                 and cur.data.person.consent == "given"
                 and cur.flows.admits(found[0].id, cur.data.person.role)):
             # Someone who agreed elsewhere (imported from a city's earlier bot) and whose
-            # first message is a command, /stop say: do it, no welcome first.
+            # first message is a command, /stop or "STOP" say: do it, no welcome first.
             return _enter_flow(cur, found[0].id, found[1].step)
         return _enter_flow(cur, cur.flows.start)
     step = _current(cur)
     if step is None:
         cur.say(Text(m.FLOW_CHANGED))
         return _enter_flow(cur, cur.flows.home)
+    if not cur.flows.admits(cur.at.flow, cur.data.person.role):
+        # The role was taken away while the person was in the flow: a staff member demoted
+        # in the middle of /compose must not confirm the sending.
+        cur.say(Text(m.NOT_ALLOWED))
+        return _enter_flow(cur, cur.flows.home)
     kind = kind_of(step)
     if inbound.kind is InboundKind.RESUME:
         if cur.waiting == "action" and kind.receive is not None:
             return kind.receive(step, cur, inbound)
-        return kind.enter(step, cur, True)
+        return _again(cur, step)
     if inbound.kind is InboundKind.COMMAND:
         return _command(cur, inbound, step)
     if inbound.kind is InboundKind.WAKE or cur.waiting != "input" or kind.receive is None:
-        return kind.enter(step, cur, True)
+        return _again(cur, step)
     if inbound.kind is InboundKind.BUTTON and inbound.prompt != cur.prompt:
         return _stale_button(cur, inbound, step)
     return kind.receive(step, cur, inbound)
@@ -75,8 +85,10 @@ def _dispatch(cur: Cursor, inbound: Inbound) -> Outcome:
 def _push(cur: Cursor, inbound: Inbound) -> Outcome:
     flow_id, _, step_id = inbound.value.partition(":")
     flow = cur.flows.flows.get(flow_id)
-    if flow is None or step_id not in flow.spec.pushes or flow.step(step_id) is None:
-        # Queued before a flow changed: nothing to say, and the conversation stays as it is.
+    if (flow is None or step_id not in flow.spec.pushes or flow.step(step_id) is None
+            or not cur.flows.admits(flow_id, cur.data.person.role)):
+        # Queued before a flow changed, or for a role the person no longer has: nothing to
+        # say, and the conversation stays as it is.
         return Wait(cur.waiting or "input")
     _put_aside(cur, flow_id)
     cur.carry.update(inbound.data)
@@ -93,7 +105,7 @@ def _command(cur: Cursor, inbound: Inbound, step: StepBase) -> Outcome:
     found = cur.flows.commands.get(inbound.value)
     if found is None or not cur.flows.admits(found[0].id, cur.data.person.role):
         cur.say(Text(m.UNKNOWN_COMMAND, {"command": inbound.value}))
-        return kind_of(step).enter(step, cur, True)
+        return _again(cur, step)
     flow, command = found
     if not command.resume:
         cur.stack.clear()
@@ -103,12 +115,17 @@ def _command(cur: Cursor, inbound: Inbound, step: StepBase) -> Outcome:
 
 
 def _put_aside(cur: Cursor, entering: str) -> None:
-    """Remember the question being answered, to ask it again after `entering` ends."""
+    """Remember the question being answered, to ask it again after `entering` ends (from the
+    step its `resume:` names, or not at all with `resume: false`)."""
     if cur.at is None or cur.waiting != "input" or cur.at.flow == entering:
         return
     if cur.at.flow == cur.flows.home or cur.at in cur.stack:
         return
-    cur.stack.append(cur.at)
+    step = _current(cur)
+    resume = getattr(step, "resume", True)
+    if resume is False:
+        return
+    cur.stack.append(Position(cur.at.flow, resume) if isinstance(resume, str) else cur.at)
     del cur.stack[:-MAX_STACK]
 
 
@@ -122,8 +139,17 @@ def _stale_button(cur: Cursor, inbound: Inbound, step: StepBase) -> Outcome:
             return _enter_flow(cur, value[5:])
     if value.startswith("lang:") and value[5:] in cur.data.lexicon.languages:
         cur.lang = value[5:]
-        return kind_of(step).enter(step, cur, True)
+        return _again(cur, step)
     cur.say(Text(m.STALE_BUTTON))
+    return _again(cur, step)
+
+
+def _again(cur: Cursor, step: StepBase) -> Outcome:
+    """Ask the current question once more; one that shows what was not kept (`resume: <step>`)
+    starts at the step that fetches it."""
+    resume = getattr(step, "resume", True)
+    if isinstance(resume, str):
+        return _go(cur, Target.model_construct(step=resume, flow=None))
     return kind_of(step).enter(step, cur, True)
 
 
@@ -136,6 +162,8 @@ def _enter_flow(cur: Cursor, flow_id: str, step_id: str | None = None) -> Outcom
     if (flow.spec.consent == "required" and cur.data.person.consent != "given"
             and flow_id != flows.consent):
         # Ask first; the consent flow's end brings the person here.
+        if flow.spec.consent_reason is not None:
+            cur.say(Text(flow.spec.consent_reason))
         cur.stack.append(Position(flow_id, entry))
         flow, entry = flows.flows[flows.consent], flows.flows[flows.consent].first
     cur.move(flow.id, entry, fresh=True)
@@ -149,7 +177,7 @@ def _end(cur: Cursor) -> Outcome:
         position = cur.stack.pop()
         flow = cur.flows.flows.get(position.flow)
         step = flow.step(position.step) if flow else None
-        if step is not None:
+        if step is not None and cur.flows.admits(position.flow, cur.data.person.role):
             cur.move(position.flow, position.step, fresh=False)
             return kind_of(step).enter(step, cur, False)
     return _enter_flow(cur, cur.flows.home)

@@ -71,6 +71,7 @@ def _check_flow(flow: Flow, flows: FlowSet, actions: Collection[str],
         for target, loc in _targets(step):
             yield from _check_target(flow, flows, step, target, loc)
         yield from _check_step(flow, step, actions)
+        yield from _check_transient(flow, flows, step)
     for msgid, line, what in all_texts(flow):
         yield from _check_text(flow, msgid, line, what)
     yield from _unreachable(flow, entered)
@@ -97,6 +98,8 @@ def _targets(step: StepBase) -> Iterator[tuple[Target, tuple[str | int, ...]]]:
             yield Target(step=dynamic.next, flow=dynamic.flow), ("choices_from",)
     if isinstance(step, Ask) and step.free_text is not None:
         yield step.free_text.target, ("free_text",)
+    if isinstance(step, Ask) and isinstance(step.resume, str):
+        yield Target(step=step.resume), ("resume",)
 
 
 def _check_target(flow: Flow, flows: FlowSet, step: StepBase, target: Target,
@@ -123,6 +126,26 @@ def _missing_step(flow: Flow, step_id: str, line: int, at: str | None,
     return Issue("missing-step", origin.file, line,
                  f"goes to step '{step_id}', which is not a step of flow '{flow.id}'{hint}",
                  flow=origin.id, step=at)
+
+
+def _check_transient(flow: Flow, flows: FlowSet, step: StepBase) -> Iterator[Issue]:
+    """A question that shows what an action returned with `keep: false` must say where it
+    is fetched again (`resume: <step>`): asked again as it is, it would show nothing."""
+    if not isinstance(step, Ask) or isinstance(step.resume, str):
+        return
+    transient = flows.transient.get(flow.id, frozenset())
+    paths = list(step.params.values())
+    if step.choices_from is not None:
+        paths.append(step.choices_from.path)
+    for path in paths:
+        root, _, rest = path.partition(".")
+        name = rest.split(".", 1)[0]
+        if root == "var" and name in transient:
+            yield Issue("transient-without-resume", flow.file, flow.step_line(step.id, "ask"),
+                        f"this question shows var.{name}, which is saved with `keep: false`; "
+                        f"add `resume: <the step that fetches {name}>` so that asking it "
+                        "again fetches it again", flow=flow.id, step=step.id)
+            return
 
 
 def _check_step(flow: Flow, step: StepBase, actions: Collection[str]) -> Iterator[Issue]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.engine.definition import Target
 from bot.engine.model import (
+    GENDERS,
     JSON,
     Call,
     ConversationState,
@@ -59,6 +60,7 @@ def as_param(value: Any) -> Param:
 
     {"msgid": "{count} seat left", "plural": "{count} seats left", "count": "count",
      "params": {"count": 3}}       a message (plural optional), its parameters the same way
+    {"msgid": "🤝 Your buddy: {name}", "context": "female", ...}   a context (msgctxt)
     {"datetime": "2026-12-01T17:00:00+00:00"}, {"date": "2026-12-01"}   in the reader's locale
     {"verbatim": "Theaterhaus"}    shown as it is
     [a, b, ...]                    one per line
@@ -73,7 +75,8 @@ def as_param(value: Any) -> Param:
         params = value.get("params")
         return Text(str(value["msgid"]),
                     {str(k): as_param(v) for k, v in (params or {}).items()},
-                    plural=value.get("plural"), count=value.get("count"))
+                    plural=value.get("plural"), count=value.get("count"),
+                    context=value.get("context") or None)
     if "datetime" in value:
         return datetime.fromisoformat(str(value["datetime"]))
     if "date" in value:
@@ -97,6 +100,7 @@ class Cursor:
         self.stack = list(state.stack)
         self.prompt = state.prompt
         self.misses = state.misses
+        self.offered = state.offered
         self.result: Any = data.result
         self.replies: list[Reply] = []
         self.effects: list[Effect] = []
@@ -128,11 +132,15 @@ class Cursor:
             value = value.get(key) if isinstance(value, Mapping) else None
         return value
 
-    def text(self, msgid: str, params: Mapping[str, str], **extra: Param) -> Text:
+    def text(self, msgid: str, params: Mapping[str, str], *, gender: str | None = None,
+             **extra: Param) -> Text:
+        """A flow's text with its parameters; `gender` the path of the grammatical gender
+        of the person it is about (a value of `GENDERS` picks that variant)."""
         values: dict[str, Param] = {name: as_param(self.lookup(path))
                                     for name, path in params.items()}
         values.update(extra)
-        return Text(msgid, values)
+        found = self.lookup(gender) if gender else None
+        return Text(msgid, values, context=found if found in GENDERS else None)
 
     # -- recording ----------------------------------------------------------------------
     def say(self, text: Text) -> None:
@@ -157,6 +165,7 @@ class Cursor:
             self.vars.pop(flow, None)
         self.at = Position(flow, step)
         self.misses = 0
+        self.offered = ()
         if self.carry:
             self.vars.setdefault(flow, {}).update(self.carry)
             self.carry = {}
@@ -171,12 +180,21 @@ class Cursor:
     def freeze(self) -> ConversationState:
         # Answers live as long as their flow: the current one or one waiting on the stack.
         live = {p.flow for p in self.stack} | ({self.at.flow} if self.at else set())
+        kept = {f: v for f, v in self.vars.items() if v and f in live}
+        if self.waiting != "action":
+            # The turn is over: what actions returned with `keep: false` (other people's
+            # names, a card to decide on) was shown and is not stored.
+            kept = {f: {name: value for name, value in v.items()
+                        if name not in self.flows.transient.get(f, ())}
+                    for f, v in kept.items()}
+            kept = {f: v for f, v in kept.items() if v}
         return ConversationState(
             lang=self.lang,
             at=self.at,
             waiting=self.waiting,
-            vars={f: v for f, v in self.vars.items() if v and f in live},
+            vars=kept,
             stack=tuple(self.stack),
             prompt=self.prompt,
             misses=self.misses,
+            offered=self.offered,
         )

@@ -7,6 +7,7 @@ A flow file holds one flow::
     commands:                          # optional: /mydata jumps here from anywhere
       - {name: mydata, step: show, description: "See what is stored about you"}
     consent: required                  # optional: ask for consent before entering
+    consent_reason: "To book a seat I must keep your booking."   # said before asking it
     roles: [staff, admin]              # optional: who may enter (default: everyone)
     steps:
       - id: show
@@ -103,6 +104,9 @@ class Command(Strict):
     """The step the command starts at (default: the flow's first step)."""
     resume: StrictBool = True
     """After the flow ends, ask the interrupted question again (False for /start and /menu)."""
+    words: list[Annotated[StrictStr, Field(min_length=1, max_length=40)]] = []
+    """Words that, typed alone as a whole message, act as this command in any language
+    (WhatsApp has no command menu: people type "STOP", "стоп", "توقف")."""
 
 
 class FlowFile(Strict):
@@ -111,6 +115,9 @@ class FlowFile(Strict):
     menu: MenuEntry | None = None
     commands: list[Command] = []
     consent: Literal["required", "none"] = "none"
+    consent_reason: Message | None = None
+    """With `consent: required`: why this flow must store something, said before the consent
+    question to someone who has not agreed yet."""
     roles: list[Role] | None = None
     pushes: list[Name] = []
     """Steps where the bot may start speaking on its own (a reminder queued in the outbox

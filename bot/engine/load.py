@@ -18,6 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 from bot.engine.definition import Command, FlowFile, MenuEntry, StepBase
 from bot.engine.issues import Issue
+from bot.engine.model import Text
+from bot.engine.normalize import normalize
 from bot.engine.steps import STEPS
 from bot.engine.yamlsource import Source, parse
 
@@ -75,6 +77,20 @@ class FlowSet:
     @cached_property
     def commands(self) -> dict[str, tuple[Flow, Command]]:
         return {c.name: (f, c) for f in self.flows.values() for c in f.spec.commands}
+
+    @cached_property
+    def transient(self) -> dict[str, frozenset[str]]:
+        """Per flow, the names its steps save with `keep: false`."""
+        return {f.id: frozenset(name for step in f.steps
+                                if getattr(step, "keep", True) is False
+                                and (name := getattr(step, "save", None)) is not None)
+                for f in self.flows.values()}
+
+    @cached_property
+    def command_words(self) -> dict[str, str]:
+        """A command's `words`, normalized -> the command's name."""
+        return {normalize(word): c.name for f in self.flows.values()
+                for c in f.spec.commands for word in c.words if normalize(word)}
 
     def admits(self, flow_id: str, role: str) -> bool:
         roles = self.flows[flow_id].spec.roles
@@ -222,10 +238,13 @@ def _field_names(model: type[BaseModel]) -> list[str]:
 
 
 def all_texts(flow: Flow) -> Iterable[tuple[str, int, str]]:
-    """Every user-facing text of a flow: (msgid, line, what it is), for checks and gettext."""
+    """Every user-facing text of a flow: (msgid, line, what it is), for checks and gettext;
+    a button label with a context comes as its catalog key (`Text.key`)."""
     spec = flow.spec
     if spec.menu is not None:
         yield spec.menu.label, flow.line("menu", "label"), "menu label"
+    if spec.consent_reason is not None:
+        yield spec.consent_reason, flow.line("consent_reason"), "why consent is needed"
     for i, command in enumerate(spec.commands):
         yield command.description, flow.line("commands", i, "description"), f"/{command.name}"
     for step in flow.steps:
@@ -237,4 +256,5 @@ def all_texts(flow: Flow) -> Iterable[tuple[str, int, str]]:
         if isinstance(choices, list):
             for j, choice in enumerate(choices):
                 line = flow.step_line(step.id, "choices", j, "label")
-                yield choice.label, line, f"button of step {step.id}"
+                key = Text(choice.label, context=getattr(choice, "context", None)).key
+                yield key, line, f"button of step {step.id}"

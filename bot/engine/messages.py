@@ -16,6 +16,13 @@ def NP_(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
+def NG_(msgid: _S) -> _S:
+    """Mark a msgid about a person whose gender the text may show: extracted three times,
+    without a context (neutral wording) and with each of `model.GENDERS` as msgctxt
+    (`gettext.extract_python`). Send it with the person's gender as "context"."""
+    return msgid
+
+
 UNEXPECTED_MEDIA = N_(
     "I can only read text here. Please type your answer or tap one of the buttons."
 )
@@ -24,6 +31,8 @@ STALE_BUTTON = N_("That button belongs to an earlier message. This is where we a
 UNKNOWN_COMMAND = N_("I don't know the command /{command}. Type /help to see what I can do.")
 EMPTY_MESSAGE = N_("Your message was empty.")
 STUCK_HINT = N_("You can type /menu at any time to go back to the main menu, or /help for help.")
+NOT_ALLOWED = N_("Sorry, this is only for the Welcome Center's staff. Let's continue from the "
+                 "menu.")
 FLOW_CHANGED = N_("Sorry, this part of the conversation has changed. Let's continue from the menu.")
 TOO_MANY_STEPS = N_("Sorry, something went wrong on our side. Let's continue from the menu.")
 

@@ -21,13 +21,30 @@ class Text:
     """A message in the reader's language: a gettext msgid, optionally a plural, and parameters.
 
     `Text("Hello {name}", {"name": "Amina"})`; with `plural` set, the parameter named by `count`
-    picks the CLDR plural form (Arabic has six).
+    picks the CLDR plural form (Arabic has six). `context` is the gettext msgctxt: the same
+    English text meant two ways ("No, keep it": a booking, a match), or a variant for the
+    grammatical gender of the person the text is about (`GENDERS`); a context the catalog
+    does not translate falls back to the text without one.
     """
 
     msgid: str
     params: Mapping[str, Param] = field(default_factory=dict)
     plural: str | None = None
     count: str | None = None
+    context: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The message's key in a GNU catalog: the msgid, after its context and EOT if any."""
+        return f"{self.context}{CONTEXT_END}{self.msgid}" if self.context else self.msgid
+
+
+CONTEXT_END = "\x04"
+"""Between a msgctxt and its msgid in a catalog key (GNU gettext's convention)."""
+
+GENDERS = ("female", "male")
+"""The contexts of a text's gendered variants: "female" where the person it is about is a
+woman, "male" a man; the text without a context where that is not known (neutral wording)."""
 
 
 @dataclass(frozen=True)
@@ -157,9 +174,12 @@ class ConversationState:
     stack: tuple[Position, ...] = ()
     prompt: int = 0
     misses: int = 0
+    offered: tuple[str, ...] = ()
+    """The values of the buttons the question waiting for an answer offered from data that
+    was not kept (`keep: false`): a tap is checked against them, the labels are gone."""
 
     def to_json(self) -> dict[str, JSON]:
-        return {
+        data: dict[str, JSON] = {
             "lang": self.lang,
             "at": [self.at.flow, self.at.step] if self.at else None,
             "waiting": self.waiting,
@@ -168,6 +188,9 @@ class ConversationState:
             "prompt": self.prompt,
             "misses": self.misses,
         }
+        if self.offered:
+            data["offered"] = list(self.offered)
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, JSON]) -> ConversationState:
@@ -180,6 +203,7 @@ class ConversationState:
             stack=tuple(Position(*p) for p in data.get("stack") or ()),
             prompt=int(data.get("prompt") or 0),
             misses=int(data.get("misses") or 0),
+            offered=tuple(str(v) for v in data.get("offered") or ()),
         )
 
     def evolve(self, **changes: Any) -> ConversationState:
@@ -246,7 +270,8 @@ class Lexicon:
         from bot.engine.normalize import normalize
 
         wanted = normalize(typed)
-        return bool(wanted) and (wanted == normalize(msgid) or wanted in self.forms.get(msgid, ()))
+        source = msgid.rpartition(CONTEXT_END)[2]  # a key (context EOT msgid) or a msgid
+        return bool(wanted) and (wanted == normalize(source) or wanted in self.forms.get(msgid, ()))
 
 
 @dataclass(frozen=True)

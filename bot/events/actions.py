@@ -69,10 +69,11 @@ def _when(event: Event) -> dict[str, JSON]:
 
 
 def _spoken(ctx: ActionContext, details: Mapping[str, Any]) -> dict[str, JSON]:
-    """The languages spoken there, each by its own name."""
-    names = ctx.deps.catalogs.endonyms()
-    return _msg(SPOKEN, languages=", ".join(names.get(code, code)
-                                            for code in details.get("languages", [])))
+    """The languages spoken there, named in the reader's language: "German, Arabic, and
+    Persian", "الألمانية والعربية والفارسية" (their own names, "Deutsch, العربية", would mix
+    scripts the reader may not read into the line)."""
+    tr = ctx.deps.catalogs.translator(ctx.lang)
+    return _msg(SPOKEN, languages=tr.language_names(details.get("languages", [])))
 
 
 def _seats(event: Event, taken: Mapping[str, int]) -> dict[str, JSON]:
@@ -217,6 +218,42 @@ def _group(ctx: ActionContext, chosen: JSON = None) -> str:
     return "local" if ctx.person.role in ("volunteer", "staff", "admin") else "newcomer"
 
 
+ONLY_LEFT = NP_("Only {count} seat is left for this event.",
+               "Only {count} seats are left for this event.")
+AT_MOST = NP_("At most {count} person can come to this event.",
+              "At most {count} people can come to this event.")
+BOOK_LEFT = NP_("✅ Book {count} seat", "✅ Book {count} seats")
+WAITLIST_FOR = NP_("⏳ Waitlist for {count} person", "⏳ Waitlist for {count} people")
+
+
+async def seats(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
+    """`events.seats {event, people, decided}`: whether `people` fit. When fewer seats are
+    left (`short`), `text` says how many and `options` offers booking those or the waitlist
+    for all (the waitlist only when that many may come at all); `children`: the choices of
+    how many of them are children (the one booking comes too). `decided`: the person chose
+    among the options already."""
+    event = await ctx.db.get(Event, _int(args.get("event")))
+    people = max(1, _int(args.get("people"), 1))
+    tr = ctx.deps.catalogs.translator(ctx.lang)
+    children: list[JSON] = [{"label": NO_CHILDREN, "value": "0"}] + [
+        {"label": tr.number(n), "value": str(n)} for n in range(1, people)]
+    if event is None:
+        return {"short": False, "children": children}
+    taken = (await store.taken(ctx.db, [event.id]))[event.id]
+    left = seating.seats_left(event.capacity, event.seats, taken, _group(ctx))
+    too_many = people > event.capacity
+    short = not args.get("decided") and (too_many or 0 < left < people)
+    options: list[JSON] = []
+    if 0 < left < people:
+        options.append({"label": tr.ngettext(*BOOK_LEFT, left).format(count=tr.number(left)),
+                        "value": str(left)})
+    if not too_many:
+        options.append({"label": tr.ngettext(*WAITLIST_FOR, people).format(
+            count=tr.number(people)), "value": str(people)})
+    text = _plural(AT_MOST, event.capacity) if too_many else _plural(ONLY_LEFT, left)
+    return {"short": short, "text": text, "options": options, "children": children}
+
+
 async def book(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`events.book {event, people, children, group}`: a seat or a place on the waitlist.
     `outcome`: booked | waiting | already | past | cancelled | unknown | too_many."""
@@ -308,7 +345,8 @@ async def overview(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JS
         lines.append(_msg(STAFF_LINE, title=f"{n}. {title}", when=_when(event),
                           booked=sum(taken[event.id].values()), capacity=event.capacity,
                           waiting=waiting.get(event.id, 0)))
-        buttons.append({"label": f"{n}. {title}"[:60], "value": f"event:{event.id}"})
+        # The terminal numbers buttons itself ("[2] ..."): a number of ours would disagree.
+        buttons.append({"label": title[:60], "value": f"event:{event.id}"})
     return {"lines": lines, "buttons": buttons, "empty": not events}
 
 
@@ -336,6 +374,7 @@ WAITING_ATTENDEE = N_("{n}. ⏳ {person} – {people} (waiting)")
 ACTIONS = {
     "events.browse": Action(browse),
     "events.show": Action(show),
+    "events.seats": Action(seats),
     "events.districts": Action(districts),
     "events.book": Action(book),
     "events.mine": Action(mine),

@@ -38,6 +38,7 @@ def _now() -> dt.datetime:
 @events_app.command("import")
 def import_(file: Annotated[Path, typer.Argument(help="A YAML list of event series.")]) -> None:
     """Add the series of FILE, or update those with the same id (bookings stay)."""
+    from bot import audit
     from bot.events import store
     from bot.events.content import EventsFileError, load_series
 
@@ -48,8 +49,15 @@ def import_(file: Annotated[Path, typer.Argument(help="A YAML list of event seri
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
     tz = ZoneInfo(loaded.timezone)
-    result = in_transaction(loaded.database_url,
-                            lambda session: store.save_series(session, series, _now(), tz))
+
+    async def save(session: AsyncSession) -> store.Synced:
+        now = _now()
+        synced = await store.save_series(session, series, now, tz)
+        await audit.by_operator(session, now, "events.import", str(file.name),
+                                f"series={len(series)} added={synced.added}")
+        return synced
+
+    result = in_transaction(loaded.database_url, save)
     typer.echo(f"{len(series)} series: {result.added} dates added, {result.updated} updated")
 
 
@@ -74,6 +82,7 @@ def add(
     """Add one event or series (or change the one with this id)."""
     from pydantic import ValidationError
 
+    from bot import audit
     from bot.events import store
     from bot.events.series import Series
 
@@ -102,8 +111,15 @@ def add(
         typer.echo(f"The event is not valid:\n{exc}", err=True)
         raise typer.Exit(2) from None
     tz = ZoneInfo(loaded.timezone)
-    result = in_transaction(loaded.database_url,
-                            lambda session: store.save_series(session, [series], _now(), tz))
+
+    async def save(session: AsyncSession) -> store.Synced:
+        now = _now()
+        synced = await store.save_series(session, [series], now, tz)
+        await audit.by_operator(session, now, "events.add", f"series:{series.id}",
+                                f"added={synced.added} updated={synced.updated}")
+        return synced
+
+    result = in_transaction(loaded.database_url, save)
     if result.added == result.updated == 0:
         typer.echo("saved, but no date falls in the coming weeks (is the start in the past?)")
     else:
@@ -150,22 +166,30 @@ def cancel(
     series: Annotated[str | None, typer.Option(help="Every coming date of this series.")] = None,
 ) -> None:
     """Cancel one date, or a whole series; everyone booked or waiting is told."""
+    from bot import audit
     from bot.events import store
 
     loaded = settings()
     if (event is None) == (series is None):
         typer.echo("give an event id, or --series ID", err=True)
         raise typer.Exit(2)
-    if series is not None:
-        told = in_transaction(loaded.database_url,
-                              lambda session: store.end_series(session, series, _now()))
-        if told is None:
-            typer.echo(f"no series '{series}'", err=True)
-            raise typer.Exit(1)
-    else:
-        assert event is not None
-        told = in_transaction(loaded.database_url,
-                              lambda session: store.cancel_event(session, event, _now()))
+    async def end(session: AsyncSession) -> int | None:
+        now = _now()
+        if series is not None:
+            ended = await store.end_series(session, series, now)
+            target = f"series:{series}"
+        else:
+            assert event is not None
+            ended = await store.cancel_event(session, event, now)
+            target = f"event:{event}"
+        if ended is not None:
+            await audit.by_operator(session, now, "events.cancel", target, f"told={ended}")
+        return ended
+
+    told = in_transaction(loaded.database_url, end)
+    if told is None:
+        typer.echo(f"no series '{series}'", err=True)
+        raise typer.Exit(1)
     typer.echo(f"cancelled; {told} booking(s) will be told in their language")
 
 
@@ -174,6 +198,7 @@ def move(event: Annotated[int, typer.Argument()],
          starts: Annotated[str, typer.Argument(help='New local time: "2026-12-02 19:00".')]
          ) -> None:
     """Move one date (same length); everyone booked or waiting is told."""
+    from bot import audit
     from bot.events import store
 
     loaded = settings()
@@ -183,8 +208,14 @@ def move(event: Annotated[int, typer.Argument()],
         typer.echo(f"'{starts}' is not a time like 2026-12-02 19:00", err=True)
         raise typer.Exit(2) from None
     new_start = wall.replace(tzinfo=ZoneInfo(loaded.timezone)).astimezone(dt.UTC)
-    told = in_transaction(loaded.database_url, lambda session: store.move_event(
-        session, event, new_start, _now(), loaded.reminders))
+    async def move_it(session: AsyncSession) -> int:
+        now = _now()
+        moved = await store.move_event(session, event, new_start, now, loaded.reminders)
+        await audit.by_operator(session, now, "events.move", f"event:{event}",
+                                f"to={new_start.isoformat()} told={moved}")
+        return moved
+
+    told = in_transaction(loaded.database_url, move_it)
     typer.echo(f"moved; {told} booking(s) will be told in their language")
 
 

@@ -1,5 +1,6 @@
-"""What /mydata shows of the events: every booking kept about the person, past and
-cancelled ones included. The bookings go with the person (ON DELETE CASCADE)."""
+"""The events' privacy slice: /mydata shows every booking kept about the person, past and
+cancelled ones included; erasing first releases their seats to the waitlist (the promoted
+are told), then the bookings go with the person (ON DELETE CASCADE)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from sqlalchemy import select
 from bot.db.tables import Booking, Event
 from bot.engine.messages import N_
 from bot.engine.model import Lines, Param, Text
-from bot.feature import ActionContext, PrivacySlice
+from bot.events import store
+from bot.feature import ActionContext, Erasure, PrivacySlice
 
 BOOKING_STATES = {"booked": N_("booked"), "waiting": N_("on the waitlist"),
                   "cancelled": N_("cancelled")}
@@ -30,4 +32,9 @@ async def bookings(ctx: ActionContext) -> list[Param]:
     return [Text(N_("Bookings:\n{bookings}"), {"bookings": Lines(tuple(items))})]
 
 
-SLICE = PrivacySlice("events", tables=("bookings",), show=bookings)
+async def release(erasure: Erasure) -> None:
+    await store.release_all(erasure.session, erasure.person_ids, erasure.now,
+                            erasure.settings.reminders)
+
+
+SLICE = PrivacySlice("events", tables=("bookings",), show=bookings, erase=release)

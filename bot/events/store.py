@@ -206,11 +206,21 @@ async def book(session: AsyncSession, *, event_id: int, person_id: int, group: s
 
 async def cancel(session: AsyncSession, *, booking_id: int, person_id: int | None,
                  now: dt.datetime, reminders: Sequence[dt.timedelta]) -> list[Booking]:
-    """Cancel a booking (or a place on the waitlist); the seats go to those waiting, who
-    are told. `person_id`: only that person's booking (None: staff). Returns who moved up."""
+    """Cancel a booking (or a place on the waitlist): the person cancels, says "no" to
+    "still coming?", or staff remove it (`person_id` None). See `release`."""
     booking = await session.get(Booking, booking_id)
-    if booking is None or booking.status not in LIVE or (
-            person_id is not None and booking.person_id != person_id):
+    if booking is None or (person_id is not None and booking.person_id != person_id):
+        return []
+    return await release(session, booking, now, reminders)
+
+
+async def release(session: AsyncSession, booking: Booking, now: dt.datetime,
+                  reminders: Sequence[dt.timedelta]) -> list[Booking]:
+    """The one way a seat is freed: whoever cancels, is erased, withdraws consent or is
+    removed by staff. The booking (or place on the waitlist) ends, its reminders are taken
+    back, and the freed seats go to those waiting, in the order they asked, who are told
+    (`events:promoted`). Returns who moved up."""
+    if booking.status not in LIVE:
         return []
     event = await _locked_event(session, booking.event_id)
     assert event is not None
@@ -224,6 +234,19 @@ async def cancel(session: AsyncSession, *, booking_id: int, person_id: int | Non
     if not freed or event.status != "scheduled" or event.starts_at <= now:
         return []
     return await _promote(session, event, now, reminders)
+
+
+async def release_all(session: AsyncSession, person_ids: Sequence[int], now: dt.datetime,
+                      reminders: Sequence[dt.timedelta]) -> int:
+    """`release` every live booking of these people (they are being erased, or withdrew
+    their consent). Returns how many people moved up from waitlists."""
+    bookings = list(await session.scalars(
+        select(Booking).where(Booking.person_id.in_(person_ids), Booking.status.in_(LIVE))
+        .order_by(Booking.id)))
+    promoted = 0
+    for booking in bookings:
+        promoted += len(await release(session, booking, now, reminders))
+    return promoted
 
 
 async def _promote(session: AsyncSession, event: Event, now: dt.datetime,

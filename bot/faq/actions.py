@@ -31,8 +31,11 @@ async def topic(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, Any]:
 
 
 async def gap(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
-    """`faq.gap {question, lang}`: keep an unanswered question, masked, for staff."""
-    await store.record_gap(ctx.db, str(args.get("question") or ""),
+    """`faq.gap {question, lang}`: keep an unanswered question, masked, for staff; only
+    for people who consented (without consent nothing they write is stored)."""
+    if ctx.person.consent != "given":
+        return
+    await store.record_gap(ctx.db, ctx.person.id, str(args.get("question") or ""),
                          str(args.get("lang") or ctx.lang), ctx.now)
 
 

@@ -1,11 +1,12 @@
-"""FAQ feedback and questions without an answer. Never commits."""
+"""FAQ feedback ("Did this help?", anonymous) and questions without an answer (masked, the
+asker's, kept FAQ_GAPS_DAYS). Never commits."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.tables import FaqFeedback, FaqGap
@@ -34,8 +35,23 @@ async def record_feedback(session: AsyncSession, topic: str, lang: str, helpful:
     session.add(FaqFeedback(topic=topic, lang=lang, helpful=helpful, day=_day(now)))
 
 
-async def record_gap(session: AsyncSession, text: str, lang: str, now: datetime) -> None:
-    session.add(FaqGap(text=masked(text), lang=lang, day=_day(now)))
+async def record_gap(session: AsyncSession, person_id: int, text: str, lang: str,
+                     now: datetime) -> None:
+    """Keep a question without an answer, masked, as the person's (so that /delete and
+    retention erase it). The caller checks consent first."""
+    session.add(FaqGap(text=masked(text), lang=lang, day=_day(now), person_id=person_id))
+
+
+async def gaps_of(session: AsyncSession, person_id: int) -> list[FaqGap]:
+    return list(await session.scalars(
+        select(FaqGap).where(FaqGap.person_id == person_id).order_by(FaqGap.id)))
+
+
+async def purge_gaps(session: AsyncSession, now: datetime, days: int) -> int:
+    """Questions kept longer than `days` go; returns how many."""
+    cutoff = _day(now) - timedelta(days=days)
+    result = await session.execute(delete(FaqGap).where(FaqGap.day < cutoff))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def top_gaps(session: AsyncSession, limit: int = 30,

@@ -22,6 +22,8 @@ import typer
 from bot.commandline import in_transaction, settings
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from bot.config import Settings
     from bot.notices.content import NoticeFile
 
@@ -91,8 +93,17 @@ def send(
     if expiry is not None and expiry <= start:
         typer.echo("not sent: the notice has expired already", err=True)
         raise typer.Exit(1)
-    added = in_transaction(loaded.database_url, lambda session: store.queue(
-        session, notice, audience, chosen, send_at=start, expires_at=expiry, now=_now()))
+    from bot import audit
+
+    async def queue(session: AsyncSession) -> int:
+        now = _now()
+        queued = await store.queue(session, notice, audience, chosen, send_at=start,
+                                   expires_at=expiry, now=now)
+        await audit.by_operator(session, now, "notices.send", f"notice:{notice.id}",
+                                f"queued={queued}")
+        return queued
+
+    added = in_transaction(loaded.database_url, queue)
     typer.echo(f"queued for {added} people (anyone who had it already is left out); "
                f"follow it with: welcomebot notice status {notice.id}")
 
@@ -179,20 +190,32 @@ def tally_table(tally: dict[str, Counter[str]]) -> str:
 @notice_app.command("pause")
 def pause(notice_id: Annotated[str, typer.Argument()]) -> None:
     """Stop sending it; what is left waits until `resume`."""
+    from bot import audit
     from bot.notices import store
 
-    held = in_transaction(settings().database_url,
-                          lambda session: store.pause(session, notice_id))
+    async def hold(session: AsyncSession) -> int:
+        count = await store.pause(session, notice_id)
+        await audit.by_operator(session, _now(), "notices.pause", f"notice:{notice_id}",
+                                f"held={count}")
+        return count
+
+    held = in_transaction(settings().database_url, hold)
     typer.echo(f"paused: {held} messages wait")
 
 
 @notice_app.command("resume")
 def resume(notice_id: Annotated[str, typer.Argument()]) -> None:
     """Go on sending (what expired meanwhile is not sent)."""
+    from bot import audit
     from bot.notices import store
 
-    freed = in_transaction(settings().database_url,
-                           lambda session: store.resume(session, notice_id))
+    async def free(session: AsyncSession) -> int:
+        count = await store.resume(session, notice_id)
+        await audit.by_operator(session, _now(), "notices.resume", f"notice:{notice_id}",
+                                f"freed={count}")
+        return count
+
+    freed = in_transaction(settings().database_url, free)
     typer.echo(f"resumed: {freed} messages go out")
 
 

@@ -26,6 +26,8 @@ from typing import Any
 
 from anyascii import anyascii
 
+from bot import audit
+from bot.db.people import identity
 from bot.db.tables import Notice
 from bot.delivery import outbox
 from bot.engine.messages import N_, NP_
@@ -224,6 +226,9 @@ async def send(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
                               send_at=ctx.now, expires_at=None, now=ctx.now)
     over = ctx.now + timedelta(seconds=sending_seconds(added, settings.outbox_rate)) + LOOK_AGAIN
     await _tally_later(session, notice.id, ctx.person.id, over)
+    await audit.record(session, ctx.now, who=identity(ctx.person.channel, ctx.person.external_id),
+                       via="chat", action="notices.send", target=f"notice:{notice.id}",
+                       detail=f"queued={added}")
     log.info("notice_queued_in_chat notice=%s count=%d", notice.id, added)
     return {"count": added, "told": {"msgid": ON_ITS_WAY[0], "plural": ON_ITS_WAY[1],
                                      "count": "count", "params": {"count": added}}}

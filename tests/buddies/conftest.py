@@ -47,6 +47,11 @@ INTRODUCTION = ("🎉 You have a Welcome Buddy: {name}!\n\n{contact}\n\n{name} h
                 "write through this chat, or to end the match.")
 
 
+READING = 3
+"""Seconds a person on a phone takes to read and answer (the flood limit refills one typed
+message every 3 seconds)."""
+
+
 class Said(str):
     """Text already in the reader's language: a parameter that is not isolated again."""
 
@@ -92,6 +97,9 @@ class Phone(Talk):
     """What each message from the outbox said (a push and the question after it)."""
 
     async def send(self, inbound: Inbound) -> list[Rendered]:
+        clock = self.app.runtime.clock
+        if isinstance(clock, FakeClock):  # a person reads and answers; the flood limit sees one
+            clock.advance(seconds=READING)
         shown = await super().send(inbound)
         self.heard += [m.text for m in shown]
         return shown

@@ -69,7 +69,7 @@ def test_staff_approve_a_volunteer_and_a_round_proposes_her() -> None:
         return list((await session.scalars(select(OutboxMessage.push)
                                            .order_by(OutboxMessage.id))).all())
 
-    assert add(pushes) == ["buddies_match:still_looking", "buddies_match:approved",
+    assert add(pushes) == ["buddies_match:nobody_fits", "buddies_match:approved",
                            "buddies_match:proposal"]
 
 

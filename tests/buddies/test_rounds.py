@@ -22,8 +22,13 @@ STILL_LOOKING = ("We are still looking for a Welcome Buddy for you. It is taking
                  "usual, and we are sorry. The Welcome Center's team knows and will help. You "
                  "don't need to do anything: I will write to you here as soon as someone is "
                  "found.")
-"""A newcomer's request has waited long or nobody fits (volunteers here chat in German,
-newcomers in Ukrainian)."""
+"""A newcomer's request has waited long (volunteers here chat in German, newcomers in
+Ukrainian)."""
+NOBODY_FITS = ("Right now none of our volunteers fits what you asked for. The Welcome Center's "
+               "team knows and is looking for someone. You don't need to do anything: I will "
+               "write to you here as soon as someone is found.")
+"""No volunteer fits at all: said at once, so not "longer than usual" (the newcomer was just
+told how long it usually takes)."""
 
 
 async def volunteer(city: City, user: str, languages: dict[str, int], district: str,
@@ -122,7 +127,8 @@ async def test_nobody_fits_staff_are_told_at_once_and_only_once(any_city: City) 
     report = await city.round()
     assert report.escalated == 1 and report.proposed == 0
     amal = city.phones["amal"]
-    assert amal.last_push().startswith(said(amal, STILL_LOOKING))  # in her chat's Ukrainian
+    assert amal.last_push().startswith(said(amal, NOBODY_FITS))  # in her chat's Ukrainian
+    assert not amal.last_push().startswith(said(amal, STILL_LOOKING))
     assert "no volunteer fits request #1 (telegram:amal)" in staff.last_push()
     assert "العربية" in staff.last_push()
     assert (await city.round()).escalated == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from bot.engine.gettext import extract
+from bot.engine.gettext import extract, extract_python
 
 FLOW = b"""\
 flow: demo
@@ -37,3 +37,38 @@ def test_flow_texts_are_extracted_with_lines_and_comments() -> None:
 
 def test_a_broken_file_yields_nothing_rather_than_failing() -> None:
     assert list(extract(io.BytesIO(b"flow: [unclosed"), {}, [], {})) == []
+
+
+GENDERED = b"""\
+flow: match
+steps:
+  - id: offer
+    say: "{name} would like to be your buddy."
+    params: {name: var.o.name}
+    gender: var.o.gender
+  - id: end
+    ask: "End the match?"
+    choices:
+      - {label: "No, keep it", value: "no", context: buddy match}
+"""
+
+
+def test_a_text_about_a_person_comes_neutral_and_in_each_gender() -> None:
+    found = [(line, funcname, text) for line, funcname, text, _ in
+             extract(io.BytesIO(GENDERED), {}, [], {})]
+    assert found == [
+        (4, "_", "{name} would like to be your buddy."),
+        (4, "pgettext", ("female", "{name} would like to be your buddy.")),
+        (4, "pgettext", ("male", "{name} would like to be your buddy.")),
+        (8, "_", "End the match?"),
+        (10, "pgettext", ("buddy match", "No, keep it")),
+    ]
+
+
+def test_python_ng_marks_a_message_with_its_gendered_variants() -> None:
+    source = b'from bot.engine.messages import N_, NG_\nA = N_("Hi")\nB = NG_("{name} said yes")\n'
+    found = [(line, funcname, text) for line, funcname, text, _ in
+             extract_python(io.BytesIO(source), {"N_": None}, [], {})]
+    assert found == [(2, "N_", "Hi"), (3, "N_", "{name} said yes"),
+                     (3, "pgettext", ("female", "{name} said yes")),
+                     (3, "pgettext", ("male", "{name} said yes"))]

@@ -2,7 +2,8 @@
 
 A case is a test flow (`steps:`) reached by the command /t, and turns: what the user sends
 (text, `{tap: value}`, `{command: name}`, `{media: photo}`, `{resume: result}`) and what must
-come back (reply msgids, and optionally the position, saved answers, effects, buttons).
+come back (reply msgids, and optionally the position, saved answers, effects, buttons, the
+replies' and the buttons' gettext contexts).
 """
 
 from __future__ import annotations
@@ -83,6 +84,11 @@ def test_step_table(case: dict[str, Any], tmp_path: Path) -> None:
                 assert dict(replies[index].text.params) == params, where
         if "buttons" in turn:
             assert [b.value for b in replies[-1].buttons] == turn["buttons"], where
+        if "contexts" in turn:  # the msgctxt of each reply, and of the last one's buttons
+            assert [r.text.context for r in replies] == turn["contexts"], where
+        if "button_contexts" in turn:
+            assert [getattr(b.label, "context", None) for b in replies[-1].buttons] \
+                == turn["button_contexts"], where
         if "at" in turn:
             assert chat.at == tuple(turn["at"].split(".")), where
         if "vars" in turn:

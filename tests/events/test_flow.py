@@ -146,3 +146,41 @@ async def test_my_data_lists_my_bookings(app: App) -> None:
     shown = await talk.say("/mydata")
     assert "Bookings:\nLanguage café West, November 24, 2026" in shown[0].text
     assert ": booked; people: 1, children: 0" in shown[0].text
+
+
+async def test_three_people_for_two_seats_left_get_the_choice_of_two_or_the_waitlist(
+        app: App) -> None:
+    await add_cafe(app, capacity=10)
+    async with transaction(app.sessions) as session:  # eight seats are taken already
+        for n in range(4):
+            person = await people.arrive(session, "console", f"early{n}", app.runtime.clock())
+            await store.book(session, event_id=1, person_id=person.id, group="newcomer",
+                             people=2, children=0, now=app.runtime.clock(), reminders=[])
+    talk = await at_events(app, "family", "en")
+    await talk.tap("all")
+    await talk.tap("event:1")
+    await talk.tap("book")
+    said = await talk.tap("3")
+    assert said[0].text.startswith("Only 2 seats are left for this event.")
+    assert [b.label for b in said[0].buttons] == [
+        "⬅️ Back to the list", "✅ Book 2 seats", "⏳ Waitlist for 3 people"]
+    children = await talk.tap("2")
+    assert [b.label for b in children[0].buttons] == ["No children", "1"]  # 2 people, you too
+    done = await talk.tap("1")
+    assert done[0].text.startswith("Your seat is booked!")
+    async with app.sessions() as session:
+        [mine] = [a for a in await store.attendees(session, 1) if a.person == "console:family"]
+    assert (mine.status, mine.people, mine.children) == ("booked", 2, 1)
+
+
+async def test_more_people_than_the_event_takes_hear_how_many_may_come(app: App) -> None:
+    await add_cafe(app, capacity=2)
+    talk = await at_events(app, "group", "en")
+    await talk.tap("all")
+    await talk.tap("event:1")
+    await talk.tap("book")
+    said = await talk.tap("3")
+    assert said[0].text.startswith("At most 2 people can come to this event.")
+    assert [b.label for b in said[0].buttons] == ["⬅️ Back to the list", "✅ Book 2 seats"]
+    waiting = await talk.tap("⬅️ Back to the list")
+    assert "Language café West" in waiting[0].text

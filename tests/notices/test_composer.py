@@ -115,7 +115,7 @@ async def test_a_staff_member_writes_a_notice_in_german_and_sends_it_to_two_lang
     await sara.tap("ar")
     picked = await sara.tap("fa")
     assert [b.label for b in picked[-1].buttons][:4] == ["⬜ Deutsch", "⬜ English",
-                                                         "✅ العربية", "✅ فارسی"]
+                                                         "✅ العربية", "✅ فارسی / دری"]
     preview = (await sara.tap("done"))[-1].text
     assert preview.count(": 2 Personen") == 2
     done = await sara.tap("send")
@@ -215,3 +215,16 @@ async def test_the_tally_names_whatsapp_users_without_a_template_and_what_whatsa
     assert "✅ gesendet 2" in text
     assert "📵 1 Person auf WhatsApp hat sie nicht bekommen" in text
     assert "zugestellt 1 · gelesen 1" in text
+
+
+async def test_a_staff_member_demoted_in_the_middle_cannot_send(
+        app: App, clock: FakeClock, fake: FakeTelegram, channel: TelegramChannel) -> None:
+    await subscribers(app, "telegram,5000,de,health\n")
+    sara = await staff_member(app)
+    await write(sara, "Grippeimpfung im Rathaus", "Am Montag impft das Gesundheitsamt.")
+    async with transaction(app.sessions) as session:  # an admin takes her role away
+        await people.set_role(session, "telegram", STAFF, "newcomer", clock())
+    refused = await sara.tap("send")
+    assert refused[0].text.startswith("Das ist leider nur für die Mitarbeitenden")
+    await drain(app, channel)
+    assert not fake.sent.get(5000)

@@ -12,6 +12,8 @@
   choices:                                  # buttons
     - {label: "See my data", value: show, next: show}
     - {label: "Back to the menu", value: menu, flow: menu}
+    - {label: "No, keep it", value: "no", context: "buddy match"}
+                                  # context: the msgctxt of a label meant differently elsewhere
   save: what
 
 - id: main
@@ -32,6 +34,22 @@
   free_text: {save: question, next: look_up}
                                   # typed text that is no button goes there, instead of
                                   # being refused (or {save: ..., flow: faq, step: look_up})
+  resume: false                   # put aside (a notice arrived, a command), it is not asked
+                                  # again: "Did this help?" no longer fits after a booking
+
+- id: question
+  ask: "What would you like to know?"
+  input: text
+  save: question
+  keep: false                     # used in this turn (looked up), then gone: not stored
+
+- id: decide
+  ask: "{card}\n\nApprove this volunteer?"
+  params: {card: var.v.card}      # var.v was saved with `keep: false` (someone else's data)
+  choices:
+    - {label: "✅ Approve", value: approve, next: approve}
+  resume: card                    # asked again (after an interruption or an answer that is
+                                  # no choice), it starts at step `card`, which fetches anew
 ```
 Instead of tapping, people may type a button's number or its label in any supported
 language. Anything else (a photo, an empty line, text where a button is expected, an answer
@@ -41,9 +59,9 @@ already saved stays.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import model_validator
+from pydantic import Field, StrictBool, StrictStr, model_validator
 
 from bot.engine import messages as m
 from bot.engine.cursor import Cursor, Go, Outcome, Wait
@@ -71,6 +89,8 @@ class Choice(Strict):
     value: Value
     next: Name | None = None
     flow: FlowId | None = None
+    context: Annotated[StrictStr, Field(min_length=1, max_length=40)] | None = None
+    """The label's msgctxt, when the same English label means something else elsewhere."""
 
     @model_validator(mode="after")
     def _one_target(self) -> Choice:
@@ -123,6 +143,14 @@ class Ask(StepBase):
     input: InputSpec | None = None
     free_text: FreeText | None = None
     save: Name | None = None
+    keep: StrictBool = True
+    """False: the answer (`save`, and whatever a `free_text` saves under the same name) lasts
+    for this turn only: used (looked up, passed to an action), never stored."""
+    resume: StrictBool | Name = True
+    """Asked again after an interruption: True as it is; False not at all (it no longer
+    fits); a step id: from that step (which fetches what the question shows anew)."""
+    gender: Path | None = None
+    """The grammatical gender of the person the question is about (see `model.GENDERS`)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -148,7 +176,8 @@ def buttons(step: Ask, cur: Cursor) -> tuple[Button, ...]:
         return tuple(Button(Verbatim(names[code]), f"lang:{code}") for code in names)
     if step.input is not None and step.input.type == "yesno":
         return (Button(Text(m.YES), "yes"), Button(Text(m.NO), "no"))
-    static = tuple(Button(Text(c.label), c.value) for c in step.choices or ())
+    static = tuple(Button(Text(c.label, context=c.context), c.value)
+                   for c in step.choices or ())
     return static + dynamic_buttons(step, cur)
 
 
@@ -156,8 +185,12 @@ def dynamic_buttons(step: Ask, cur: Cursor) -> tuple[Button, ...]:
     if step.choices_from is None:
         return ()
     found = cur.lookup(step.choices_from.path)
+    if found is None and cur.offered:
+        # Shown from data not kept (`keep: false`): the values are all that is left.
+        return tuple(Button(Verbatim(value), value) for value in cur.offered)
     return tuple(  # labels are msgids when there is a translation, else shown as they are
-        Button(Text(str(item["label"])), str(item["value"]))
+        Button(Text(str(item["label"]), context=item.get("context") or None),
+               str(item["value"]))
         for item in (found if isinstance(found, list) else ())
         if isinstance(item, dict) and item.get("label") and _short_ascii(item.get("value"))
     )
@@ -169,7 +202,7 @@ def _short_ascii(value: object) -> bool:
 
 def question(step: Ask, cur: Cursor, prompt: int) -> Reply:
     return Reply(
-        cur.text(step.ask, step.params),
+        cur.text(step.ask, step.params, gender=step.gender),
         buttons(step, cur),
         prompt,
         every_language=step.choices == "languages" and cur.lang is None,
@@ -178,7 +211,9 @@ def question(step: Ask, cur: Cursor, prompt: int) -> Reply:
 
 
 def enter(step: Ask, cur: Cursor, again: bool) -> Outcome:
-    cur.reply(question(step, cur, cur.prompt if again else cur.next_prompt()))
+    reply = question(step, cur, cur.prompt if again else cur.next_prompt())
+    cur.reply(reply)
+    cur.offered = tuple(b.value for b in dynamic_buttons(step, cur))
     return Wait("input")
 
 
@@ -222,7 +257,7 @@ def match_typed(offered: tuple[Button, ...], typed: str, cur: Cursor) -> str | N
         return offered[int(word) - 1].value
     lexicon = cur.data.lexicon
     for button in offered:
-        if isinstance(button.label, Text) and lexicon.matches(button.label.msgid, typed):
+        if isinstance(button.label, Text) and lexicon.matches(button.label.key, typed):
             return button.value
         if button.value.startswith("lang:"):
             code = button.value[5:]
@@ -269,5 +304,7 @@ def reject(step: Ask, cur: Cursor, reason: Text) -> Outcome:
     cur.say(reason)
     if cur.misses % STUCK_AFTER == 0:
         cur.say(Text(m.STUCK_HINT))
+    if isinstance(step.resume, str):  # what it shows was not kept: fetch it again
+        return Go(Target(step=step.resume))
     cur.reply(question(step, cur, cur.prompt))
     return Wait("input")

@@ -6,6 +6,12 @@
   params: {name: var.name}
   attach: var.booked.calendar     # optional: a file {name, type, content} found there
   next: back_to_menu
+
+- id: ended
+  say: "{name} has ended your Welcome Buddy match."
+  params: {name: var.b.name}
+  gender: var.b.gender            # optional: "female" or "male" picks the catalog's variant
+                                  # (msgctxt) for a person of that gender; else the text as is
 ```
 """
 
@@ -24,10 +30,13 @@ class Say(StepBase):
     language: Path | None = None
     """Show this message in the language found there instead of the conversation's."""
     attach: Path | None = None
+    gender: Path | None = None
+    """The grammatical gender of the person the text is about (see `model.GENDERS`)."""
 
 
 def enter(step: Say, cur: Cursor, again: bool) -> Outcome:
-    cur.reply(Reply(cur.text(step.say, step.params), lang=cur.language_at(step.language),
+    cur.reply(Reply(cur.text(step.say, step.params, gender=step.gender),
+                    lang=cur.language_at(step.language),
                     attachment=_attachment(cur.lookup(step.attach) if step.attach else None)))
     return Go()
 
