@@ -3,6 +3,14 @@
 # make lint   ruff and mypy (CI runs it before the tests)
 # make i18n   extract texts, update the seven catalogs, compile them
 # make translate  optional: offline machine-translation drafts (`welcomebot notice translate`)
+# make lock   after changing dependencies in pyproject.toml: rewrite the requirements*.lock
+# make wheel  the package to install elsewhere (dist/), with flows, content and catalogs
+#
+# Installs come from the locks, exact versions with their hashes, so every machine gets the
+# same packages: requirements.lock what the bot needs (make chat; production),
+# requirements-dev.lock that and the tests' and linters' tools and the translate extra,
+# requirements-translate.lock the bot and argostranslate (tools/lock/). pyproject.toml
+# keeps the lower bounds for whoever installs welcomebot as a library.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,8 +18,9 @@ BIN    := $(VENV)/bin
 LOCALES := de en ar fa uk ru tr
 PO     := $(foreach l,$(LOCALES),translations/$(l)/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
+UV_VERSION := 0.13.9
 
-.PHONY: chat test i18n catalogs db lint clean translate
+.PHONY: chat test i18n catalogs db lint clean translate lock wheel
 
 chat: $(VENV)/.installed catalogs db
 	$(BIN)/welcomebot events import content/events.yaml  # the demo city's events
@@ -29,22 +38,42 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
 
-# argostranslate without its stanza/torch/spacy requirements (6 GB): the extra brings what it
-# really uses, tools/stanza-stub an empty `stanza` module it imports.
+# argostranslate without its stanza/torch/spacy requirements (6 GB): its lock holds what it
+# really uses (the translate extra), hence --no-deps; tools/stanza-stub is an empty `stanza`
+# module it imports.
 translate: $(VENV)/.installed-translate
 
-$(VENV)/.installed-translate: pyproject.toml tools/stanza-stub/pyproject.toml | $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[translate]'
-	$(BIN)/pip install --quiet --no-deps argostranslate==1.11.0 ./tools/stanza-stub
+$(VENV)/.installed-translate: requirements-translate.lock tools/stanza-stub/pyproject.toml \
+                              | $(VENV)/.installed
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-translate.lock
+	$(BIN)/pip install --quiet --no-deps ./tools/stanza-stub
 	touch $@
+
+# The locks, for every platform and Python 3.11+ (uv's universal resolution). Pins already in
+# a lock are kept where they still fit; `make lock UPGRADE=1` takes the newest of everything.
+# The dev lock is resolved first; the other two keep to its versions, so all three agree.
+LOCK_OPTIONS = --quiet --universal --python-version 3.11 --generate-hashes \
+               --custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade)
+
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra translate $(LOCK_OPTIONS) \
+	  -o requirements-dev.lock
+	$(BIN)/uv pip compile pyproject.toml -c requirements-dev.lock $(LOCK_OPTIONS) \
+	  -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml tools/lock/argostranslate.in --extra translate \
+	  --excludes tools/lock/excludes.txt -c requirements-dev.lock $(LOCK_OPTIONS) \
+	  -o requirements-translate.lock
 
 catalogs: $(MO)
 
@@ -63,5 +92,13 @@ i18n: $(VENV)/.installed
 	$(BIN)/welcomebot i18n fill-source en
 	$(MAKE) catalogs
 
+# The wheel carries flows/, content/ and translations/ with the catalogs compiled (setup.py):
+# install it with `pip install --require-hashes -r requirements.lock` first, then
+# `pip install --no-deps dist/welcomebot-*.whl` (docs/operations.md).
+wheel: | $(BIN)/python
+	rm -rf build
+	$(BIN)/pip wheel --quiet --no-deps . -w dist
+	rm -rf build
+
 clean:
-	rm -rf $(VENV) $(MO) welcomebot.db welcomebot.db-wal welcomebot.db-shm
+	rm -rf $(VENV) $(MO) welcomebot.db welcomebot.db-wal welcomebot.db-shm build dist

@@ -11,14 +11,19 @@ The layers, top to bottom (docs/ARCHITECTURE.md; tests/test_architecture.py chec
     db/                                 tables, sessions, the people repository, migrations
 
 __main__.py     `python -m bot` is `welcomebot`
-cli.py          the `welcomebot` command: run, chat, deliver, check flows, db, people, faq, i18n
+cli.py          the `welcomebot` command: run, chat, deliver, check, flows, db, people, faq...
 commandline.py  what every command shares: settings, logging, async work, a database
 service.py      `welcomebot run`: channels, webhooks, the outbox sender, housekeeping
-server.py       the one HTTP server (aiohttp): every webhook and /healthz
+server.py       the one HTTP server (aiohttp): every webhook, /healthz and /metrics
 app.py          wiring: settings -> flows, catalogs, content, database -> the runtime
+check.py        `welcomebot check`: settings, flows and content, every problem at once
 config.py       settings, read once from the environment and .env
+paths.py        where flows, content and catalogs are: the checkout's, or those shipped with it
+logs.py         how log lines look: text, or one JSON object a line (LOG_FORMAT)
+metrics.py      every metric the bot exports on /metrics (Prometheus), in one registry per app
 errors.py       errors that stop the start (bad flows, database not migrated, bad content)
 runtime.py      one turn: load the person, advance the engine, run actions, commit, reply
+hold.py         turns held in memory while the database is out, done in order once it is back
 feature.py      what a feature gives the bot: its actions (ActionContext) and privacy slice
 actions.py      every action flows may call, by name
 privacy.py      every feature's privacy slice: /mydata, /delete, consent withdrawn, retention

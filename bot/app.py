@@ -26,6 +26,7 @@ from bot.faq.titles import TITLES
 from bot.feature import Action, Deps
 from bot.flood import FloodGate
 from bot.i18n import Catalogs
+from bot.metrics import Metrics
 from bot.people.privacy import retention
 from bot.runtime import Clock, Runtime, utc_now
 
@@ -81,7 +82,7 @@ async def open_app(settings: Settings, *, clock: Clock = utc_now,
     fallback = (settings.default_language, "en")
     contacts = load_contacts(settings.content_dir / "contacts.yaml", fallback=fallback)
     faq = shared_desk(settings.content_dir, tuple(settings.languages), fallback)
-    deps = Deps(settings, flows, catalogs, contacts, faq)
+    deps = Deps(settings, flows, catalogs, contacts, faq, metrics=Metrics())
     engine = make_engine(settings.database_url)
     try:
         if require_migrated:
@@ -99,10 +100,14 @@ async def open_app(settings: Settings, *, clock: Clock = utc_now,
             admins=settings.admins,
             settings_facts={"retention_days": settings.retention_days,
                             "retention": retention(settings.retention_days)},
-            flood=FloodGate(settings.flood_burst, settings.flood_per_minute),
+            flood=FloodGate(settings.flood_burst, settings.flood_per_minute, sessions=sessions),
             unlimited=frozenset({"console"}),  # the terminal chat: one trusted person
             clock=clock,
+            outage_seconds=settings.outage_seconds,
         )
-        yield App(settings, deps, engine, sessions, runtime)
+        try:
+            yield App(settings, deps, engine, sessions, runtime)
+        finally:
+            await runtime.close()  # turns still held for the database: the apology
     finally:
         await engine.dispose()

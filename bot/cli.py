@@ -2,6 +2,7 @@
 
     welcomebot chat --user ana [--lang ar] [--json]   talk to the bot in this terminal
     welcomebot run                                    start every configured channel
+    welcomebot check                                  settings, flows, content: every problem
     welcomebot flows check [DIR]                      check flow files; errors with file:line
     welcomebot db upgrade|current                     migrate the database DATABASE_URL names
     welcomebot people role telegram:123 staff         give someone a role
@@ -16,6 +17,9 @@
     welcomebot buddies status|volunteers|approve|decline|match   Welcome Buddies
     welcomebot audit [--since DAY] [--who ID] [--json]   who did what as staff; erasures
 
+Commands print only warnings and errors besides their answer; `welcomebot -v <command>`
+adds what they do (INFO). The services (`run`, `deliver`, `chat --json`) log at LOG_LEVEL.
+
 What the commands share (settings, logging, running async work, a transaction) is in
 `bot/commandline.py`, which the feature command lines use too.
 """
@@ -23,13 +27,14 @@ What the commands share (settings, logging, running async work, a transaction) i
 from __future__ import annotations
 
 import asyncio
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from bot import commandline
 from bot.buddies.cli import buddies_app
+from bot.check import refuse_to_start
 from bot.commandline import in_database, in_transaction, run_async, settings
 from bot.config import Settings
 from bot.events.cli import events_app
@@ -55,6 +60,29 @@ app.add_typer(notice_app, name="notice")
 app.add_typer(buddies_app, name="buddies")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"welcomebot {version('welcomebot')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            typer.echo("welcomebot (not installed: pip install -e .)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the installed version and exit.")] = False,
+             verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Say what the command does (INFO log lines, with the "
+                                "database migrations); without it only warnings and errors "
+                                "(run, deliver and chat --json log at LOG_LEVEL).")] = False,
+             ) -> None:
+    commandline.verbose(verbose)
+
+
 @app.command()
 def chat(
     user: Annotated[str, typer.Option(help="Who you are; the same ID continues later.")] = "me",
@@ -62,10 +90,9 @@ def chat(
     json_lines: Annotated[bool, typer.Option("--json", help="One JSON line a message.")] = False,
 ) -> None:
     """Chat with the bot in this terminal (one message per line; Ctrl-D ends)."""
-    loaded = settings()
-    if not json_lines:
-        logging.getLogger().setLevel(logging.WARNING)  # keep the chat readable
-    run_async(_chat(loaded, user, lang, json_lines))
+    loaded = settings(service=json_lines)  # a chat on screen stays readable: warnings only
+    refuse_to_start(loaded)
+    run_async(_chat(loaded, user, lang, json_lines), database_url=loaded.database_url)
 
 
 async def _chat(loaded: Settings, user: str, lang: str | None, as_json: bool) -> None:
@@ -88,14 +115,15 @@ async def _chat(loaded: Settings, user: str, lang: str | None, as_json: bool) ->
 @app.command()
 def run() -> None:
     """Start the bot on every configured channel (the terminal chat when none is)."""
-    loaded = settings()
+    loaded = settings(service=True)
+    refuse_to_start(loaded)
     if loaded.telegram_bot_token is None and not loaded.whatsapp:
         typer.echo("No channel is configured (set TELEGRAM_BOT_TOKEN in .env for Telegram, "
                    "the WHATSAPP_* settings for WhatsApp); starting the terminal chat.",
                    err=True)
-        run_async(_chat(loaded, "me", None, False))
+        run_async(_chat(loaded, "me", None, False), database_url=loaded.database_url)
         return
-    run_async(_run(loaded))
+    run_async(_run(loaded), database_url=loaded.database_url)
 
 
 async def _run(loaded: Settings) -> None:
@@ -111,7 +139,7 @@ def deliver(until_empty: Annotated[bool, typer.Option(
         "--until-empty", help="Exit once nothing is left to send now.")] = False) -> None:
     """Run the outbox sender on its own (`welcomebot run` runs it too), through every
     configured channel."""
-    loaded = settings()
+    loaded = settings(service=True)
     if loaded.telegram_bot_token is None and not loaded.whatsapp:
         typer.echo("set TELEGRAM_BOT_TOKEN or the WHATSAPP_* settings: the outbox sends "
                    "through them", err=True)
@@ -169,6 +197,23 @@ def audit_log(
         typer.echo("no entries", err=True)
 
 
+@app.command("check")
+def check_all() -> None:
+    """Check the settings, every flow and every content file (contacts, FAQ, small talk,
+    districts, notices, events, WhatsApp templates, glossary, catalogs); print each problem
+    with file:line and the fix; exit 1 on any (run and chat refuse to start on them)."""
+    from bot.check import check
+
+    report = check()
+    for line in report.warnings:
+        typer.echo(line, err=True)
+    for line in report.problems:
+        typer.echo(line, err=True)
+    typer.echo(report.summary(), err=bool(report.problems))
+    if report.problems:
+        raise typer.Exit(1)
+
+
 @flows_app.command("check")
 def flows_check(
     folder: Annotated[Path | None, typer.Argument(help="Default: FLOWS_DIR.")] = None,
@@ -217,11 +262,11 @@ def people_import(file: Annotated[Path, typer.Argument(help="CSV: channel,id,loc
     """Bring the subscribers of an earlier bot: all rows, or none if any is bad."""
     from datetime import UTC, datetime
 
-    from bot.people.importer import ImportError_, import_rows, read_rows
+    from bot.people.importer import ImportError_, import_rows, read_file
 
     loaded = settings()
     try:
-        rows = read_rows(file.read_text(encoding="utf-8-sig"), str(file), loaded.languages)
+        rows = read_file(file, loaded.languages)
     except (ImportError_, OSError) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
@@ -256,6 +301,40 @@ def people_role(
 
     in_transaction(settings().database_url, change)
     typer.echo(f"{who} is now {role}")
+
+
+@people_app.command("erase")
+def people_erase(
+    who: Annotated[str, typer.Argument(help="channel:id, e.g. whatsapp:4917612345678")],
+) -> None:
+    """Erase one person and all their data, as /delete does (an erasure asked for by letter
+    or in person, or again after restoring a backup). Audited."""
+    from bot import audit
+    from bot.db import people
+    from bot.feature import Erasure
+    from bot.privacy import erase_slices
+    from bot.runtime import utc_now
+
+    channel, _, external_id = who.partition(":")
+    if not channel or not external_id:
+        typer.echo(f"'{who}' is not channel:id (for example telegram:123456789)", err=True)
+        raise typer.Exit(2)
+    loaded = settings()
+
+    async def erase(session: AsyncSession) -> bool:
+        person = await people.find(session, channel, external_id)
+        if person is None:
+            return False
+        now = utc_now()
+        await audit.by_operator(session, now, "privacy.erase", who)
+        await erase_slices(Erasure(session, [person.id], now, loaded))
+        await people.erase(session, person)
+        return True
+
+    if not in_transaction(loaded.database_url, erase):
+        typer.echo(f"nobody is known as {who}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{who} and all their data are erased")
 
 
 @people_app.command("purge")
@@ -304,13 +383,24 @@ def i18n_fill_source(lang: Annotated[str, typer.Argument()] = "en") -> None:
 
 
 def faq_desk(loaded: Settings) -> Any:
-    from bot.faq.content import ContentError
+    from bot.errors import StartupError
     from bot.faq.desk import shared_desk
 
     try:
         return shared_desk(loaded.content_dir, tuple(loaded.languages),
                            (loaded.default_language, "en"))
-    except ContentError as exc:
+    except StartupError as exc:  # the FAQ's content or the contacts it names
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+
+
+def _user_file(path: Path) -> str:
+    """The text of a file the user named; what is wrong with it in one line, exit 2."""
+    from bot.engine.textfile import read_text
+
+    try:
+        return read_text(path)
+    except (OSError, ValueError) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
 
@@ -331,11 +421,10 @@ def faq_ask(
     loaded = settings()
     desk = faq_desk(loaded)
     if batch is not None:
-        with batch.open(encoding="utf-8") as lines:
-            for number, line in enumerate(lines, 1):
-                if line.strip():
-                    typer.echo(json.dumps(classify_line(desk, line, number, loaded),
-                                          ensure_ascii=False))
+        for number, line in enumerate(_user_file(batch).splitlines(), 1):
+            if line.strip():
+                typer.echo(json.dumps(classify_line(desk, line, number, loaded),
+                                      ensure_ascii=False))
         return
     if text is None:
         typer.echo("give a question, or --batch FILE", err=True)
@@ -356,11 +445,16 @@ def faq_eval(
                                               'topic null where there is no answer.')],
 ) -> None:
     """Accuracy on lines with a topic, "don't know" on the others, per language, latency."""
-    from bot.faq.evaluation import evaluate, report
+    from bot.engine.textfile import NotText
+    from bot.faq.evaluation import BadLine, evaluate, report
 
     loaded = settings()
     desk = faq_desk(loaded)
-    typer.echo(report(evaluate(desk, file), desk.load_seconds))
+    try:
+        typer.echo(report(evaluate(desk, file), desk.load_seconds))
+    except (OSError, NotText, BadLine) as exc:  # not there, not text, not JSON lines
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
 
 
 @faq_app.command("gaps")

@@ -6,18 +6,27 @@
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from babel import Locale, UnknownLocaleError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_core.core_schema import ValidationInfo
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.engine.textfile import NotText, encoding_of, read_text
+from bot.paths import default_dir
 
 ENV_FILE = ".env"
 
 CommaList = Annotated[list[str], NoDecode]
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+"""What LOG_LEVEL may say (in any case)."""
 
 WHATSAPP_API_BASE = "https://graph.facebook.com/v23.0"
 """Meta's Graph API, at the version the WhatsApp channel was written against."""
@@ -34,9 +43,11 @@ class Settings(BaseSettings):
                                       extra="ignore", frozen=True)
 
     database_url: str = "sqlite+aiosqlite:///welcomebot.db"
-    flows_dir: Path = Path("flows")
-    content_dir: Path = Path("content")
-    translations_dir: Path = Path("translations")
+    flows_dir: Path = Field(default_factory=lambda: default_dir("flows"))
+    content_dir: Path = Field(default_factory=lambda: default_dir("content"))
+    translations_dir: Path = Field(default_factory=lambda: default_dir("translations"))
+    """Unset or empty: ./flows (./content...) if there, else the checkout's, else the copies
+    installed with the package (bot/paths.py)."""
     translation_models_dir: Path = Path("data/translation-models")
     """argostranslate's models for `welcomebot notice translate` (argospm installs there)."""
     languages: CommaList = ["de", "en", "ar", "fa", "uk", "ru", "tr"]
@@ -49,6 +60,9 @@ class Settings(BaseSettings):
     audit_days: int = Field(default=730, ge=30, le=3650)
     """Days the audit log of staff actions and erasures is kept."""
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    """text: one readable line per record; json: one JSON object per line (time, level,
+    logger, message, and the line's key=value pairs as fields) for a log collector."""
     flood_burst: int = Field(default=8, ge=1)
     flood_per_minute: float = Field(default=20, gt=0)
     event_reminders: CommaList = ["24", "2"]
@@ -58,6 +72,9 @@ class Settings(BaseSettings):
     """Messages a second the outbox sends at most (Telegram allows about 30)."""
     outbox_lease: float = Field(default=120, gt=0, le=3600)
     """Seconds a sender holds the messages it took; a crashed one's are taken over after."""
+    outage_seconds: float = Field(default=60, gt=0, le=600)
+    """Seconds what people write is held in memory while the database cannot be reached
+    (they are told it takes a moment); after that they get an apology."""
     buddies_answer_hours: float = Field(default=48, gt=0, le=24 * 14)
     """Hours a volunteer has to answer a proposal (then the next one is asked), and a
     newcomer to confirm."""
@@ -93,6 +110,52 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_default(cls, value: object) -> object:
         return WHATSAPP_API_BASE if value == "" else value
+
+    @field_validator("telegram_bot_token", "telegram_webhook_secret", "whatsapp_access_token",
+                     "whatsapp_app_secret", "whatsapp_verify_token", mode="before")
+    @classmethod
+    def _no_stray_spaces(cls, value: object) -> object:
+        if isinstance(value, str) and value and not value.strip():
+            raise ValueError("it is only spaces: write the secret itself, or leave it empty "
+                             "(NAME=) to leave it unset")
+        if isinstance(value, str) and value != value.strip():
+            raise ValueError("it has spaces at its start or end: remove them (the platform "
+                             "would not recognise it)")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not re.match(r"(sqlite\+aiosqlite|postgresql\+asyncpg)://", value):
+            raise ValueError("use postgresql+asyncpg://user:password@host:5432/name for "
+                             "PostgreSQL, or sqlite+aiosqlite:///file.db for SQLite (with the "
+                             "driver after the '+')")
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(value)
+        except (ArgumentError, ValueError) as exc:
+            raise ValueError(f"it is not a database URL ({exc}); write it as "
+                             "postgresql+asyncpg://user:password@host:5432/name") from None
+        file = value.removeprefix("sqlite+aiosqlite:///").partition("?")[0]
+        if value.startswith("sqlite+aiosqlite:///") and file and file != ":memory:" and not (
+                Path(file).parent.is_dir()):
+            raise ValueError(f"the folder {Path(file).parent} of the SQLite file does not "
+                             "exist: create it, or name another file")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().upper() in LOG_LEVELS:
+            return value.strip().upper()
+        raise ValueError(f"use one of {', '.join(level.lower() for level in LOG_LEVELS)}")
+
+    @field_validator("flows_dir", "content_dir", "translations_dir", mode="before")
+    @classmethod
+    def _empty_is_default_dir(cls, value: object, info: ValidationInfo) -> object:
+        return default_dir(str(info.field_name).removesuffix("_dir")) if value == "" else value
 
     @field_validator("whatsapp_phone_number_id")
     @classmethod
@@ -214,22 +277,106 @@ class Settings(BaseSettings):
 class SettingsError(Exception):
     """A setting is wrong; the message says which, where, and how to fix it."""
 
+    @property
+    def problems(self) -> list[str]:
+        """One line per problem: the message without its heading."""
+        return [line.strip() for line in str(self).splitlines()[1:]]
+
 
 def load_settings(env_file: Path | str | None = ENV_FILE) -> Settings:
+    """The settings; SettingsError naming every bad value and every `.env` line that is not
+    `NAME=value` (a line without "=", a name that looks like a setting's misspelt)."""
+    path = Path(env_file) if env_file else None
+    problems, encoding = _env_file_problems(path)
+    # python-dotenv would warn about each line it cannot parse: they are errors in `problems`.
+    logging.getLogger("dotenv.main").setLevel(logging.ERROR)
     try:
-        return Settings(_env_file=env_file)  # type: ignore[call-arg]
+        loaded = Settings(_env_file=env_file if encoding else None,  # type: ignore[call-arg]
+                          _env_file_encoding=encoding)
     except ValidationError as exc:
-        raise SettingsError(describe(exc, Path(env_file) if env_file else None)) from None
+        raise SettingsError(describe(exc, path, problems)) from None
+    if problems:
+        raise SettingsError(describe(None, path, problems))
+    return loaded
 
 
-def describe(exc: ValidationError, env_file: Path | None) -> str:
+def lenient_settings(env_file: Path | str | None = ENV_FILE) -> Settings | None:
+    """The settings with every value a problem names at its default (None if that does not
+    help), so that `welcomebot check` can check the flows and content beside the settings'
+    own problems."""
+    path = Path(env_file) if env_file else None
+    encoding = _env_file_problems(path)[1]
+    reset: dict[str, Any] = {}
+    for _ in range(5):
+        try:
+            return Settings(_env_file=env_file if encoding else None,  # type: ignore[call-arg]
+                            _env_file_encoding=encoding, **reset)
+        except ValidationError as exc:
+            named = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+            for error in exc.errors():  # a rule across settings names them in its message
+                for word in re.findall(r"\b[A-Z][A-Z0-9_]+\b", str(error["msg"])):
+                    group = word.lower().split("_")[0]
+                    named |= {n for n in Settings.model_fields
+                              if n == word.lower() or n.split("_")[0] == group}
+            if named <= reset.keys():
+                return None
+            for name in named:
+                reset[name] = Settings.model_fields[name].get_default(call_default_factory=True)
+    return None
+
+
+def describe(exc: ValidationError | None, env_file: Path | None,
+             lines_wrong: Sequence[str] = ()) -> str:
+    """One line per problem: each bad setting with where it was set, then each `.env` line."""
     lines = ["Some settings are not right:"]
-    for error in exc.errors():
+    for error in exc.errors() if exc is not None else ():
         name = str(error["loc"][0]).upper() if error["loc"] else "Settings"
         where = _where(name, env_file) if error["loc"] else ""
         message = str(error["msg"]).removeprefix("Value error, ")
         lines.append(f"  {name}{where}: {message}. See .env.example for what it takes.")
+    lines += [f"  {line}" for line in lines_wrong]
     return "\n".join(lines)
+
+
+def _env_file_problems(env_file: Path | None) -> tuple[list[str], str | None]:
+    """The lines of `env_file` that set nothing the way they look as if they would, and the
+    file's encoding (None when there is no file we can read)."""
+    import difflib
+    import io
+
+    from dotenv.parser import parse_stream
+
+    if env_file is None or not env_file.is_file():
+        return [], None
+    try:
+        text = read_text(env_file)
+    except NotText as exc:
+        return [f"{exc}; until then it is not read"], None
+    known = [name.upper() for name in Settings.model_fields]
+    problems = []
+    for binding in parse_stream(io.StringIO(text)):
+        original = binding.original.string
+        line = binding.original.line + original[:len(original) - len(original.lstrip())].count(
+            "\n")
+        if binding.error:  # the rest of the line may be a secret: never shown
+            named = re.match(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\b", original)
+            start = f"the line starting {named[1]}" if named else "this line"
+            problems.append(f"{env_file}:{line}: {start} is not NAME=value (an '=' missing, "
+                            "or a quote not closed?); write NAME=value, or start the line "
+                            "with # for a note")
+        elif binding.key is not None and binding.value is None:
+            name = binding.key if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", binding.key) else None
+            problems.append(f"{env_file}:{line}: {name or 'this line'} has no '=': write "
+                            f"{name or 'NAME'}=value (or {name or 'NAME'}= for none), or "
+                            "start the line with # for a note")
+        elif binding.key is not None and binding.key.upper() not in known:
+            close = [name for name in difflib.get_close_matches(binding.key.upper(), known, 1,
+                                                                0.85)
+                     if name not in binding.key.upper() and binding.key.upper() not in name]
+            if close:
+                problems.append(f"{env_file}:{line}: {binding.key} is not a setting; did you "
+                                f"mean {close[0]}?")
+    return problems, encoding_of(env_file.read_bytes())
 
 
 def _where(name: str, env_file: Path | None) -> str:
@@ -238,7 +385,11 @@ def _where(name: str, env_file: Path | None) -> str:
     if name in os.environ:
         return " (set in the environment)"
     if env_file and env_file.exists():
-        for number, line in enumerate(env_file.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            text = read_text(env_file)
+        except (NotText, OSError):
+            return ""
+        for number, line in enumerate(text.splitlines(), 1):
             if line.split("=", 1)[0].strip().removeprefix("export ").strip() == name:
                 return f" ({env_file}:{number})"
     return ""

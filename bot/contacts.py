@@ -19,10 +19,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.engine.model import JSON, Lines, Param, Verbatim
+from bot.engine.textfile import NotText, read_text
+from bot.engine.yamlsource import parse
 from bot.errors import StartupError
 from bot.feature import Action, ActionContext
 
@@ -89,18 +90,28 @@ class ContactsError(StartupError):
 
 
 def load_contacts(path: Path, fallback: tuple[str, ...] = ("en", "de")) -> Contacts:
+    """The contacts of `path` (none while it does not exist), or ContactsError naming every
+    problem as `file:line: what`."""
     if not path.exists():
         return Contacts({}, fallback)
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        source = parse(read_text(path), str(path))
+    except NotText as exc:
+        raise ContactsError(str(exc)) from None
+    if source.error is not None:
+        raise ContactsError(f"{path}:{source.error[0]}: not valid YAML: {source.error[1]}")
+    problems = [f"{path}:{line}: '{loc[-1]}' is given twice; keep one"
+                for loc, line in source.duplicates]
+    raw = source.value if source.value is not None else {}
+    if not isinstance(raw, dict):
+        raise ContactsError(f"{path}:1: expected one entry per office, each `id:` with its "
+                            "`name:` and details (see the top of bot/contacts.py)")
     entries = {}
-    problems = []
     for key, value in raw.items():
         try:
             entries[str(key)] = Contact.model_validate(value)
         except ValidationError as exc:
-            for error in exc.errors():
-                where = ".".join(str(p) for p in (key, *error["loc"]))
-                problems.append(f"{path}: {where}: {error['msg']}")
+            problems += source.explain(exc, (key,))
     if problems:
         raise ContactsError("\n".join(problems))
     return Contacts(entries, fallback)

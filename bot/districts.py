@@ -45,11 +45,13 @@ from sqlalchemy import update
 from bot.db.tables import Person, table
 from bot.engine.messages import N_
 from bot.engine.normalize import normalize
+from bot.engine.textfile import NotText, read_text
 from bot.engine.yamlsource import parse
+from bot.errors import StartupError
 from bot.feature import Action, ActionContext
 
 
-class DistrictsError(Exception):
+class DistrictsError(StartupError):
     """The districts file has problems; the message lists each as `file:line: what`."""
 
 
@@ -117,7 +119,14 @@ def _key(text: str) -> str:
 
 def load_districts(path: Path) -> Districts:
     """Every district of `path`, or DistrictsError naming all problems with their lines."""
-    source = parse(path.read_text(encoding="utf-8"), str(path))
+    try:
+        source = parse(read_text(path), str(path))
+    except NotText as exc:
+        raise DistrictsError(str(exc)) from None
+    except FileNotFoundError:
+        raise DistrictsError(f"{path}:1: missing; the district question and notices by "
+                             "district need it (see the format at the top of "
+                             "bot/districts.py)") from None
     if source.error is not None:
         line, message = source.error
         raise DistrictsError(f"{path}:{line}: not valid YAML: {message}")
@@ -129,23 +138,25 @@ def load_districts(path: Path) -> Districts:
         raise DistrictsError(f"{path}:1: expected `districts:` with a list of districts "
                              "(each starting with '- id:')")
     entries: list[tuple[int, _Entry]] = []
+    broken: set[str] = set()
     for n, item in enumerate(items):
         try:
             entries.append((n, _Entry.model_validate(item)))
         except ValidationError as exc:
-            for error in exc.errors():
-                where = ".".join(str(p) for p in error["loc"]) or "district"
-                line = source.line(("districts", n, *error["loc"]))
-                problems.append(f"{path}:{line}: {where}: {error['msg']}")
-    problems += _meaning(path, source, entries)
+            problems += source.explain(exc, ("districts", n))
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                broken.add(item["name"])  # its problem is said: not again by its neighbours
+    problems += _meaning(path, source, entries, broken)
     if problems:
         raise DistrictsError("\n".join(problems))
     return Districts(tuple(District(e.id, e.name, tuple(e.also), frozenset(e.neighbours))
                            for _, e in entries))
 
 
-def _meaning(path: Path, source: Any, entries: list[tuple[int, _Entry]]) -> list[str]:
-    """The second pass: unique ids and names, known neighbours, borders on both sides."""
+def _meaning(path: Path, source: Any, entries: list[tuple[int, _Entry]],
+             broken: set[str]) -> list[str]:
+    """The second pass: unique ids and names, known neighbours, borders on both sides (not
+    checked against the `broken` districts, which failed the first)."""
     problems: list[str] = []
     seen_ids: dict[str, int] = {}
     seen_names: dict[str, int] = {}
@@ -160,6 +171,8 @@ def _meaning(path: Path, source: Any, entries: list[tuple[int, _Entry]]) -> list
     for n, entry in entries:
         for k, other in enumerate(entry.neighbours):
             line = source.line(("districts", n, "neighbours", k))
+            if other in broken:
+                continue
             if other == entry.name:
                 problems.append(f"{path}:{line}: '{entry.name}' lists itself as a neighbour")
             elif other not in by_name:

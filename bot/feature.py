@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the parts are built above the features, in bot/app.py
     from bot.engine.load import FlowSet
     from bot.faq.desk import FaqDesk
     from bot.i18n import Catalogs
+    from bot.metrics import Metrics
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class Deps:
     catalogs: Catalogs
     contacts: Contacts
     faq: FaqDesk
+    metrics: Metrics
+    """What the bot counts (`bot.metrics`): one per app, exported on `/metrics`."""
 
 
 @dataclass

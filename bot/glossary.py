@@ -32,6 +32,7 @@ from typing import Any
 
 from babel.messages.pofile import read_po
 
+from bot.engine.textfile import NotText, read_text
 from bot.engine.yamlsource import Loc, parse
 
 FILE = "glossary.yaml"
@@ -152,12 +153,14 @@ def load(path: Path) -> Glossary:
     """The glossary at `path`; GlossaryError with every problem (file:line) otherwise."""
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except OSError as exc:
         raise GlossaryError([f"{file}:1: cannot read it: {exc.strerror}"]) from None
+    except NotText as exc:
+        raise GlossaryError([str(exc)]) from None
     source = parse(text, file)
     if source.error is not None:
-        raise GlossaryError([f"{file}:{source.error[0]}: {source.error[1]}"])
+        raise GlossaryError([f"{file}:{source.error[0]}: not valid YAML: {source.error[1]}"])
     problems = [f"{file}:{line}: '{loc[-1]}' is given twice" for loc, line in source.duplicates]
     data = source.value if isinstance(source.value, dict) else {}
     unknown = set(data) - {"languages", "terms"}
@@ -369,7 +372,10 @@ def content_texts(content_dir: Path,
     for path in files:
         if not path.exists():
             continue
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = read_text(path)
+        except NotText:
+            continue  # the feature's own loader reports it
         source = parse(text, str(path))
         if source.error is not None:
             continue  # the feature's own loader reports it
@@ -384,7 +390,7 @@ def content_findings(glossary: Glossary, content_dir: Path,
     found = []
     lines_of: dict[str, list[str]] = {}
     for file, line, lang, text in content_texts(content_dir, languages):
-        raw = lines_of.setdefault(file, Path(file).read_text(encoding="utf-8").splitlines())
+        raw = lines_of.setdefault(file, read_text(file).splitlines())
         for hit in glossary.scan(lang, text):
             found.append(Finding(file, _text_line(raw, line, text, hit), lang, hit.found,
                                  hit.rule, glossary.file))

@@ -33,6 +33,9 @@ from bot.engine.normalize import normalize
 log = logging.getLogger(__name__)
 
 DOMAIN = "messages"
+MO_SLACK = 2.0
+"""Seconds a `.po` may be newer than its `.mo` with the `.mo` still taken as compiled from it:
+installing the package (whose build compiles them, setup.py) writes the `.po` just after."""
 
 # Names people use for a language that CLDR does not list under its code.
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -234,7 +237,8 @@ class Catalogs:
     def _load(self, lang: str) -> gettext.NullTranslations:
         po = self.folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
         mo = po.with_suffix(".mo")
-        if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        if mo.exists() and (not po.exists()
+                            or mo.stat().st_mtime >= po.stat().st_mtime - MO_SLACK):
             with mo.open("rb") as f:
                 return Translations(f, domain=DOMAIN)
         if po.exists():

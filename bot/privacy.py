@@ -20,7 +20,7 @@ from bot import audit
 from bot.buddies import privacy as buddies
 from bot.config import Settings
 from bot.db import people
-from bot.db.tables import Base, Person, table
+from bot.db.tables import Base, FloodMark, PaceMark, Person, table
 from bot.engine.model import JSON, Lines, Param
 from bot.events import privacy as events
 from bot.faq import privacy as faq
@@ -34,6 +34,21 @@ OUTBOX = PrivacySlice("delivery", tables=("outbox",))
 Buddy relayed). /mydata does not list them (they are the bot's own messages); they go with
 the person. What a person relayed to someone else is erased by the Welcome Buddies' slice."""
 
+async def _erase_limits(erasure: Erasure) -> None:
+    rows = (await erasure.session.execute(
+        select(Person.channel, Person.external_id).where(Person.id.in_(erasure.person_ids)))
+            ).all()
+    await erasure.session.execute(delete(FloodMark).where(
+        FloodMark.who.in_([people.identity(c, e) for c, e in rows])))
+    for channel, external_id in rows:
+        await erasure.session.execute(delete(PaceMark).where(
+            PaceMark.channel == channel, PaceMark.chat == external_id))
+
+
+LIMITS = PrivacySlice("limits", tables=("flood_marks", "pace_marks"), erase=_erase_limits)
+"""The flood limit and the per-chat pace every process shares (keyed by the chat's id, kept
+minutes at most): not shown, erased at once."""
+
 SLICES: tuple[PrivacySlice, ...] = (
     person.PERSON,
     notices.SLICE,
@@ -41,6 +56,7 @@ SLICES: tuple[PrivacySlice, ...] = (
     buddies.SLICE,
     faq.SLICE,
     OUTBOX,
+    LIMITS,
     audit.SLICE,  # last: the erasure itself is logged, then pseudonymised with the rest
     person.CONVERSATION,
 )

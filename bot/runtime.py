@@ -13,23 +13,34 @@ the engine decides without touching the database, and one statement stores the r
 the row is still at the version read (`people.store`); if another process or command wrote
 it meanwhile, the turn is done again the locked way, from the fresh row. On SQLite this is
 what lets the bot keep up with Telegram (see benchmarks/telegram_throughput.py).
+
+When the database cannot be reached (`bot.db.outage`), a turn is not lost: it is held in
+memory (`bot.hold`) behind the person's earlier held turns and done once the database is
+back, its replies sent through the `later` the channel gave (`Runtime.outlast`); the person
+is told once, in their language, that it takes a moment. Past `OUTAGE_SECONDS` they are
+told, in their language, that their messages could not be answered.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
+import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import people
 from bot.db.committer import GroupCommit
+from bot.db.outage import is_outage
 from bot.db.people import PersonRecord
 from bot.db.session import transaction
 from bot.db.tables import Person
@@ -50,6 +61,7 @@ from bot.engine.model import (
 )
 from bot.feature import Action, ActionContext, Deps
 from bot.flood import FloodGate, Verdict
+from bot.hold import Held, Hold
 from bot.i18n import negotiate
 
 log = logging.getLogger(__name__)
@@ -62,6 +74,11 @@ SOMETHING_WENT_WRONG = N_(
 SLOW_DOWN = N_(
     "You are sending messages very fast, so I am skipping some of them. Please wait a "
     "moment, then send one message at a time."
+)
+TAKES_A_MOMENT = N_("It takes a moment; I will answer as soon as I can.")
+OUTAGE_SORRY = N_(
+    "Sorry, a problem on our side kept me from answering your last messages. Please send "
+    "them again in a few minutes."
 )
 
 MAX_ACTIONS_PER_TURN = 16
@@ -105,6 +122,22 @@ class Outbound:
     unreachable: bool = False
     """The platform had said the person cannot be reached (a message from them says
     otherwise)."""
+    outbox_id: int | None = None
+    """The outbox message a push is (set by the sender): a WhatsApp template's button
+    carries it, so that a tap finds the message at once."""
+
+
+DATABASE_ERRORS = (SQLAlchemyError, OSError)
+"""What a failed turn counts as a database error (`welcomebot_database_errors_total`): the
+driver's errors come wrapped by SQLAlchemy; a refused connection comes as an OSError."""
+
+Later = Callable[[Outbound], Awaitable[None]]
+"""How a channel sends replies that come after it was answered: a turn held while the
+database was out (`Runtime.outlast`)."""
+
+_WITHIN: contextvars.ContextVar[Identity | None] = contextvars.ContextVar("within", default=None)
+"""The person whose turn `outlast` is running: a turn it runs that calls another of theirs
+(a tap on a held message reopens it) runs that one directly, and lets an outage out."""
 
 
 class Runtime:
@@ -123,12 +156,15 @@ class Runtime:
         flood: FloodGate | None = None,
         unlimited: frozenset[str] = frozenset(),
         clock: Clock = utc_now,
+        outage_seconds: float = 60.0,
     ) -> None:
         self.flows = flows
         self.sessions = sessions
         self.actions = actions
         self.lexicon = lexicon
         self.deps = deps
+        self.metrics = deps.metrics
+        """What the bot counts (`bot.metrics`); the channels and the sender count here too."""
         self.languages = tuple(languages)
         self.default_language = default_language
         self.admins = frozenset(admins)
@@ -144,36 +180,163 @@ class Runtime:
         self.committer = GroupCommit(sessions)
         self._known: OrderedDict[Identity, PersonRecord] = OrderedDict()
         """People as their last turn left them (bounded; a miss only costs a read)."""
+        self.hold: Hold[Outbound] = Hold(self._probe, give_up=self._gave_up,
+                                         limit=outage_seconds)
+        """Turns waiting for the database to come back (`outlast`)."""
 
     async def handle(self, who: Identity, inbound: Inbound, *,
                      locale_hint: str | None = None,
-                     delivery_id: str | None = None) -> Outbound:
+                     delivery_id: str | None = None, later: Later | None = None) -> Outbound:
         """One turn. `delivery_id` is the platform's id for this delivery (Telegram's
-        update_id, WhatsApp's message id): a delivery seen before is ignored."""
+        update_id, WhatsApp's message id): a delivery seen before is ignored. `later`: how
+        the channel sends replies after this returned (a turn held while the database is
+        out, `outlast`); without it, an outage gets the apology at once."""
+        started = time.monotonic()
+        self.metrics.updates.labels(who.channel).inc()
+        try:
+            return await self._handle(who, inbound, locale_hint=locale_hint,
+                                      delivery_id=delivery_id, later=later)
+        finally:
+            self.metrics.turn_seconds.labels(who.channel).observe(time.monotonic() - started)
+
+    async def _handle(self, who: Identity, inbound: Inbound, *, locale_hint: str | None,
+                      delivery_id: str | None, later: Later | None = None) -> Outbound:
+        """The turn `handle` counts and times."""
         async with self._lock(who):
-            verdict = Verdict.ADMIT if who.channel in self.unlimited else self.flood.admit(
-                who, self.clock(), TAP_COST if inbound.kind is InboundKind.BUTTON else 1.0)
+            verdict = Verdict.ADMIT if who.channel in self.unlimited else await self.flood.check(
+                who, self.clock(), TAP_COST if inbound.kind is InboundKind.BUTTON else 1.0,
+                name=f"{who.channel}:{who.external_id}")  # shared by the bot's processes
             if verdict is not Verdict.ADMIT:
                 log.info("flood who=%s verdict=%s", who, verdict.value)
                 return await self._flooded(who, verdict)
-            try:
-                return await self._turn(who, inbound, locale_hint, delivery_id)
-            except Exception:
-                log.exception("turn_failed who=%s kind=%s", who, inbound.kind)
-                return await self._apology(who)
+
+        async def turn() -> Outbound:
+            async with self._lock(who):
+                try:
+                    return await self._turn(who, inbound, locale_hint, delivery_id)
+                except Exception as exc:
+                    if is_outage(exc):
+                        raise  # held by `outlast`
+                    log.exception("turn_failed who=%s kind=%s", who, inbound.kind)
+                    self._failed(who, exc)
+                    return await self._apology(who)
+
+        return await self.outlast(who, turn, later=later, hint=locale_hint, key=delivery_id)
 
     async def reopen(self, who: Identity, entry: str, data: Mapping[str, JSON], *,
-                     delivery_id: str | None = None) -> Outbound:
+                     delivery_id: str | None = None, later: Later | None = None) -> Outbound:
         """Run push `entry` again as a turn of the person's own: they asked to see a message
         the platform held back (WhatsApp outside its 24-hour window sends a template with an
-        "open" button instead). It counts as them being seen; a redelivery is ignored."""
-        async with self._lock(who):
+        "open" button instead). It counts as them being seen; a redelivery is ignored.
+        `later` as for `handle`."""
+        self.metrics.updates.labels(who.channel).inc()
+
+        async def turn() -> Outbound:
+            async with self._lock(who):
+                try:
+                    return await self._locked_turn(who, Inbound.push(entry, data), None,
+                                                   delivery_id, self.clock())
+                except Exception as exc:
+                    if is_outage(exc):
+                        raise  # held by `outlast`
+                    log.exception("reopen_failed who=%s push=%s", who, entry)
+                    self._failed(who, exc)
+                    return await self._apology(who)
+
+        return await self.outlast(who, turn, later=later, key=delivery_id)
+
+    # -- a database outage ---------------------------------------------------------------------
+    async def outlast(self, who: Identity, turn: Callable[[], Awaitable[Outbound]], *,
+                      later: Later | None, hint: str | None = None,
+                      key: str | None = None) -> Outbound:
+        """Run `turn`, one of `who`'s turns (it takes their lock itself and lets a database
+        outage out, `bot.db.outage`), so that an outage loses nothing:
+
+        - while `who` has turns held, or the database is known to be out, it is held behind
+          them at once (`bot.hold`), and runs when the database is back; its replies go out
+          through `later`. The first turn held tells them, in their language, that it takes
+          a moment; the others answer nothing now;
+        - when it finds the database out, the same;
+        - without `later` (a caller that cannot send later), past the hold's bound, or past
+          `OUTAGE_SECONDS` waiting, they are told sorry in their language (counted in
+          `welcomebot_database_outage_apologies_total`).
+
+        `key` is the platform's id of the message (a redelivery held twice is held once)."""
+        if _WITHIN.get() == who:  # inside a turn of theirs this runs: straight on
+            return await turn()
+        if later is not None and (self.hold.holding(who) or self.hold.down):
+            return self._held(who, turn, later, hint, key)
+        within = _WITHIN.set(who)
+        try:
+            return await turn()
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            log.warning("turn_held who=%s error=%s", who, type(exc).__name__)
+            self.metrics.database_errors.labels("turn").inc()
+            self.hold.lost()
+            if later is None:
+                return self._outage_sorry(who, hint)
+            return self._held(who, turn, later, hint, key)
+        finally:
+            _WITHIN.reset(within)
+
+    def _held(self, who: Identity, turn: Callable[[], Awaitable[Outbound]], later: Later,
+              hint: str | None, key: str | None) -> Outbound:
+        """Hold the turn; what to answer now."""
+        first = not self.hold.holding(who)
+
+        async def run() -> Outbound:
+            within = _WITHIN.set(who)
             try:
-                return await self._locked_turn(who, Inbound.push(entry, data), None,
-                                               delivery_id, self.clock())
-            except Exception:
-                log.exception("reopen_failed who=%s push=%s", who, entry)
-                return await self._apology(who)
+                return await turn()
+            finally:
+                _WITHIN.reset(within)
+
+        if not self.hold.hold(who, Held(run, later, self.hold.monotonic(), key)):
+            log.warning("outage_hold_full who=%s", who)
+            return self._outage_sorry(who, hint)
+        if not first:
+            return Outbound(who, None, ())
+        return Outbound(who, self._language(who, hint), (Reply(Text(TAKES_A_MOMENT)),))
+
+    def _outage_sorry(self, who: Identity, hint: str | None) -> Outbound:
+        """The database stayed out too long for what they wrote: sorry, in their language."""
+        self.metrics.database_outage_apologies.inc()
+        return Outbound(who, self._language(who, hint), (Reply(Text(OUTAGE_SORRY)),))
+
+    async def _gave_up(self, who: Hashable, held: list[Held[Outbound]]) -> None:
+        """The hold gave up `who`'s turns (the database stayed out past `OUTAGE_SECONDS`)."""
+        assert isinstance(who, Identity)
+        if held:
+            await held[0].deliver(self._outage_sorry(who, None))
+
+    def _language(self, who: Identity, hint: str | None) -> str | None:
+        """The person's language without the database: as their last turn in this process
+        left it, else the platform's hint (None: the default language)."""
+        known = self._known.get(who)
+        if known is not None:
+            state = known.state
+            lang = known.locale or (state.lang if state is not None else None)
+            if lang:
+                return lang
+        return negotiate(hint, self.languages) if hint else None
+
+    async def _probe(self) -> None:
+        """One cheap query: raises while the database is out."""
+        async with self.sessions() as session:
+            await session.execute(text("SELECT 1"))
+
+    async def close(self) -> None:
+        """Stop: turns still held are answered with the apology."""
+        await self.hold.close()
+        await self.flood.close()  # the flood limit's own connection (PostgreSQL)
+
+    def _failed(self, who: Identity, exc: Exception) -> None:
+        """Count a failed turn, and a database error when the database made it fail."""
+        self.metrics.turns_failed.labels(who.channel).inc()
+        if isinstance(exc, DATABASE_ERRORS):
+            self.metrics.database_errors.labels("turn").inc()
 
     def _lock(self, who: Identity) -> asyncio.Lock:
         """The person's turns in this process, one at a time."""
@@ -192,9 +355,16 @@ class Runtime:
     async def _flooded(self, who: Identity, verdict: Verdict) -> Outbound:
         if verdict is Verdict.DROP:
             return Outbound(who, None, ())
-        async with self.sessions() as session:
-            person = await people.find(session, who.channel, who.external_id)
-        return Outbound(who, person.locale if person else None, (Reply(Text(SLOW_DOWN)),))
+        lang = self._language(who, None)
+        if lang is None:
+            try:
+                async with self.sessions() as session:
+                    person = await people.find(session, who.channel, who.external_id)
+                lang = person.locale if person else None
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+        return Outbound(who, lang, (Reply(Text(SLOW_DOWN)),))
 
     async def _turn(self, who: Identity, inbound: Inbound, hint: str | None,
                     delivery_id: str | None) -> Outbound:

@@ -16,11 +16,14 @@ from zoneinfo import ZoneInfo
 
 from bot.app import App
 from bot.buddies.rounds import keep_matching
+from bot.db.locks import take_turn
 from bot.db.session import fold_log, transaction
 from bot.delivery.bucket import TokenBucket
+from bot.delivery.election import election_for
 from bot.delivery.outbox import Due
 from bot.delivery.receipts import Receipts
 from bot.delivery.sender import Sender
+from bot.delivery.shared import SharedLimits
 from bot.delivery.transport import Transport
 from bot.events import store as events
 from bot.notices import store as notices
@@ -36,6 +39,9 @@ from bot.server import Route, build_app, serve
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_EVERY = 24 * 3600.0
+HOUSEKEEPING_LOOK = 3600.0
+"""Seconds between two looks whether the housekeeping is due (another process may have
+done it, or died before it was due)."""
 STOP_GRACE = 10.0
 """Seconds the sender and the rounds get to finish what they are doing when stopped."""
 
@@ -79,7 +85,11 @@ async def run_channels(app: App, stop: asyncio.Event | None = None) -> None:
             whatsapp, app_secret=settings.whatsapp_app_secret.get_secret_value(),
             verify_token=settings.whatsapp_verify_token.get_secret_value())
         log.info("whatsapp_webhook url_path=%s", webhook.PATH)
-    runner = await serve(build_app(app.sessions, routes), settings.http_host, settings.http_port)
+    metrics = app.deps.metrics
+    metrics.outbox.expect(name for name, on in (("telegram", telegram), ("whatsapp", whatsapp))
+                          if on is not None)
+    runner = await serve(build_app(app.sessions, routes, metrics=metrics, clock=app.runtime.clock),
+                         settings.http_host, settings.http_port)
     app.http_addresses[:] = [address[:2] for address in runner.addresses]
     settle()
     sender = outbox_sender(app, telegram, whatsapp)
@@ -149,9 +159,19 @@ def outbox_sender(app: App, telegram: TelegramChannel | None = None,
         transports["telegram"] = telegram
     if whatsapp is not None:
         transports["whatsapp"] = whatsapp
+    # One process sends each platform (the others take over when it stops); on PostgreSQL
+    # the replies of the others count against its limits.
+    election = election_for(app.engine, transports)
+    shared = None
+    if app.engine.dialect.name == "postgresql":
+        shared = SharedLimits(app.sessions, election)
+        if telegram is not None:
+            shared.watch("telegram", telegram.bucket, telegram.chat_pace)
+        if whatsapp is not None:
+            shared.watch("whatsapp", whatsapp.bucket, whatsapp.pairs)
     return Sender(app.sessions, app.runtime, transports,
                   lease=timedelta(seconds=app.settings.outbox_lease),
-                  wanted={"notices": notice_wanted})
+                  wanted={"notices": notice_wanted}, election=election, shared=shared)
 
 
 async def notice_wanted(session: AsyncSession, messages: Sequence[Due]) -> set[int]:
@@ -168,17 +188,28 @@ async def notice_wanted(session: AsyncSession, messages: Sequence[Due]) -> set[i
 
 async def housekeeping(app: App, stop: asyncio.Event) -> None:
     """Once a day: erase people past the retention period; store the next dates of
-    repeating events."""
+    repeating events. Once a day across all of the bot's processes: each looks every
+    `HOUSEKEEPING_LOOK` seconds, and does it when no other is doing it and it was last done
+    a day ago (`bot.db.locks.take_turn`)."""
     while not stop.is_set():
         try:
-            now = app.runtime.clock()
-            async with transaction(app.sessions) as session:
-                expired = await expire(session, now, app.settings)
-                dates = await events.extend_all(session, now, ZoneInfo(app.settings.timezone))
-            await fold_log(app.engine)
-            log.info("housekeeping erased=%d faq_gaps=%d audit=%d event_dates_added=%d",
-                     expired["people"], expired["faq_gaps"], expired["audit"], dates.added)
+            await keep_house(app)
         except Exception:
             log.exception("housekeeping_failed")
         with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(stop.wait(), HOUSEKEEPING_EVERY)
+            await asyncio.wait_for(stop.wait(), min(HOUSEKEEPING_EVERY, HOUSEKEEPING_LOOK))
+
+
+async def keep_house(app: App) -> bool:
+    """The housekeeping, if it is this process's turn; whether it was."""
+    now = app.runtime.clock()
+    async with transaction(app.sessions) as session:
+        if not await take_turn(session, "housekeeping", now,
+                               timedelta(seconds=HOUSEKEEPING_EVERY)):
+            return False
+        expired = await expire(session, now, app.settings)
+        dates = await events.extend_all(session, now, ZoneInfo(app.settings.timezone))
+    await fold_log(app.engine)
+    log.info("housekeeping erased=%d faq_gaps=%d audit=%d event_dates_added=%d",
+             expired["people"], expired["faq_gaps"], expired["audit"], dates.added)
+    return True

@@ -103,3 +103,19 @@ def test_a_bad_day_is_refused_in_one_line() -> None:
     listed = runner.invoke(app, ["audit", "--since", "yesterday"])
     assert listed.exit_code == 2 and "write a day like 2026-12-01" in listed.output
     assert os.linesep.join(listed.output.splitlines()) == listed.output.strip()
+
+
+def test_an_erasure_by_letter_is_done_on_the_command_line_and_audited(clock: FakeClock) -> None:
+    async def chat() -> None:
+        async with open_app(load_settings(), clock=clock) as bot:
+            leila = await City(bot).person("leila", "ar")
+            await leila.say("/mydata")
+
+    clock.current = datetime.now(UTC)
+    asyncio.run(chat())
+    erased = runner.invoke(app, ["people", "erase", "telegram:leila"])
+    assert erased.exit_code == 0 and "all their data are erased" in erased.stdout
+    again = runner.invoke(app, ["people", "erase", "telegram:leila"])
+    assert again.exit_code == 1 and "nobody is known as telegram:leila" in again.output
+    [entry] = entries("--action", "privacy.erase")
+    assert entry["via"] == "cli" and entry["target"].startswith("erased:")

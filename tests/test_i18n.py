@@ -161,3 +161,24 @@ def test_language_names_are_written_in_their_own_script(cats: Catalogs) -> None:
     assert list(cats.endonyms().values()) == [
         "Deutsch", "English", "العربية", "فارسی / دری", "Українська", "Русский", "Türkçe"]
     assert Verbatim("x").text == "x"
+
+
+def test_a_compiled_catalog_is_used_unless_its_po_was_edited_after(tmp_path: Path) -> None:
+    import os
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import write_po
+
+    folder = tmp_path / "de" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    for suffix, text, write in ((".mo", "compiled", write_mo), (".po", "edited", write_po)):
+        catalog = Catalog(locale="de")
+        catalog.add("Yes", text)
+        with (folder / f"messages{suffix}").open("wb") as f:
+            write(f, catalog)
+    # Written just after its .mo, as installing the package does: the .mo counts.
+    assert Catalogs(tmp_path, ["de"]).translator("de").gettext("Yes") == "compiled"
+    po = folder / "messages.po"
+    os.utime(po, (po.stat().st_atime, po.stat().st_mtime + 60))  # edited a minute later
+    assert Catalogs(tmp_path, ["de"]).translator("de").gettext("Yes") == "edited"

@@ -5,7 +5,8 @@ bot answers, rendered in the user's language (and `file:` for a file it sends). 
 names a file of event series to add first, at the test clock's time. `volunteers:` are
 Welcome Buddy volunteers registered and approved first (what they chose, as a volunteer
 registers it); a turn `round: true` runs a matching round, every volunteer who got a proposal
-says yes, and the bot's side is what then reaches the user. `pytest --update` rewrites the
+says yes, and the bot's side is what then reaches the user; a turn `notice: <id>` sends that
+notice of content/notices to everyone who wants its topic. `pytest --update` rewrites the
 bot's side from what the bot says now; review the diff like any other change.
 """
 
@@ -30,6 +31,10 @@ from bot.db.tables import Person
 from bot.delivery.sender import Sender
 from bot.events import store
 from bot.events.content import load_series
+from bot.notices import store as notices
+from bot.notices.audience import parse
+from bot.notices.content import load_notice
+from bot.service import notice_wanted
 from tests.buddies.conftest import Handset, Phone
 from tests.fakes import FakeClock
 
@@ -61,6 +66,8 @@ async def test_transcript(path: Path, app: App, clock: FakeClock,
         clock.advance(seconds=READING)
         if turn.get("round"):
             shown = await _round(app, phones, talk)
+        elif turn.get("notice"):
+            shown = await _notice(app, phones, talk, str(turn["notice"]))
         elif said is None:
             shown = await talk.open()
         elif isinstance(said, dict):
@@ -104,6 +111,26 @@ class _Reader(Phone):
     def receive(self, shown: list[Rendered]) -> None:
         super().receive(shown)
         self.received += shown
+
+
+async def _notice(app: App, phones: dict[str, Phone], user: _Reader,
+                  notice_id: str) -> list[Rendered]:
+    """Staff send a notice of content/notices to everyone who wants its topic (as
+    `welcomebot notice send ID --audience topic:<its topic>` does); what reached `user`."""
+    notice = load_notice(ROOT / "content" / "notices" / f"{notice_id}.yaml")
+    expression = f"topic:{notice.topic}"
+    now = app.runtime.clock()
+    async with transaction(app.sessions) as session:
+        await notices.queue(session, notice, expression,
+                            parse(expression, tuple(app.settings.languages)),
+                            send_at=now, expires_at=None, now=now)
+    sender = Sender(app.sessions, app.runtime, {"console": Handset(app, phones)},
+                    rng=random.Random(1), wanted={"notices": notice_wanted})
+    before = len(user.received)
+    while await sender.drain():
+        pass
+    user.files = []
+    return user.received[before:]
 
 
 async def _round(app: App, phones: dict[str, Phone], user: _Reader) -> list[Rendered]:

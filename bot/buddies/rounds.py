@@ -8,6 +8,9 @@ One round, in one transaction:
      was not asked before, all together (`matching.assign`);
   3. a request nobody fits, or still without a match after BUDDIES_GIVE_UP_DAYS: staff are
      told, and the newcomer gets an honest word (once).
+
+Across the bot's processes, a round at a time (an advisory lock on PostgreSQL), and the
+service's rounds once per BUDDIES_ROUND_MINUTES however many processes run (`turn`).
 """
 
 from __future__ import annotations
@@ -17,21 +20,22 @@ import contextlib
 import logging
 import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.buddies import matching, notify, store
 from bot.buddies.store import MATCH, STAFF, Policy
+from bot.db import locks
 from bot.db.session import transaction
 from bot.db.tables import BuddyMatch, BuddyRequest, BuddyVolunteer, Person
 from bot.districts import districts_in
 
 log = logging.getLogger(__name__)
 
-ROUND_LOCK = 70_07
+ROUND_LOCK = locks.ROUNDS
 """PostgreSQL advisory lock: one round at a time across the bot's processes."""
 
 
@@ -45,8 +49,7 @@ class Report:
 
 async def run_round(session: AsyncSession, now: datetime, policy: Policy,
                     adjacency: matching.Adjacency, rng: random.Random) -> Report:
-    if (await session.connection()).dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ROUND_LOCK})
+    await locks.lock(session, ROUND_LOCK)
     expired, lapsed = await _time_out(session, now)
     requests = list(await session.scalars(
         select(BuddyRequest).where(BuddyRequest.status == "open").order_by(BuddyRequest.id)))
@@ -159,19 +162,36 @@ SEED = 20150701
 
 async def tick(app: Any) -> Report:
     """One round for a wired app (`bot.app.App`), at its clock's time."""
+    report = await _round(app, None)
+    assert report is not None
+    return report
+
+
+async def turn(app: Any, every: timedelta) -> Report | None:
+    """A round, if it is this process's turn: no other process is running one and the last
+    was `every` ago (`bot.db.locks.take_turn`); None when it is not."""
+    return await _round(app, every)
+
+
+async def _round(app: Any, every: timedelta | None) -> Report | None:
     settings = app.settings
     adjacency = districts_in(settings.content_dir).adjacency()
+    now = app.runtime.clock()
     async with transaction(app.sessions) as session:
-        return await run_round(session, app.runtime.clock(), Policy.of(settings), adjacency,
+        if every is not None and not await locks.take_turn(session, "buddies_round", now,
+                                                            every):
+            return None
+        return await run_round(session, now, Policy.of(settings), adjacency,
                                random.Random(SEED))
 
 
 async def keep_matching(app: Any, stop: asyncio.Event) -> None:
-    """Until `stop`: a round every BUDDIES_ROUND_MINUTES."""
+    """Until `stop`: a round every BUDDIES_ROUND_MINUTES, across all of the bot's
+    processes (each looks as often; the first whose turn it is runs it)."""
     while not stop.is_set():
         try:
-            report = await tick(app)
-            if report != Report():
+            report = await turn(app, timedelta(minutes=app.settings.buddies_round_minutes))
+            if report is not None and report != Report():
                 log.info("buddies_round expired=%d lapsed=%d proposed=%d escalated=%d",
                          report.expired, report.lapsed, report.proposed, report.escalated)
         except Exception:

@@ -1,9 +1,11 @@
 """The terminal chat: `welcomebot chat --user ID [--lang L] [--json]`.
 
 Reads one message per line from standard input and prints the bot's messages; buttons print
-as `[1] Label`, and typing the number or the exact label presses the button. With `--json`
-each bot message is one line `{"text": "...", "buttons": ["...", ...]}` (and `"file"`, the
-path of a file it sent, such as a booking's calendar entry; `"to"`, another user it is for).
+as `[1] Label`, and typing the number or the exact label presses the button. A file the bot
+sends (a booking's calendar entry) is printed after its message, under its name: nothing is
+written to disk. With `--json` each bot message is one line `{"text": "...", "buttons":
+["...", ...]}` (and `"file"`: `{"name", "type", "content"}` of a file it sent; `"to"`, another
+user it is for).
 It runs on the same runtime, flows and database as every other channel, so the same `--user`
 continues the same conversation next time.
 
@@ -17,8 +19,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-import tempfile
-from pathlib import Path
 from typing import TextIO
 
 from bot.channels.render import Rendered, render
@@ -62,7 +62,12 @@ class Console:
         return Inbound.message(line)
 
     async def send(self, inbound: Inbound) -> None:
-        outbound = await self.runtime.handle(self.who, inbound, locale_hint=self.lang_hint)
+        outbound = await self.runtime.handle(self.who, inbound, locale_hint=self.lang_hint,
+                                             later=self.later)
+        self.show(outbound)
+
+    async def later(self, outbound: Outbound) -> None:
+        """Replies that come after their turn (held while the database was out)."""
         self.show(outbound)
 
     async def transmit(self, outbound: Outbound) -> Transmitted:
@@ -71,13 +76,13 @@ class Console:
                   else outbound.identity.external_id)
         return Transmitted.SENT
 
-    def save(self, attachment: Attachment) -> Path:
-        """A file the bot sends (a calendar entry) lands in the temporary folder."""
-        folder = Path(tempfile.gettempdir()) / "welcomebot"
-        folder.mkdir(exist_ok=True)
-        path = folder / Path(attachment.name).name
-        path.write_text(attachment.content, encoding="utf-8")
-        return path
+    @staticmethod
+    def content(attachment: Attachment) -> str:
+        """A file the bot sends, as the terminal shows it: a text file's text (a calendar
+        entry), else its size."""
+        if attachment.media_type.startswith("text/"):
+            return attachment.data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+        return f"({len(attachment.data)} bytes)"
 
     def show(self, outbound: Outbound, *, to: str | None = None) -> None:
         """Print the bot's messages; `to`: another terminal user they are for."""
@@ -87,18 +92,20 @@ class Console:
             rendered = render(reply, outbound.lang, self.catalogs)
             if rendered.buttons:
                 self.shown = rendered
-            saved = self.save(reply.attachment) if reply.attachment else None
+            attached = reply.attachment
             if self.as_json:
+                file = ({"name": attached.name, "type": attached.media_type,
+                         "content": self.content(attached)} if attached else None)
                 line = json.dumps({"text": rendered.text,
                                    "buttons": [b.label for b in rendered.buttons],
-                                   **({"file": str(saved)} if saved else {}),
+                                   **({"file": file} if file else {}),
                                    **({"to": to} if to is not None else {})},
                                   ensure_ascii=False)
                 self.out.write(line + "\n")
             else:
                 self.out.write(rendered.text + "\n")
-                if saved:
-                    self.out.write(f"📎 {saved}\n")
+                if attached:
+                    self.out.write(f"📎 {attached.name}\n{self.content(attached).rstrip()}\n")
                 for number, button in enumerate(rendered.buttons, 1):
                     self.out.write(f"[{number}] {button.label}\n")
                 self.out.write("\n")

@@ -272,6 +272,19 @@ class Notice(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class NoticeDraft(Base):
+    """A notice staff wrote in the chat (`/compose`), texts of every language as JSON (the
+    shape of a notice file), until and after it is sent: every process and command sees the
+    same one. The city's own notice files stay in `content/notices/`."""
+
+    __tablename__ = "notice_drafts"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class BuddyVolunteer(Base):
     """A Welcome Buddy: what they offer, proposed to newcomers only once staff approved
     them. Their district is the person's (`people.district`)."""
@@ -359,3 +372,47 @@ class BuddyMatch(Base):
     checkin_volunteer: Mapped[str | None] = mapped_column(String(12))
     checkin_newcomer: Mapped[str | None] = mapped_column(String(12))
     """A week after the match: met | not_yet | problem."""
+
+
+class Chore(Base):
+    """Work one of the bot's processes does for all of them now and then (the daily
+    housekeeping, the matching round): when it was last done, so that it is done once
+    however many processes run (`bot.db.locks.take_turn`)."""
+
+    __tablename__ = "chores"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FloodMark(Base):
+    """One person's flood limit (`bot.flood`) as every process of the bot sees it
+    (PostgreSQL; UNLOGGED there: nothing here must survive a crash). `who` is the channel
+    identity ("telegram:12345"); a row is deleted minutes after its bucket is full again."""
+
+    __tablename__ = "flood_marks"
+
+    who: Mapped[str] = mapped_column(String(100), primary_key=True)
+    tokens: Mapped[float]
+    at: Mapped[float]
+    """Seconds since the epoch (the runtime's clock) of the last message counted."""
+    verdict: Mapped[str] = mapped_column(String(5))
+    """What the last message got: admit | warn | drop (after a warn, the rest are dropped)."""
+
+
+class PaceMark(Base):
+    """What a process that does not send a platform's outbox did to that platform's limits,
+    for the one that does (`bot.delivery.shared`): messages sent (replies to people
+    chatting), to `chat` or ("") to anyone, and a pause the platform asked for. The sender
+    takes (deletes) them within a second. UNLOGGED on PostgreSQL."""
+
+    __tablename__ = "pace_marks"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    chat: Mapped[str] = mapped_column(String(64), primary_key=True)
+    """The chat the messages went to; "" for the platform as a whole (its token bucket)."""
+    sent: Mapped[int]
+    at: Mapped[float]
+    """Seconds since the epoch of the last one."""
+    held_until: Mapped[float | None]
+    """The platform asked to wait until then (a 429), in seconds since the epoch."""

@@ -6,6 +6,10 @@ sender.py     the drain loop: send what is due, in batches, and record what each
               answered (retry, give up, or mark the person unreachable)
 transport.py  the interface channels implement for the outbox (`Transport`) and what they
               answer (`Transmitted`, `Sent` with its receipt, `Result`)
+election.py   which process sends each platform's outbox: one at a time, elected by a lock
+              that dies with the process (PostgreSQL advisory lock, or a locked file)
+shared.py     `SharedLimits`: what other processes' replies spent, charged to the limits of
+              the process that sends the platform (PostgreSQL)
 bucket.py     `TokenBucket`: a platform's messages a second, shared by replies and pushes
 pace.py       `ChatPace`: the pace of messages to one chat (Telegram's chats, WhatsApp's
               pair rate)

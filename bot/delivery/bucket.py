@@ -4,6 +4,10 @@ Each channel paces its own platform calls with one (Telegram allows about 30 mes
 second to different chats, WhatsApp 80 per phone number): a notice split in two pieces
 costs two tokens. Replies to people who are chatting `spend` from the same bucket and never
 wait; the outbox `take`s what is left. A 429 `hold`s it.
+
+One process sends a platform's outbox (`election.py`); the bot's other processes answer
+people too. Their bucket `tell`s what their replies spent and what pauses the platform asked
+of them, and the sending process's bucket is `charge`d with it (`shared.py`).
 """
 
 from __future__ import annotations
@@ -12,6 +16,10 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+
+Tell = Callable[[str, int, float], None]
+"""Told of each message counted and each pause asked: (chat, messages, pause seconds); the
+chat is "" for the platform as a whole (`shared.SharedLimits`)."""
 
 
 class TokenBucket:
@@ -42,6 +50,9 @@ class TokenBucket:
         self.calm_since = self.at
         self.last = float("-inf")
         """When the last send went (with `burst` 1), as it really left."""
+        self.tell: Tell | None = None
+        """Told of every `spend` and `hold` (not of `take`: the outbox sends only in the one
+        process that sends the platform)."""
 
     def _count(self, now: float) -> None:
         if self.rate < self.top and now - self.calm_since >= self.CALM:
@@ -72,13 +83,25 @@ class TokenBucket:
         now = self.monotonic()
         self._count(now)
         self.last = max(now, self.last + 1 / self.rate)
+        if self.tell is not None:
+            self.tell("", 1, 0.0)
 
-    def hold(self, seconds: float) -> None:
+    def charge(self, messages: int) -> None:
+        """Messages another process sent on this platform just now (its replies): the
+        outbox waits for them as for replies of its own."""
+        if messages > 0:
+            self._count(self.monotonic())
+            self.tokens -= messages - 1  # `_count` took one
+
+    def hold(self, seconds: float, *, told: bool = False) -> None:
         """The platform said "wait `seconds`" (a 429): no token before then, and after it the
         rate starts from an empty bucket, a little slower. Tokens handed out before the pause
         are void (their sends were held by the platform too and take a new one), so the
         calls that waited out the pause leave one by one at the rate instead of all at once,
-        which would overrun the platform's window again and earn the next 429."""
+        which would overrun the platform's window again and earn the next 429.
+        `told`: the platform said so to another process (not told on again)."""
+        if self.tell is not None and not told:
+            self.tell("", 0, seconds)
         now = self.monotonic()
         self.rate = max(self.top / (1 - self.HEADROOM) * self.FLOOR, self.rate * self.BACKOFF)
         self.calm_since = now

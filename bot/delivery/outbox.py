@@ -8,7 +8,7 @@ true (the reminders of a cancelled booking) before it goes out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -59,10 +59,13 @@ async def withdraw(session: AsyncSession, key_prefix: str, now: datetime) -> int
 
 
 async def claim(session: AsyncSession, now: datetime, channels: Sequence[str], *,
-                limit: int, lease: timedelta) -> list[Due]:
+                limit: int, lease: timedelta, besides: Collection[int] = ()) -> list[Due]:
     """Due messages for people on `channels`, taken for `lease`: no other sender takes them
     until then (PostgreSQL: rows another sender is claiming are skipped, not waited for).
-    A sender that dies leaves them to be taken again when the lease ends."""
+    A sender that dies leaves them to be taken again when the lease ends, or at once by the
+    sender that takes over its platform (`release`). `besides`: ids the caller has in hand
+    (claimed, not yet recorded), never taken again, even when their lease ran out while
+    they waited (a long pause the platform asked for, a busy machine)."""
     # What was not sent before it expired is not sent at all (and counted as expired).
     await session.execute(
         update(OutboxMessage)
@@ -74,7 +77,8 @@ async def claim(session: AsyncSession, now: datetime, channels: Sequence[str], *
                OutboxMessage.payload, OutboxMessage.attempts)
         .join(Person, Person.id == OutboxMessage.person_id)
         .where(and_(OutboxMessage.status == "pending", OutboxMessage.due_at <= now, free,
-                    Person.channel.in_(channels), Person.unreachable_at.is_(None)))
+                    Person.channel.in_(channels), Person.unreachable_at.is_(None)),
+               *([OutboxMessage.id.not_in(list(besides))] if besides else []))
         .order_by(OutboxMessage.due_at, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True, of=OutboxMessage)
@@ -87,6 +91,21 @@ async def claim(session: AsyncSession, now: datetime, channels: Sequence[str], *
     return [Due(r.id, r.person_id, r.channel, r.push, r.payload, r.attempts) for r in rows]
 
 
+async def release(session: AsyncSession, channels: Sequence[str], *,
+                  besides: Collection[int] = ()) -> int:
+    """Messages for people on `channels` claimed by a sender that no longer sends them
+    (it died; this process now sends those platforms alone) may be claimed again now,
+    not when their lease ends. `besides`: ids this process has in hand. Returns how many."""
+    people = select(Person.id).where(Person.channel.in_(channels))
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "pending", OutboxMessage.claimed_until.is_not(None),
+               OutboxMessage.person_id.in_(people),
+               *([OutboxMessage.id.not_in(list(besides))] if besides else []))
+        .values(claimed_until=None))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def due_count(session: AsyncSession, now: datetime, channels: Sequence[str]) -> int:
     """Pending messages due now for people on `channels`, claimed or not."""
     from sqlalchemy import func
@@ -96,6 +115,25 @@ async def due_count(session: AsyncSession, now: datetime, channels: Sequence[str
         .join(Person, Person.id == OutboxMessage.person_id)
         .where(OutboxMessage.status == "pending", OutboxMessage.due_at <= now,
                Person.channel.in_(channels), Person.unreachable_at.is_(None))) or 0)
+
+
+async def backlog(session: AsyncSession, now: datetime
+                  ) -> list[tuple[str, int, int, datetime | None]]:
+    """What waits, per channel, for the metrics: (channel, pending messages due now or
+    later, those due now, the oldest due time). People who cannot be reached and messages
+    past their expiry are left out, as `claim` leaves them. One indexed query."""
+    from sqlalchemy import case, func
+
+    rows = await session.execute(
+        select(Person.channel, func.count(),
+               func.sum(case((OutboxMessage.due_at <= now, 1), else_=0)),
+               func.min(OutboxMessage.due_at))
+        .join(Person, Person.id == OutboxMessage.person_id)
+        .where(OutboxMessage.status == "pending", Person.unreachable_at.is_(None),
+               or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now))
+        .group_by(Person.channel))
+    return [(channel, int(pending), int(due or 0), oldest)
+            for channel, pending, due, oldest in rows.all()]
 
 
 async def settle(session: AsyncSession, message_id: int, status: str, now: datetime) -> None:
@@ -182,4 +220,13 @@ async def find_by_receipt(session: AsyncSession, receipt: str) -> Receipted | No
         select(OutboxMessage.id, OutboxMessage.person_id, OutboxMessage.push,
                OutboxMessage.payload, OutboxMessage.status)
         .where(OutboxMessage.receipt == receipt))).first()
+    return Receipted(*row) if row else None
+
+
+async def find(session: AsyncSession, message_id: int) -> Receipted | None:
+    """The outbox message with this id, whatever became of it (sent, or still being sent)."""
+    row = (await session.execute(
+        select(OutboxMessage.id, OutboxMessage.person_id, OutboxMessage.push,
+               OutboxMessage.payload, OutboxMessage.status)
+        .where(OutboxMessage.id == message_id))).first()
     return Receipted(*row) if row else None

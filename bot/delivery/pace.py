@@ -8,7 +8,8 @@ ahead of now; each one moves it one gap on. In memory: a restart forgets it, and
 platform's first refusal teaches it again (`hold`).
 
 Pushes `wait` (or look `ahead` first, to give a slot back rather than sleep past a lease);
-replies to someone chatting `spend`: they answer what the person just asked.
+replies to someone chatting `spend`: they answer what the person just asked. Replies the
+bot's other processes sent (`shared.py`) are `note`d by the process that sends the pushes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+
+from bot.delivery.bucket import Tell
 
 
 class ChatPace:
@@ -30,6 +33,8 @@ class ChatPace:
         self.sleep = sleep
         self._due: dict[str, float] = {}
         self._held: dict[str, float] = {}
+        self.tell: Tell | None = None
+        """Told of every message counted and every pause asked (`shared.SharedLimits`)."""
 
     def ahead(self, chat: str) -> float:
         """Seconds until a message to `chat` may go (its pace, or a platform's hold)."""
@@ -45,14 +50,29 @@ class ChatPace:
         wait = self.ahead(chat)
         now = self.monotonic()
         self._due[chat] = max(self._due.get(chat, now), now) + self.gap
+        self._forget(now)
+        if self.tell is not None:
+            self.tell(chat, 1, 0.0)
+        return wait
+
+    def note(self, chat: str, messages: int, ago: float = 0.0) -> None:
+        """`messages` went to `chat` from another process, the last `ago` seconds ago."""
+        now = self.monotonic()
+        at = now - max(0.0, ago)
+        self._due[chat] = max(self._due.get(chat, at), at) + messages * self.gap
+        self._forget(now)
+
+    def _forget(self, now: float) -> None:
         if len(self._due) > self.keep:  # forget chats whose pace is back to normal
             self._due = {c: at for c, at in self._due.items() if at > now}
             self._held = {c: at for c, at in self._held.items() if at > now}
-        return wait
 
-    def hold(self, chat: str, seconds: float) -> None:
-        """The platform said "too many to this one": nothing more to `chat` for `seconds`."""
+    def hold(self, chat: str, seconds: float, *, told: bool = False) -> None:
+        """The platform said "too many to this one": nothing more to `chat` for `seconds`.
+        `told`: it said so to another process (not told on again)."""
         self._held[chat] = max(self._held.get(chat, 0.0), self.monotonic() + seconds)
+        if self.tell is not None and not told:
+            self.tell(chat, 0, seconds)
 
     async def wait(self, chat: str) -> None:
         """A push: count it, and sleep until it may go."""

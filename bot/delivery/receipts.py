@@ -12,7 +12,10 @@ webhooks), the channel translates the report and hands it here:
   and its record race): then the message is looked for again a few times (`RETRIES`), in
   the background, until `close`;
 - `open_held`: the person tapped a template's button: the push it stood for runs again as
-  their own turn (`Runtime.reopen`), now that they can be written to.
+  their own turn (`Runtime.reopen`), now that they can be written to. The button names the
+  outbox message (its id, in the payload the channel gave it), so a tap that comes before
+  the outbox has noted the template's receipt finds it all the same; a button of an
+  earlier bot, without the id, is matched by the receipt.
 
 Nothing here calls a platform: a channel passes its way of sending again (`Resend`).
 """
@@ -33,7 +36,7 @@ from bot.delivery.transport import Result, Sent, Transmitted
 from bot.engine.model import Inbound, InboundKind
 
 if TYPE_CHECKING:
-    from bot.runtime import Identity, Outbound, Runtime
+    from bot.runtime import Identity, Later, Outbound, Runtime
 
 __all__ = ["PROGRESS", "RETRIES", "Receipts", "Resend"]
 
@@ -43,9 +46,9 @@ RETRIES = (0.5, 1.0, 2.0, 4.0, 8.0)
 """Seconds between looks for the message a failure is about: the platform can say so before
 the outbox has noted the message's receipt."""
 
-Resend = Callable[["Identity", "str | None", str], Awaitable[Result]]
+Resend = Callable[["Identity", "str | None", str, "int | None"], Awaitable[Result]]
 """A channel's other way to send push `push` to a person, in their language (None: not
-known): WhatsApp's template."""
+known), standing for outbox message id (the last argument): WhatsApp's template."""
 
 
 class Receipts:
@@ -79,23 +82,35 @@ class Receipts:
         self._later.add(task)
         task.add_done_callback(self._later.discard)
 
-    async def open_held(self, who: Identity, receipt: str, *,
-                        delivery_id: str | None = None) -> Outbound:
-        """`who` tapped the button of the template sent as `receipt`: the turn that runs
-        the push it stood for again (`Runtime.reopen`), or, for a template of an earlier
-        bot, one whose message is gone or someone else's, the current question again."""
-        held = await self._held(who, receipt)
-        if held is not None:
-            return await self.runtime.reopen(who, held.push, held.payload,
-                                             delivery_id=delivery_id)
-        return await self.runtime.handle(who, Inbound(InboundKind.WAKE), delivery_id=delivery_id)
+    async def open_held(self, who: Identity, receipt: str, *, message_id: int | None = None,
+                        delivery_id: str | None = None, later: Later | None = None
+                        ) -> Outbound:
+        """`who` tapped the button of the template sent as `receipt` for outbox message
+        `message_id` (None: the button did not say): the turn that runs the push it stood
+        for again (`Runtime.reopen`), or, for a template whose message is gone or someone
+        else's, the current question again. While the database is out, the tap waits like
+        any turn (`Runtime.outlast`, replies through `later`)."""
 
-    async def _held(self, who: Identity, receipt: str) -> Receipted | None:
-        """The outbox message sent to `who` as `receipt`, if there is one."""
-        if not receipt:
+        async def turn() -> Outbound:
+            held = await self._held(who, receipt, message_id)
+            if held is not None:
+                return await self.runtime.reopen(who, held.push, held.payload,
+                                                 delivery_id=delivery_id)
+            return await self.runtime.handle(who, Inbound(InboundKind.WAKE),
+                                             delivery_id=delivery_id)
+
+        return await self.runtime.outlast(who, turn, later=later, key=delivery_id)
+
+    async def _held(self, who: Identity, receipt: str, message_id: int | None
+                    ) -> Receipted | None:
+        """The outbox message `message_id`, else the one sent as `receipt`, if it is one
+        for `who`."""
+        if not receipt and message_id is None:
             return None
         async with self.runtime.sessions() as session:
-            found = await outbox.find_by_receipt(session, receipt)
+            found = await outbox.find(session, message_id) if message_id is not None else None
+            if found is None and receipt:
+                found = await outbox.find_by_receipt(session, receipt)
             person = await people.find(session, who.channel, who.external_id)
         if found is None or person is None or found.person_id != person.id:
             return None
@@ -132,7 +147,7 @@ class Receipts:
                 person = await people.find(session, who.channel, who.external_id)
             if found is None or person is None or found.status != "sent":
                 return found is not None
-            result = await resend(who, person.locale, found.push)
+            result = await resend(who, person.locale, found.push, found.id)
             async with transaction(self.runtime.sessions) as session:
                 if isinstance(result, Sent):
                     await outbox.keep_receipts(session, {found.id: result.receipt})

@@ -3,14 +3,20 @@
 For each due message: in one transaction the runtime runs the message's flow step for the
 person (their conversation moves there, so the buttons of a reminder work like any other);
 after that commits, the channel's transport sends the replies; then the message is marked.
-A crash between those steps leaves the message claimed; when its lease ends it is sent
-again: at most the messages in flight at a crash go out twice, none is lost.
+A crash between those steps leaves the message claimed; the sender that takes over the
+platform sends it again at once (or, without an election, whoever claims it when its lease
+ends): at most the messages in flight at a crash go out twice (`in_flight`: a message is
+sent only when fewer are sent and not yet recorded), none is lost.
+
+One process sends each platform (`run` with an election, `bot.delivery.election`); the
+bot's other processes wait to take over, and the messages this one has in hand are never
+claimed twice, whatever their lease.
 
 Limits: each transport (`bot.delivery.transport`) paces its own platform calls with a
 `bot.delivery.bucket.TokenBucket` (Telegram allows about 30 messages a second to different
 chats, WhatsApp 80 per phone number): one token per platform message, so a notice split in
 two pieces costs two. Replies to people who are chatting `spend` from the same bucket and
-never wait.
+never wait, and so do the replies of the bot's other processes (`bot.delivery.shared`).
 """
 
 from __future__ import annotations
@@ -20,18 +26,24 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.session import transaction
 from bot.delivery import outbox
+from bot.delivery.election import EVERY, Election
+from bot.delivery.shared import SharedLimits
 from bot.delivery.transport import Result, Sent, Transmitted, Transport
 from bot.runtime import Outbound, Runtime
 
 log = logging.getLogger(__name__)
 
+
+HELPERS_GRACE = 7.0
+"""Seconds the election and the shared limits get to finish when the sender stops (an
+election's check waits up to `election.TIMEOUT`)."""
 
 Batch = tuple[list["outbox.Due"], dict[int, tuple["outbox.Due", "Transmitted | str"]],
               list[tuple["outbox.Due", Outbound]]]
@@ -59,10 +71,33 @@ class Sender:
     in_flight: int = 8
     """Messages sent at once, and recorded together: the HTTP round trips overlap, so the
     token bucket, not the latency, sets the pace. It is also the most a crash can send
-    twice."""
+    twice: one is sent only when fewer than `in_flight` are sent and not yet recorded."""
+    election: Election | None = None
+    """Which platforms this process sends (`run`): one process per platform across all of
+    the bot's processes (`bot.delivery.election`). None: every platform, no other process
+    sends (tests, one process)."""
+    shared: SharedLimits | None = None
+    """Replies of the processes that do not send a platform, counted against its limits
+    (`bot.delivery.shared`), run beside the sender."""
+    _in_hand: set[int] = field(default_factory=set, init=False, repr=False)
+    """Messages claimed and not yet recorded: never claimed again meanwhile."""
+    _won: set[str] = field(default_factory=set, init=False, repr=False)
+    """Platforms this process has just begun to send: what a dead sender had claimed on
+    them is released before the next claim."""
+    _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
+    _elected: Election | None = field(default=None, init=False, repr=False)
+    """The election while `run` runs (`drain` sends every platform it has a transport
+    for)."""
 
     def _now(self) -> datetime:
         return self.runtime.clock()
+
+    def _sends(self, channel: str) -> bool:
+        """Whether this process sends `channel` now (an election can be lost any time)."""
+        return self._elected is None or self._elected.leads(channel)
+
+    def _channels(self) -> list[str]:
+        return [channel for channel in self.transports if self._sends(channel)]
 
     async def drain(self) -> int:
         """Send what is due now, one batch, and wait until it is sent; returns how many
@@ -80,68 +115,144 @@ class Sender:
         """Until `stop` (or, with `until_empty`, until nothing is due): send what is due.
         The next batch is prepared while the last one is being sent, so the token bucket,
         not the database, sets the pace."""
+        election = self._elected = self.election or Election(self.transports)
+        halt = asyncio.Event()  # the helpers' stop: set when the loop ends, for any reason
+        helpers = [asyncio.create_task(self._elect(election, halt))]
+        if self.shared is not None:
+            helpers.append(asyncio.create_task(self.shared.run(halt)))
         sending: asyncio.Task[None] | None = None
+        try:
+            while not stop.is_set():
+                try:
+                    await self._take_over()
+                    batch = await self._next_batch()
+                except Exception:
+                    log.exception("outbox_drain_failed")
+                    self.runtime.metrics.database_errors.labels("sender").inc()
+                    batch = ([], {}, [])
+                if sending is not None:
+                    await self._finish(sending)
+                    sending = None
+                if batch[0]:
+                    sending = asyncio.create_task(self._deliver(batch))
+                    continue
+                if until_empty and not await self._waiting():
+                    break
+                self._wake.clear()
+                waits = [asyncio.create_task(event.wait()) for event in (stop, self._wake)]
+                await asyncio.wait(waits, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
+                for wait in waits:
+                    wait.cancel()
+            if sending is not None:
+                await self._finish(sending)
+        finally:
+            # The helpers end at their next look (cancelled inside a database call, they
+            # could leave its connection half-used); then another process takes over at
+            # once (the locks go with the election's connection).
+            halt.set()
+            _, late = await asyncio.wait(helpers, timeout=HELPERS_GRACE)
+            for helper in late:
+                helper.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
+            self._elected = None
+            await election.close()
+
+    async def _elect(self, election: Election, stop: asyncio.Event) -> None:
+        """Until `stop`: try for the platforms no process sends, every `EVERY` seconds;
+        wake the loop when one is won."""
         while not stop.is_set():
             try:
-                batch = await self._next_batch()
+                won = await election.poll()
             except Exception:
-                log.exception("outbox_drain_failed")
-                batch = ([], {}, [])
-            if sending is not None:
-                await sending
-                sending = None
-            if batch[0]:
-                sending = asyncio.create_task(self._deliver(batch))
-                continue
-            if until_empty and not await self._waiting():
-                break
+                log.exception("outbox_election_failed")
+                won = set()
+            if won:
+                self._won |= won
+                self._wake.set()
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(stop.wait(), idle)
-        if sending is not None:
+                await asyncio.wait_for(stop.wait(), EVERY)
+
+    async def _take_over(self) -> None:
+        """What a dead sender had claimed on the platforms this process has just begun to
+        send may be claimed again now (the election says no other process sends them)."""
+        won, self._won = self._won, set()
+        if not won or self._elected is None or not self._elected.exclusive:
+            return
+        try:
+            async with transaction(self.sessions) as session:
+                released = await outbox.release(session, sorted(won), besides=self._in_hand)
+        except BaseException:
+            self._won |= won
+            raise
+        log.info("outbox_take_over channels=%s released=%d", ",".join(sorted(won)), released)
+
+    async def _finish(self, sending: asyncio.Task[None]) -> None:
+        """Wait for a batch being sent. Its outcomes could not all be recorded (the database
+        went away): the messages not recorded are left to their lease, as after a crash."""
+        try:
             await sending
+        except Exception:
+            log.exception("outbox_record_failed")
 
     async def _waiting(self) -> int:
-        """Messages due now that someone still has to send (some may be under another
-        sender's lease, or a dead one's, until it ends)."""
+        """Messages due now that someone still has to send (some may be another process's
+        to send, or under a dead sender's lease until it ends)."""
         async with self.sessions() as session:
             return await outbox.due_count(session, self._now(), list(self.transports))
 
     async def _next_batch(self) -> Batch:
+        channels = self._channels()
+        if not channels:
+            return [], {}, []
         async with transaction(self.sessions) as session:
-            due = await outbox.claim(session, self._now(), list(self.transports),
-                                     limit=self.batch, lease=self.lease)
+            due = await outbox.claim(session, self._now(), channels, limit=self.batch,
+                                     lease=self.lease, besides=self._in_hand)
         if not due:
             return due, {}, []
-        try:  # the common case: every step runs; one transaction, no savepoints
-            async with transaction(self.sessions) as session:
-                outcomes, ready = await self._prepare_all(session, due, careful=False)
-        except Exception:  # one of them failed: again, each in a savepoint of its own
-            async with transaction(self.sessions) as session:
-                outcomes, ready = await self._prepare_all(session, due, careful=True)
+        self._in_hand |= {message.id for message in due}
+        try:
+            try:  # the common case: every step runs; one transaction, no savepoints
+                async with transaction(self.sessions) as session:
+                    outcomes, ready = await self._prepare_all(session, due, careful=False)
+            except Exception:  # one of them failed: again, each in a savepoint of its own
+                async with transaction(self.sessions) as session:
+                    outcomes, ready = await self._prepare_all(session, due, careful=True)
+        except BaseException:
+            self._in_hand -= {message.id for message in due}  # left to their lease
+            raise
         return due, outcomes, ready
 
     async def _deliver(self, batch: Batch) -> None:
         """Send the batch, at most `in_flight` messages sent but not yet recorded: a crash
         can send again only those. Outcomes are recorded as they come in, while the next
         messages are already being sent, so recording never stalls the pace."""
-        _, decided, ready = batch
-        if decided:
-            await self._record(list(decided.values()))
+        due, decided, ready = batch
+        try:
+            if decided:
+                await self._record(list(decided.values()))
+            await self._send_all(ready)
+        finally:
+            self._in_hand -= {message.id for message in due}
+
+    async def _send_all(self, ready: list[tuple[outbox.Due, Outbound]]) -> None:
         slots = asyncio.Semaphore(self.in_flight)
         finished: list[tuple[outbox.Due, Result | str]] = []
         arrived = asyncio.Event()
         started_all = False
+        outstanding = 0
+        """Sent (or being sent) and not yet recorded: at most `in_flight`."""
         # Recording takes a transaction: wait for half the window to fill (or the end), so
         # that a fast platform does not cost one transaction per message.
         enough = max(1, self.in_flight // 2)
 
         async def send(message: outbox.Due, outbound: Outbound) -> None:
             finished.append((message, await self._transmit(message, outbound)))
-            if len(finished) >= enough:
+            if started_all or len(finished) >= enough:
                 arrived.set()
 
-        async def record(expected: int) -> None:
-            while expected:
+        async def record() -> None:
+            nonlocal outstanding
+            while not (started_all and outstanding == 0):
                 await arrived.wait()
                 arrived.clear()
                 if not finished:
@@ -150,23 +261,31 @@ class Sender:
                 finished.clear()
                 try:
                     await self._record(outcomes)
-                except BaseException:
+                except BaseException as exc:
+                    if isinstance(exc, Exception):
+                        self.runtime.metrics.database_errors.labels("sender").inc()
                     for _ in range(self.in_flight):  # free the loop to notice and stop
                         slots.release()
                     raise
-                expected -= len(outcomes)
+                outstanding -= len(outcomes)
                 for _ in outcomes:
                     slots.release()
-                if started_all or len(finished) >= enough:
+                if finished and (started_all or len(finished) >= enough):
                     arrived.set()
 
-        recorder = asyncio.create_task(record(len(ready)))
+        recorder = asyncio.create_task(record())
         sends: list[asyncio.Task[None]] = []
         try:
             for message, outbound in ready:
                 await slots.acquire()
                 if recorder.done():  # recording failed: send nothing more, let it raise
                     break
+                if not self._sends(message.channel):
+                    # Another process sends this platform now (this one lost its election):
+                    # it takes the message over; sending it here too would send it twice.
+                    slots.release()
+                    continue
+                outstanding += 1
                 sends.append(asyncio.create_task(send(message, outbound)))
             started_all = True
             await asyncio.gather(*sends)
@@ -210,7 +329,7 @@ class Sender:
                 session, [(m.person_id, m.push, m.payload) for m in going]))
         for message, outcome in zip(going, prepared, strict=True):
             if isinstance(outcome, Outbound) and outcome.replies:
-                ready.append((message, outcome))
+                ready.append((message, replace(outcome, outbox_id=message.id)))
             else:  # erased, or the step had nothing more to say
                 outcomes[message.id] = (message, outcome if outcome is Transmitted.RETRY
                                         else "skipped")
@@ -232,6 +351,7 @@ class Sender:
         now = self._now()
         done: dict[str, list[int]] = {}
         receipts: dict[int, str] = {}
+        counted: list[tuple[str, str]] = []  # (channel, outcome), counted once committed
         async with transaction(self.sessions) as session:
             for message, result in outcomes:
                 if isinstance(result, Sent):
@@ -242,11 +362,15 @@ class Sender:
                     delay = min(3600.0, 30.0 * 2 ** message.attempts) * (0.5 + self.rng.random())
                     await outbox.retry(session, message.id, now + timedelta(seconds=delay))
                     log.info("outbox_retry id=%d attempts=%d", message.id, message.attempts + 1)
+                    counted.append((message.channel, "retried"))
                     continue
                 status = "failed" if result is Transmitted.RETRY else str(result)
                 done.setdefault(status, []).append(message.id)
+                counted.append((message.channel, status))
             for status, ids in done.items():
                 await outbox.settle_many(session, ids, status, now)
             if receipts:
                 await outbox.keep_receipts(session, receipts)
+        for channel, outcome in counted:
+            self.runtime.metrics.outbox_sends.labels(channel, outcome).inc()
         log.info("outbox_batch %s", " ".join(f"{k}={len(v)}" for k, v in sorted(done.items())))

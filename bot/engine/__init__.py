@@ -11,6 +11,7 @@ cursor.py       the working state of one `advance` call; how values are looked u
 steps/          one module per step kind (say, ask, branch, action, goto, set, end)
 definition.py   pydantic models of a flow file: the shape pass
 yamlsource.py   YAML with a line number for every value
+textfile.py     reading a text file people edit: UTF-8, or a byte order mark's encoding
 load.py         flows/*.yaml -> (FlowSet, issues), the shape pass over a folder
 checks.py       the meaning pass: steps, flows, actions and texts that do not fit together
 issues.py       a problem found in a flow file, with its file and line

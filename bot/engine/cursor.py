@@ -101,6 +101,7 @@ class Cursor:
         self.prompt = state.prompt
         self.misses = state.misses
         self.offered = state.offered
+        self.declined = state.declined
         self.result: Any = data.result
         self.replies: list[Reply] = []
         self.effects: list[Effect] = []
@@ -197,4 +198,5 @@ class Cursor:
             prompt=self.prompt,
             misses=self.misses,
             offered=self.offered,
+            declined=self.declined,
         )

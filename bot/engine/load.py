@@ -21,6 +21,7 @@ from bot.engine.issues import Issue
 from bot.engine.model import Text
 from bot.engine.normalize import normalize
 from bot.engine.steps import STEPS
+from bot.engine.textfile import NotText, read_text
 from bot.engine.yamlsource import Source, parse
 
 
@@ -144,7 +145,12 @@ def load_flows(folder: Path | str) -> tuple[FlowSet, list[Issue]]:
 
 def load_file(path: Path, issues: list[Issue]) -> Flow | None:
     name = str(path)
-    source = parse(path.read_text(encoding="utf-8"), name)
+    try:
+        text = read_text(path)
+    except NotText as exc:
+        issues.append(Issue("not-utf8", name, exc.line, exc.what))
+        return None
+    source = parse(text, name)
     if source.error is not None:
         line, problem = source.error
         issues.append(Issue("yaml", name, line, f"not valid YAML: {problem}"))

@@ -77,11 +77,13 @@ class Button:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file sent with a message: a booking's calendar entry (`text/calendar`)."""
+    """A file sent with a message: a booking's calendar entry (`text/calendar`). Its bytes
+    travel with the message, made for it alone: a channel sends them as they are (no file
+    is written anywhere, where another message's file of the same name could replace it)."""
 
     name: str
     media_type: str
-    content: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,9 @@ class ConversationState:
     offered: tuple[str, ...] = ()
     """The values of the buttons the question waiting for an answer offered from data that
     was not kept (`keep: false`): a tap is checked against them, the labels are gone."""
+    declined: tuple[str, ...] = ()
+    """Languages the person said no to switching to (`set: {decline_language: ...}`): the
+    FAQ does not offer them again."""
 
     def to_json(self) -> dict[str, JSON]:
         data: dict[str, JSON] = {
@@ -190,6 +195,8 @@ class ConversationState:
         }
         if self.offered:
             data["offered"] = list(self.offered)
+        if self.declined:
+            data["declined"] = list(self.declined)
         return data
 
     @classmethod
@@ -204,6 +211,7 @@ class ConversationState:
             prompt=int(data.get("prompt") or 0),
             misses=int(data.get("misses") or 0),
             offered=tuple(str(v) for v in data.get("offered") or ()),
+            declined=tuple(str(v) for v in data.get("declined") or ()),
         )
 
     def evolve(self, **changes: Any) -> ConversationState:

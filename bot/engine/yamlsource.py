@@ -3,7 +3,8 @@
 PyYAML's composer keeps each node's position; we build plain Python values from the nodes
 and keep a map from each value's path (`("steps", 2, "next")`) to its 1-based line, which the
 checks use to point at the exact line. Duplicate keys, which PyYAML silently overwrites, are
-reported.
+reported. `Source.explain(exc)` words a pydantic error about the parsed value as
+`file:line: where: what to fix`, the way every content loader reports.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 Loc = tuple[str | int, ...]
 
@@ -22,6 +24,8 @@ class Source:
     file: str
     value: Any = None
     lines: dict[Loc, int] = field(default_factory=dict)
+    keys: dict[Loc, int] = field(default_factory=dict)
+    """The line of each mapping key (a nested value starts on a later line)."""
     duplicates: list[tuple[Loc, int]] = field(default_factory=list)
     error: tuple[int, str] | None = None
     """(line, message) when the text is not valid YAML."""
@@ -34,6 +38,52 @@ class Source:
                 return self.lines[path]
             path = path[:-1]
         return self.lines.get((), 1)
+
+    def key_line(self, loc: Iterable[str | int]) -> int:
+        """The line of the key that names `loc`, or else `line(loc)`."""
+        path = tuple(loc)
+        return self.keys.get(path) or self.line(path)
+
+    def explain(self, exc: ValidationError, prefix: Loc = ()) -> list[str]:
+        """Each error of `exc` (raised validating the value at `prefix`) as `file:line: what is
+        wrong`, worded for the person who edits the file; the keys that lead there from the
+        list entry it is in name the place (list positions are left to the line number)."""
+        inside = [part for part in prefix if isinstance(part, str)]
+        if any(isinstance(part, int) for part in prefix):
+            last = max(n for n, part in enumerate(prefix) if isinstance(part, int))
+            inside = [part for part in prefix[last + 1:] if isinstance(part, str)]
+        found = []
+        for error in exc.errors():
+            loc = (*prefix, *error["loc"])
+            keys = [*inside, *(str(part) for part in error["loc"] if isinstance(part, str))]
+            where = ".".join(keys)
+            kind, given = error["type"], error.get("input")
+            message = str(error["msg"]).removeprefix("Value error, ")
+            if kind == "missing":
+                what = f"'{where}' is missing; add it"
+            elif kind == "extra_forbidden":
+                what = f"unknown key '{loc[-1]}'; check its spelling, or remove it"
+            elif not where:  # about the entry (or the file) as a whole
+                what = message + _found(kind, given)
+            else:
+                what = f"'{where}': {message}" + _found(kind, given)
+            line = self.key_line(loc) if kind == "extra_forbidden" else self.line(loc)
+            found.append(f"{self.file}:{line}: {what}")
+        return found
+
+
+def _found(kind: str, given: object) -> str:
+    if kind == "value_error":
+        return ""
+    if given is None:
+        return " (it is empty)"
+    if isinstance(given, dict | list):
+        return f" (it is a {'mapping' if isinstance(given, dict) else 'list'})"
+    shown = repr(given)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    if kind == "string_type" and isinstance(given, bool | int | float):
+        return f" (YAML read {shown}: put the text in quotes)"
+    return f" (it is {shown})"
 
 
 def parse(text: str, file: str) -> Source:
@@ -60,6 +110,7 @@ def _build(node: yaml.Node, loc: Loc, source: Source, loader: yaml.SafeLoader) -
             key = loader.construct_object(key_node, deep=True)
             if key in result:
                 source.duplicates.append(((*loc, key), key_node.start_mark.line + 1))
+            source.keys[(*loc, key)] = key_node.start_mark.line + 1
             result[key] = _build(value_node, (*loc, key), source, loader)
         return result
     if isinstance(node, yaml.SequenceNode):

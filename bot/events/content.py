@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.engine.textfile import NotText, read_text
 from bot.engine.yamlsource import parse
 from bot.events.series import Series
 
@@ -16,24 +17,25 @@ class EventsFileError(Exception):
 
 def load_series(path: Path) -> list[Series]:
     """Every series of `path` (a list of mappings), or EventsFileError naming them all."""
-    source = parse(path.read_text(encoding="utf-8"), str(path))
+    try:
+        source = parse(read_text(path), str(path))
+    except NotText as exc:
+        raise EventsFileError(str(exc)) from None
     if source.error is not None:
         line, message = source.error
         raise EventsFileError(f"{path}:{line}: not valid YAML: {message}")
     items = source.value or []
     if not isinstance(items, list):
         raise EventsFileError(f"{path}:1: expected a list of events (each starting with '- id:')")
-    problems: list[str] = []
+    problems = [f"{path}:{line}: '{loc[-1]}' is given twice; keep one"
+                for loc, line in source.duplicates]
     found: list[Series] = []
     seen: dict[str, int] = {}
     for n, item in enumerate(items):
         try:
             series = Series.model_validate(item)
         except ValidationError as exc:
-            for error in exc.errors():
-                loc = (n, *error["loc"])
-                where = ".".join(str(part) for part in error["loc"]) or "event"
-                problems.append(f"{path}:{source.line(loc)}: {where}: {error['msg']}")
+            problems += source.explain(exc, (n,))
             continue
         if series.id in seen:
             problems.append(f"{path}:{source.line((n, 'id'))}: id '{series.id}' is used "

@@ -17,8 +17,14 @@ def _desk(ctx: ActionContext) -> FaqDesk:
 
 
 async def answer(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, Any]:
-    """`faq.answer {question}`: see `FaqDesk.answer`."""
-    return _desk(ctx).answer(str(args.get("question") or ""), ctx.lang)
+    """`faq.answer {question}`: see `FaqDesk.answer`; the languages the person said no to
+    (the conversation's `declined`) are not offered again."""
+    result = _desk(ctx).answer(str(args.get("question") or ""), ctx.lang, ctx.state.declined)
+    # "Don't know" goes on to faq.gap, which needs the database: the runtime drops this quick
+    # attempt and does the turn again the locked way (with `ctx.session`); counted there, once.
+    if ctx.session is not None or result["kind"] != "unknown":
+        ctx.deps.metrics.faq_answer(str(result["lang"]), str(result["kind"]))
+    return result
 
 
 async def topic(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, Any]:

@@ -20,15 +20,18 @@ Loading reports every problem with its file, as the flow checks do.
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from bot.engine.textfile import NotText, read_text
+from bot.engine.yamlsource import Source, parse
+from bot.errors import StartupError
 from bot.faq.titles import TOPIC_IDS
 
 MIN_QUESTIONS = 6
@@ -79,8 +82,12 @@ class Content:
     """intent -> language -> examples (greeting, thanks, goodbye, offtopic)."""
 
 
-class ContentError(Exception):
-    """The FAQ content has problems; the message lists each with its file."""
+class ContentError(StartupError):
+    """The FAQ content has problems; the message lists each as `file:line: what`."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("The FAQ content has problems:\n" + "\n".join(problems))
+        self.problems = list(problems)
 
 
 def load_content(folder: Path, languages: Sequence[str],
@@ -90,49 +97,87 @@ def load_content(folder: Path, languages: Sequence[str],
     for topic_id in TOPIC_IDS:
         path = folder / "faq" / f"{topic_id}.yaml"
         if not path.exists():
-            problems.append(f"{path}: missing; every topic of the fixed list needs its file")
+            problems.append(f"{path}:1: missing; every topic of the fixed list (bot/faq/titles.py) "
+                            "needs its file")
+            continue
+        source = _parse(path, problems)
+        if source is None:
             continue
         try:
-            topic = Topic.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-        except (yaml.YAMLError, ValidationError) as exc:
-            problems.append(f"{path}: {exc}")
+            topic = Topic.model_validate(source.value)
+        except ValidationError as exc:
+            problems += source.explain(exc)
             continue
-        problems += _check(path, topic, languages, contact_ids)
+        problems += _check(path, source, topic, languages, contact_ids)
         topics[topic_id] = topic
     for extra in sorted((folder / "faq").glob("*.yaml")):
         if extra.stem not in TOPIC_IDS:
-            problems.append(f"{extra}: '{extra.stem}' is not one of the fixed topic ids")
+            problems.append(f"{extra}:1: '{extra.stem}' is not one of the fixed topic ids "
+                            "(bot/faq/titles.py); rename or remove the file")
     smalltalk = _load_smalltalk(folder / "smalltalk.yaml", problems)
     if problems:
-        raise ContentError("The FAQ content has problems:\n" + "\n".join(problems))
+        raise ContentError(problems)
     return Content(topics, smalltalk)
 
 
-def _check(path: Path, topic: Topic, languages: Sequence[str],
+def _parse(path: Path, problems: list[str]) -> Source | None:
+    """The YAML of `path` with its lines; None (and the problem noted) when unreadable."""
+    try:
+        source = parse(read_text(path), str(path))
+    except NotText as exc:
+        problems.append(str(exc))
+        return None
+    if source.error is not None:
+        problems.append(f"{path}:{source.error[0]}: not valid YAML: {source.error[1]}")
+        return None
+    problems += [f"{path}:{line}: '{loc[-1]}' is given twice; keep one"
+                 for loc, line in source.duplicates]
+    return source
+
+
+def _check(path: Path, source: Source, topic: Topic, languages: Sequence[str],
            contact_ids: set[str] | None) -> list[str]:
     found = []
     if topic.id != path.stem:
-        found.append(f"{path}: id '{topic.id}' must be the file name '{path.stem}'")
+        found.append(f"{path}:{source.line(('id',))}: id '{topic.id}' must be the file name "
+                     f"'{path.stem}'")
     for lang in languages:
         if not topic.answer.get(lang, "").strip():
-            found.append(f"{path}: no answer in '{lang}'")
+            found.append(f"{path}:{source.line(('answer', lang))}: no answer in '{lang}'; "
+                         "add it")
         if len(set(topic.questions.get(lang, []))) < MIN_QUESTIONS:
-            found.append(f"{path}: '{lang}' needs at least {MIN_QUESTIONS} different questions")
-    for other in topic.related:
+            found.append(f"{path}:{source.line(('questions', lang))}: '{lang}' needs at least "
+                         f"{MIN_QUESTIONS} different questions")
+    for n, other in enumerate(topic.related):
         if other not in TOPIC_IDS or other == topic.id:
-            found.append(f"{path}: related '{other}' is not another topic id")
-    for contact in topic.contacts:
+            close = difflib.get_close_matches(other, TOPIC_IDS, 1)
+            found.append(f"{path}:{source.line(('related', n))}: related '{other}' is not "
+                         "another topic id"
+                         + (f" (did you mean '{close[0]}'?)" if close else ""))
+    for n, contact in enumerate(topic.contacts):
         if contact_ids is not None and contact not in contact_ids:
-            found.append(f"{path}: contact '{contact}' is not in contacts.yaml")
+            found.append(f"{path}:{source.line(('contacts', n))}: contact '{contact}' is not "
+                         "in contacts.yaml")
     return found
 
 
 def _load_smalltalk(path: Path, problems: list[str]) -> dict[str, dict[str, list[str]]]:
+    """intent -> language -> examples; every problem noted with its line."""
     if not path.exists():
         return {}
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    source = _parse(path, problems)
+    if source is None:
+        return {}
+    try:
+        raw = _SMALLTALK.validate_python(source.value if source.value is not None else {})
+    except ValidationError as exc:
+        problems += source.explain(exc)
+        return {}
     for intent in raw:
         if intent not in SMALLTALK_INTENTS:
-            problems.append(f"{path}: '{intent}' is not one of {', '.join(SMALLTALK_INTENTS)}")
-    return {intent: {lang: [str(x) for x in examples] for lang, examples in by_lang.items()}
-            for intent, by_lang in raw.items() if intent in SMALLTALK_INTENTS}
+            problems.append(f"{path}:{source.key_line((intent,))}: '{intent}' is not one of "
+                            f"{', '.join(SMALLTALK_INTENTS)}")
+    return {intent: by_lang for intent, by_lang in raw.items() if intent in SMALLTALK_INTENTS}
+
+
+_SMALLTALK = TypeAdapter(dict[str, dict[str, list[str]]])

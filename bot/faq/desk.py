@@ -9,11 +9,12 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from threadpoolctl import threadpool_limits
 
 from bot.contacts import Contacts
@@ -22,14 +23,17 @@ from bot.engine.normalize import ascii_digits
 from bot.faq.content import Content, load_content
 from bot.faq.keywords import KeywordIndex
 from bot.faq.language import LanguageGuesser
-from bot.faq.match import Match, Matcher
+from bot.faq.match import Classifier, Match, Matcher
+from bot.faq.question import question_in
+from bot.faq.spelling import Speller
 from bot.faq.titles import TITLES
 from bot.faq.vectors import E5, Embedder, VectorCache
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION = 1000
-"""Characters of a message that are looked at (the model reads 512 tokens at most)."""
+"""Characters of a message that are looked at: its end, where the question usually is (the
+model reads 512 tokens at a time, and a long text costs time)."""
 RELATED = 3
 VECTORS_FILE = "faq-vectors.npz"
 SOURCES = N_("Sources: {sources} · reviewed {date}")
@@ -47,6 +51,7 @@ class FaqDesk:
     languages: tuple[str, ...]
     fallback: tuple[str, ...]
     endonyms: Mapping[str, str]
+    speller: Speller
     load_seconds: float = 0.0
 
     @classmethod
@@ -64,30 +69,50 @@ class FaqDesk:
         cache = VectorCache(content_dir / VECTORS_FILE, embedder)
         texts, labels, answers, answer_labels = _corpus(content)
         loanwords = [term for topic in content.topics.values() for term in topic.keywords]
+        # The classifier is trained on all the vectors (seconds): kept in the file under a
+        # key naming what it was trained on, so it is trained again only after a change.
+        trained = Classifier.key([cache.key(t, "query") for t in texts], labels)
+        stored = cache.array(trained)
         matcher = Matcher(cache.vectors(texts, "query"), labels,
-                          cache.vectors(answers, "passage"), answer_labels)
+                          cache.vectors(answers, "passage"), answer_labels,
+                          Classifier(stored) if stored is not None else None)
+        if stored is None or matcher.classifier.weights is not stored:
+            cache.put_array(trained, matcher.classifier.weights)
         cache.save(keep={cache.key(t, "query") for t in texts}
                    | {cache.key(a, "passage") for a in answers})
         desk = cls(content, matcher, embedder, LanguageGuesser(languages, loanwords),
                    KeywordIndex({t.id: t.keywords for t in content.topics.values()}), contacts,
-                   tuple(languages), tuple(fallback), endonyms)
+                   tuple(languages), tuple(fallback), endonyms,
+                   Speller([*texts, *answers]))
         desk.load_seconds = time.perf_counter() - started
         log.info("faq_ready topics=%d examples=%d seconds=%.1f", len(content.topics),
                  len(texts), desk.load_seconds)
         return desk
 
     def classify(self, text: str) -> Match:
+        """The topic of a message, or small talk. A long message is looked at through its
+        question, and as a whole if that is small talk by itself (question.py)."""
         # "۱۱۲" and "112" are the same number; the model only knows the second well.
-        text = ascii_digits(text[:MAX_QUESTION])
-        return self.matcher.match(self.embedder.embed(text, "query"), text,
-                                  self.keywords.topics_in(text))
+        text = ascii_digits(text[-MAX_QUESTION:])
+        asked = question_in(text)
+        if asked is not None:
+            match = self.matcher.decide(self._scores(asked), asked)
+            if match.kind == "answer":
+                return match
+        return self.matcher.decide(self._scores(text), text)
 
-    def answer(self, text: str, lang: str) -> dict[str, Any]:
-        """What the FAQ flow shows for a message (JSON, kept in the conversation):
+    def _scores(self, text: str) -> np.ndarray:
+        vector = self.embedder.embed(self.speller.correct(text), "query")
+        return self.matcher.scores(vector, self.keywords.topics_in(text))
+
+    def answer(self, text: str, lang: str, declined: Collection[str] = ()) -> dict[str, Any]:
+        """What the FAQ flow shows for a message (JSON, kept in the conversation), by the
+        rule of `bot/faq/language.py`:
 
         kind      answer | greeting | thanks | goodbye | unknown
         lang      the language to answer in: the message's, when it is clearly another
-        switch    true when that is not the conversation's language (offer to switch)
+        switch    true when that is not the conversation's language and not one of the
+                  `declined` ones (offer to switch)
         topic, answer, more, footer, related   for kind answer (see `topic`)
         card      for kind unknown: how to reach the Welcome Center ("" if not entered)
         """
@@ -95,7 +120,8 @@ class FaqDesk:
         answer_lang = other or lang
         match = self.classify(text)
         result: dict[str, Any] = {
-            "kind": match.kind, "lang": answer_lang, "switch": other is not None,
+            "kind": match.kind, "lang": answer_lang,
+            "switch": other is not None and other not in declined,
             "language_name": self.endonyms.get(answer_lang, answer_lang),
             "score": round(match.score, 4),
         }

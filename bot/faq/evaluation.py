@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
+from bot.engine.textfile import read_text
 from bot.faq.desk import FaqDesk
 
 
@@ -41,13 +42,21 @@ class Evaluation:
     misses: list[str] = field(default_factory=list)
 
 
+class BadLine(ValueError):
+    """A line of a labelled file that is not a JSON object with a text: `file:line: what`."""
+
+
 def evaluate(desk: FaqDesk, path: Path) -> Evaluation:
     result = Evaluation()
     desk.classify("warm-up")  # the first call pays for lazy loading; it is not a question
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for number, line in enumerate(read_text(path).splitlines(), 1):
         if not line.strip():
             continue
-        item = json.loads(line)
+        try:
+            item = json.loads(line)
+            str(item["text"])
+        except (ValueError, KeyError, TypeError):
+            raise BadLine(f"{path}:{number}: not a JSON object with a text") from None
         started = time.perf_counter()
         match = desk.classify(item["text"])
         desk.guesser.guess(item["text"])

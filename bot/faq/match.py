@@ -1,17 +1,27 @@
-"""Which FAQ topic a message is about, or that it is about none: nearest neighbours.
+"""Which FAQ topic a message is about, or that it is about none: nearest neighbours and a
+classifier.
 
 Every question of every topic (in all languages, with the topic's keywords) and every small
 talk example (greetings, thanks, goodbyes, things the FAQ does not cover) is a vector. A
-message is scored against each topic by the mean similarity of its `K` nearest examples,
-plus `ANSWER_WEIGHT` times its similarity to the topic's answers (small talk classes have no
-answers and get the baseline instead), plus a bonus when the message names one of the topic's
-German keywords, in any script. The best class wins; if it is small talk, or its score
-is below `MIN_SCORE`, there is no topic. Measured against other choices in the closing note
-of the FAQ issue (nearest single example, answers alone, character n-grams, hybrids).
+message is scored against each class by
+
+* the mean similarity of its `K` nearest examples of that class,
+* plus `ANSWER_WEIGHT` times its similarity to the topic's answers (small talk classes have
+  no answers and get the baseline instead),
+* plus `CLASSIFIER_WEIGHT` times the log-probability of the class by a classifier trained on
+  all the examples (multinomial logistic regression: it weighs what sets a topic apart,
+  where the nearest examples only see what is close),
+* plus a bonus when the message names one of the topic's German keywords, in any script.
+
+The best class wins; if it is small talk, or its score is below `MIN_SCORE`, there is no
+topic. The weights are chosen by `python -m benchmarks.faq_methods` (cross-validation on the
+content itself), which also measures the other choices (nearest single example, answers
+alone, character n-grams, hybrids).
 """
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -33,17 +43,73 @@ class Match:
     """The best classes, best first (for diagnostics and related topics)."""
 
 
+@dataclass(frozen=True)
+class Classifier:
+    """Multinomial logistic regression on the example vectors, trained by full-batch Adam:
+    deterministic, numpy only, a few seconds for the content's examples (so the desk keeps
+    what it trained next to the vectors: `VectorCache.array`)."""
+
+    weights: np.ndarray
+    """(dimensions + 1) × classes: the last row is the bias."""
+
+    L2 = 1e-3
+    EPOCHS = 600
+    TEMPERATURE = 0.03
+    """The scores are divided by it: similarities of these vectors differ by hundredths."""
+    RATE = 0.05
+
+    @classmethod
+    def key(cls, example_keys: Sequence[str], labels: Sequence[str]) -> str:
+        """What the training depends on, as a short hash: the examples (by their vectors'
+        cache keys), their labels and the settings above."""
+        digest = hashlib.sha256(
+            f"{cls.L2} {cls.EPOCHS} {cls.TEMPERATURE} {cls.RATE}".encode())
+        for example, label in zip(example_keys, labels, strict=True):
+            digest.update(f"\n{example} {label}".encode())
+        return "classifier_" + digest.hexdigest()[:24]
+
+    @classmethod
+    def train(cls, examples: np.ndarray, targets: np.ndarray, classes: int) -> Classifier:
+        """`targets`: the class number of each example."""
+        x = np.hstack([examples, np.ones((len(examples), 1), np.float32)]).astype(np.float32)
+        truth = np.zeros((len(x), classes), np.float32)
+        truth[np.arange(len(x)), targets] = 1.0
+        weights = np.zeros((x.shape[1], classes), np.float32)
+        mean = np.zeros_like(weights)
+        square = np.zeros_like(weights)
+        for step in range(1, cls.EPOCHS + 1):
+            logits = (x @ weights) / cls.TEMPERATURE
+            logits -= logits.max(axis=1, keepdims=True)
+            chances = np.exp(logits)
+            chances /= chances.sum(axis=1, keepdims=True)
+            gradient = x.T @ ((chances - truth) / (len(x) * cls.TEMPERATURE))
+            gradient[:-1] += cls.L2 * weights[:-1]
+            mean = 0.9 * mean + 0.1 * gradient
+            square = 0.999 * square + 0.001 * gradient * gradient
+            weights -= cls.RATE * (mean / (1 - 0.9 ** step)) / (
+                np.sqrt(square / (1 - 0.999 ** step)) + 1e-8)
+        return cls(weights)
+
+    def log_chances(self, vector: np.ndarray) -> np.ndarray:
+        logits = (vector @ self.weights[:-1] + self.weights[-1]) / self.TEMPERATURE
+        logits -= logits.max()
+        return np.asarray(logits - np.log(np.exp(logits).sum()), dtype=np.float32)
+
+
 class Matcher:
     # Chosen by `python -m benchmarks.faq_methods` (cross-validation on the content itself).
     K = 7
     ANSWER_WEIGHT = 0.3
     ANSWER_BASELINE = 0.83
+    CLASSIFIER_WEIGHT = 0.01
     KEYWORD_BONUS = 0.02
     """For a topic whose German keyword the message names, in any script (keywords.py)."""
     MIN_SCORE = 0.0
 
     def __init__(self, examples: np.ndarray, labels: Sequence[str], answers: np.ndarray,
-                 answer_labels: Sequence[str]) -> None:
+                 answer_labels: Sequence[str], classifier: Classifier | None = None) -> None:
+        """Without a `classifier` (one trained on these examples and labels, kept from
+        before), one is trained (`Classifier.train`, seconds)."""
         self.examples = examples
         self.answers = answers
         self.classes = sorted(set(labels))
@@ -62,11 +128,15 @@ class Matcher:
         for n, r in enumerate(answer_rows):
             self._answer_rows[n, :len(r)] = r
         self._has_answer = np.array([len(r) > 0 for r in answer_rows])
+        if classifier is None or classifier.weights.shape != (examples.shape[1] + 1,
+                                                              len(self.classes)):
+            classifier = Classifier.train(
+                examples, np.array([self._index[label] for label in labels]), len(self.classes))
+        self.classifier = classifier
 
-    def match(self, vector: np.ndarray, text: str, named: Collection[str] = ()) -> Match:
-        """`named`: the topics whose keywords the message names."""
-        if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
-            return Match("unknown", None, 0.0, ())  # only emoji, punctuation or nothing
+    def scores(self, vector: np.ndarray, named: Collection[str] = ()) -> np.ndarray:
+        """The score of each class (in the order of `classes`) for a message's vector;
+        `named`: the topics whose keywords the message names."""
         near = np.append(self.examples @ vector, -1.0)
         k = min(self.K, self._rows.shape[1])
         top = -np.partition(-near[self._rows], k - 1, axis=1)[:, :k]
@@ -77,10 +147,18 @@ class Matcher:
         extra = np.where(self._has_answer,
                          np.asarray(answered)[self._answer_rows].max(axis=1),
                          self.ANSWER_BASELINE)
-        scores = (nearest + self.ANSWER_WEIGHT * extra).astype(np.float32)
+        scores = np.asarray(nearest + self.ANSWER_WEIGHT * extra
+                            + self.CLASSIFIER_WEIGHT * self.classifier.log_chances(vector),
+                            dtype=np.float32)
         for topic in named:
             if topic in self._index:
                 scores[self._index[topic]] += self.KEYWORD_BONUS
+        return scores
+
+    def decide(self, scores: np.ndarray, text: str) -> Match:
+        """The match for a message's `scores` (`scores`, or several combined)."""
+        if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
+            return Match("unknown", None, 0.0, ())  # only emoji, punctuation or nothing
         order = np.argsort(-scores)[:5]
         ranking = tuple((self.classes[i], float(scores[i])) for i in order)
         best, score = ranking[0]
@@ -93,3 +171,7 @@ class Matcher:
         if score < self.MIN_SCORE:
             return Match("unknown", None, score, ranking)
         return Match("answer", best, score, ranking)
+
+    def match(self, vector: np.ndarray, text: str, named: Collection[str] = ()) -> Match:
+        """`named`: the topics whose keywords the message names."""
+        return self.decide(self.scores(vector, named), text)

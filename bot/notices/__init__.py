@@ -1,7 +1,9 @@
 """Notices: one message to everyone who asked for its topic, each in their own language.
 
 content.py      notice files (content/notices/<id>.yaml): texts per language, staleness;
-                reading them, and writing them (whole, some languages, a review stamp)
+                reading them, and writing them (some languages, a review stamp)
+drafts.py       notices staff write in the chat, kept in the database; finding a notice
+                by id (a file of the city's, else such a draft)
 plan.py         pure: how many get it in each language, which text, how long sending takes
 audience.py     `topic:health locale:ar,fa district:Mitte role:newcomer`, parsed
 store.py        queueing a notice in the outbox (once per person), pause, resume, tally

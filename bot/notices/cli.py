@@ -7,6 +7,9 @@
     welcomebot notice review aha-hygiene --lang ar   a person checked the Arabic text
     welcomebot notice translate aha-hygiene [--to ar,fa]   machine drafts, offline
 
+A notice is a file of the city's, `content/notices/<id>.yaml`, or one staff wrote in the chat
+(`/compose`), kept in the database (`bot.notices.drafts`); the commands take either id.
+
 The outbox sender that sends them is `welcomebot run`, or `welcomebot deliver` alone.
 """
 
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
 
     from bot.config import Settings
     from bot.notices.content import NoticeFile
+    from bot.notices.drafts import Found
 
 notice_app = typer.Typer(no_args_is_help=True,
                          help="Notices: send to an audience, follow, pause, resume, review, "
@@ -38,22 +42,43 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _load(loaded: Settings, notice_id: str) -> NoticeFile:
-    from bot.notices.content import NoticeError, load_notice, notice_path
+def _find(loaded: Settings, notice_id: str) -> Found:
+    """The notice file `content/notices/<id>.yaml`, else the notice written in the chat (a
+    file needs no database)."""
+    from bot.notices import drafts
+    from bot.notices.content import NoticeError, notice_path
 
-    path = notice_path(loaded.content_dir, notice_id)
     try:
-        return load_notice(path)
-    except FileNotFoundError:
-        typer.echo(f"{path}: no such notice file", err=True)
+        found = drafts.in_files(loaded.content_dir, notice_id)
     except NoticeError as exc:
         typer.echo(str(exc), err=True)
-    raise typer.Exit(2)
+        raise typer.Exit(2) from None
+    if found is None:
+        draft = in_transaction(loaded.database_url,
+                               lambda session: drafts.get(session, notice_id))
+        found = drafts.Found(draft, None) if draft is not None else None
+    if found is None:
+        typer.echo(f"{notice_path(loaded.content_dir, notice_id)}: no such notice file, and "
+                   f"no notice '{notice_id}' written in the chat", err=True)
+        raise typer.Exit(2)
+    return found
+
+
+def _load(loaded: Settings, notice_id: str) -> NoticeFile:
+    return _find(loaded, notice_id).notice
+
+
+def _keep(loaded: Settings, notice: NoticeFile) -> None:
+    """Store a changed notice written in the chat."""
+    from bot.notices import drafts
+
+    in_transaction(loaded.database_url, lambda session: drafts.put(session, notice, _now()))
 
 
 @notice_app.command("send")
 def send(
-    notice_id: Annotated[str, typer.Argument(help="The file name in content/notices/.")],
+    notice_id: Annotated[str, typer.Argument(
+        help="The file name in content/notices/, or the id of a notice written in the chat.")],
     audience: Annotated[str, typer.Option(
         help='e.g. "topic:health locale:ar,fa district:bad_cannstatt role:newcomer"')],
     at: Annotated[str | None, typer.Option(help='Local time to start: "2026-11-23 08:00".')]
@@ -224,12 +249,16 @@ def review(notice_id: Annotated[str, typer.Argument()],
            lang: Annotated[list[str], typer.Option(help="Languages a person checked.")]) -> None:
     """Mark translations as checked against the current source text (no longer stale or a
     machine draft)."""
-    from bot.notices.content import NoText, mark_reviewed, notice_path
+    from bot.notices.content import NoText, mark_reviewed, reviewed
 
     loaded = settings()
-    notice = _load(loaded, notice_id)
+    found = _find(loaded, notice_id)
+    notice = found.notice
     try:
-        mark_reviewed(notice_path(loaded.content_dir, notice_id), lang, notice.fingerprint())
+        if found.path is not None:
+            mark_reviewed(found.path, lang, notice.fingerprint())
+        else:
+            _keep(loaded, reviewed(notice, lang, notice.fingerprint()))
     except NoText as exc:
         typer.echo(f"--lang {exc.lang}: the notice has no text in it", err=True)
         raise typer.Exit(2) from None
@@ -238,20 +267,22 @@ def review(notice_id: Annotated[str, typer.Argument()],
 
 @notice_app.command("translate")
 def translate(
-    notice_id: Annotated[str, typer.Argument(help="The file name in content/notices/.")],
+    notice_id: Annotated[str, typer.Argument(
+        help="The file name in content/notices/, or the id of a notice written in the chat.")],
     to: Annotated[str | None, typer.Option(
         "--to", help="Languages to draft, e.g. ar,fa (default: every configured language "
                      "without a text a person wrote).")] = None,
 ) -> None:
     """Draft languages by machine translation, offline (argostranslate), into the notice
-    file: marked machine: true until a person reviews them. Texts a person wrote are left
-    alone; where a model is missing, says which and how to install it."""
+    (its file, or the notice written in the chat): marked machine: true until a person
+    reviews them. Texts a person wrote are left alone; where a model is missing, says which
+    and how to install it."""
     from bot.notices import translation
-    from bot.notices.content import HUMAN, notice_path, write_texts
+    from bot.notices.content import HUMAN, write_texts
 
     loaded = settings()
-    notice = _load(loaded, notice_id)
-    path = notice_path(loaded.content_dir, notice_id)
+    found = _find(loaded, notice_id)
+    notice, path = found.notice, found.path
     translation.configure(loaded.translation_models_dir)
     if to is None:
         targets = [code for code in loaded.languages if notice.state(code) not in HUMAN]
@@ -282,13 +313,18 @@ def translate(
         typer.echo(f"nothing was changed: {exc}", err=True)
         raise typer.Exit(1) from None
     if drafted.drafted:
-        write_texts(path, drafted.notice, drafted.drafted)
-        typer.echo(f"{path}: machine drafts from {notice.source}, marked machine: true:")
+        if path is not None:
+            write_texts(path, drafted.notice, drafted.drafted)
+        else:
+            _keep(loaded, drafted.notice)
+        typer.echo(f"{path or notice.id}: machine drafts from {notice.source}, marked "
+                   "machine: true:")
         for code in drafted.drafted:
             legs = drafted.routes[code]
             typer.echo(f"  {code}: drafted" + (f" (through {legs[0][1]})" if len(legs) > 1
                                               else ""))
-        typer.echo("check them, correct them in the file, then: welcomebot notice review "
+        typer.echo(f"check them{', correct them in the file' if path else ''}, "
+                   "then: welcomebot notice review "
                    f"{notice.id} --lang {' --lang '.join(drafted.drafted)}")
     for code in drafted.unusable:
         typer.echo(f"  {code}: the draft came out empty or too long for a notice: not added")

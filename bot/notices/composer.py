@@ -1,11 +1,12 @@
 """The actions of flows/notices_staff.yaml: staff write a notice in the chat.
 
 They write it in German or English; the bot drafts the other languages offline (machine
-drafts, `bot.notices.translation`) and saves it as `content/notices/<id>.yaml`, the same
-file `welcomebot notice send|status|review|translate` work with (`bot.notices.content`
-writes it). They choose who gets it, see a preview with the numbers per language (the send
-plan of `bot.notices.plan`, as `notice send` prints it), and confirm; when everything has
-gone out (or expired), the outbox brings them the tally.
+drafts, `bot.notices.translation`) and keeps it in the database as a draft
+(`bot.notices.drafts`): every process sees it, and `welcomebot notice
+send|status|review|translate <id>` work with it as with a notice file. They choose who gets
+it, see a preview with the numbers per language (the send plan of `bot.notices.plan`, as
+`notice send` prints it), and confirm; when everything has gone out (or expired), the
+outbox brings them the tally.
 
 The tally: a push `notices_staff:tally` for the staff member, due when sending should be
 over. If messages are still waiting then, it says nothing and looks again later (a new
@@ -34,16 +35,10 @@ from bot.engine.messages import N_, NP_
 from bot.engine.model import JSON
 from bot.feature import Action, ActionContext
 from bot.i18n import endonyms
+from bot.notices import drafts as stored_drafts
 from bot.notices import store
 from bot.notices.audience import parse
-from bot.notices.content import (
-    NoticeError,
-    NoticeFile,
-    Text,
-    load_notice,
-    notice_path,
-    write_notice,
-)
+from bot.notices.content import NoticeError, NoticeFile, Text, load_notice, notice_path
 from bot.notices.plan import send_plan, sending_seconds
 
 log = logging.getLogger(__name__)
@@ -124,14 +119,21 @@ async def compose(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSO
     except Exception:  # a broken model must not lose what staff wrote
         log.exception("notice_drafts_failed notice=%s", notice.id)
         missing = [(source, lang) for lang in targets]
-    write_notice(notice_path(settings.content_dir, notice.id), notice, ctx.now.date())
+    notice = await stored_drafts.create(
+        _session(ctx), notice, ctx.now,
+        taken=lambda notice_id: stored_drafts.file_of(settings.content_dir, notice_id) is not None)
     log.info("notice_composed notice=%s drafts=%d", notice.id, len(notice.texts) - 1)
     pairs = ", ".join(f"{a}→{b}" for a, b in missing)
     return {"id": notice.id, "drafts": len(notice.texts) > 1,
             "missing": _msg(NO_MODELS, pairs={"verbatim": pairs}) if missing else ""}
 
 
-def _load(ctx: ActionContext, notice_id: str) -> NoticeFile | None:
+async def _load(ctx: ActionContext, notice_id: str) -> NoticeFile | None:
+    """The draft; else a notice file of that name (a conversation begun when the composer
+    still saved files)."""
+    found = await stored_drafts.get(_session(ctx), notice_id)
+    if found is not None:
+        return found
     try:
         return load_notice(notice_path(ctx.deps.settings.content_dir, notice_id))
     except (OSError, NoticeError):
@@ -142,7 +144,7 @@ def _load(ctx: ActionContext, notice_id: str) -> NoticeFile | None:
 async def drafts(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`notices.drafts {notice}`: each machine draft, title and text, as the machine wrote
     them (shown as they are: staff check them, the bot does not translate them again)."""
-    notice = _load(ctx, str(args.get("notice") or ""))
+    notice = await _load(ctx, str(args.get("notice") or ""))
     names = endonyms(ctx.deps.settings.languages)
     lines: list[JSON] = []
     for lang, text in (notice.texts.items() if notice else ()):
@@ -154,11 +156,10 @@ async def drafts(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON
 
 async def allow_machine(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
     """`notices.allow_machine {notice}`: the machine drafts may go out (with a note)."""
-    notice = _load(ctx, str(args.get("notice") or ""))
+    notice = await stored_drafts.get(_session(ctx), str(args.get("notice") or ""))
     if notice is not None:
-        notice = notice.model_copy(update={"allow_machine_translation": True})
-        write_notice(notice_path(ctx.deps.settings.content_dir, notice.id), notice,
-                     ctx.now.date())
+        await stored_drafts.put(_session(ctx), notice.model_copy(
+            update={"allow_machine_translation": True}), ctx.now)
 
 
 def _languages(args: Mapping[str, JSON]) -> list[str]:
@@ -175,7 +176,7 @@ async def plan(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     of its text), how long sending takes, and a toggle button per language. No languages
     chosen: everyone who wants the notice's topic."""
     settings = ctx.deps.settings
-    notice = _load(ctx, str(args.get("notice") or ""))
+    notice = await _load(ctx, str(args.get("notice") or ""))
     if notice is None:
         return {"found": False}
     chosen = _languages(args)
@@ -216,7 +217,7 @@ async def send(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     """`notices.send {notice, languages}`: queue it for the audience now (each person gets
     it once, however often this is confirmed), and the tally for whoever sent it."""
     settings = ctx.deps.settings
-    notice = _load(ctx, str(args.get("notice") or ""))
+    notice = await _load(ctx, str(args.get("notice") or ""))
     if notice is None:
         return {"count": 0, "told": {"msgid": NOT_FOUND}}
     expression = _expression(notice, _languages(args))
@@ -270,8 +271,8 @@ async def tally(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]
 
 ACTIONS = {
     "notices.compose": Action(compose),
-    "notices.drafts": Action(drafts, database=False),
-    "notices.allow_machine": Action(allow_machine, database=False),
+    "notices.drafts": Action(drafts),
+    "notices.allow_machine": Action(allow_machine),
     "notices.plan": Action(plan),
     "notices.toggle_language": Action(toggle_language, database=False),
     "notices.send": Action(send),

@@ -19,9 +19,10 @@ source is not sent.
 
 Reading is `load_notice`; writing, each keeping the file whole for a reader at any moment
 where it replaces it:
-    write_notice(path, notice, written)   the whole file, as the staff chat saves it
     write_texts(path, notice, langs)      some languages' texts, the rest of the file kept
     mark_reviewed(path, langs, stamp)     `based_on` stamped, `machine` dropped
+Notices staff write in the chat have the same shape but live in the database
+(`bot.notices.drafts`); `reviewed` stamps one of those.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from bot.engine.textfile import NotText, read_text
 from bot.engine.yamlsource import parse
 
 Topic = Literal["health", "events", "courses", "general"]
@@ -107,20 +109,24 @@ class NoticeError(Exception):
 
 
 def load_notice(path: Path) -> NoticeFile:
-    source = parse(path.read_text(encoding="utf-8"), str(path))
+    try:
+        source = parse(read_text(path), str(path))
+    except NotText as exc:
+        raise NoticeError(str(exc)) from None
     if source.error is not None:
         line, message = source.error
         raise NoticeError(f"{path}:{line}: not valid YAML: {message}")
+    problems = [f"{path}:{line}: '{loc[-1]}' is given twice; keep one"
+                for loc, line in source.duplicates]
     try:
         notice = NoticeFile.model_validate(source.value)
     except ValidationError as exc:
-        raise NoticeError("\n".join(
-            f"{path}:{source.line(error['loc'])}: "
-            f"{'.'.join(str(p) for p in error['loc']) or 'notice'}: {error['msg']}"
-            for error in exc.errors())) from None
+        raise NoticeError("\n".join(problems + source.explain(exc))) from None
     if notice.id != path.stem:
-        raise NoticeError(f"{path}:{source.line(('id',))}: id '{notice.id}' must be the file "
-                          f"name '{path.stem}'")
+        problems.append(f"{path}:{source.line(('id',))}: id '{notice.id}' must be the file "
+                        f"name '{path.stem}'")
+    if problems:
+        raise NoticeError("\n".join(problems))
     return notice
 
 
@@ -158,27 +164,6 @@ TextDumper.add_representer(str, _represent_text)
 def _header(original: str) -> str:
     """The file's comment lines, which a file written anew keeps at its top."""
     return "".join(line for line in original.splitlines(True) if line.startswith("#"))
-
-
-def write_notice(path: Path, notice: NoticeFile, written: dt.date) -> None:
-    """Write the notice file as the staff chat saves it, replacing it whole: the keys in
-    their usual order, defaults left out except `topic`, `source` and
-    `allow_machine_translation`, under a comment saying who wrote it on `written` and how to
-    review the machine drafts. Creates `content/notices/` if needed. Written beside it, then
-    moved: a reader never sees half a file."""
-    data = notice.model_dump(mode="json", exclude_defaults=True)
-    data["topic"], data["source"] = notice.topic, notice.source
-    data["allow_machine_translation"] = notice.allow_machine_translation
-    ordered = {key: data[key] for key in ("id", "topic", "source", "allow_machine_translation",
-                                          "expires", "texts") if key in data}
-    header = (f"# Written in the chat by staff on {written:%d.%m.%Y}. Machine drafts are "
-              f"marked machine: true\n# until a person checks them: welcomebot notice review "
-              f"{notice.id} --lang <code>\n")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".yaml.part")
-    partial.write_text(header + yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False,
-                                               width=100), encoding="utf-8")
-    partial.replace(path)
 
 
 def write_texts(path: Path, notice: NoticeFile, langs: Sequence[str]) -> None:
@@ -266,6 +251,18 @@ def text_entry(code: str, text: Text, indent: int, step: int) -> str:
                        sort_keys=False, width=100, indent=step)
     return "".join(" " * indent + line if line.strip() else line
                    for line in dumped.splitlines(True))
+
+
+def reviewed(notice: NoticeFile, langs: Sequence[str], stamp: str) -> NoticeFile:
+    """`notice` with the texts of `langs` stamped as checked by a person against the source
+    whose fingerprint is `stamp` (`based_on: stamp`, no longer a machine draft). Raises
+    `NoText` for the first of `langs` it has no text in."""
+    texts = dict(notice.texts)
+    for code in langs:
+        if code not in texts:
+            raise NoText(code)
+        texts[code] = texts[code].model_copy(update={"based_on": stamp, "machine": False})
+    return notice.model_copy(update={"texts": texts})
 
 
 def mark_reviewed(path: Path, langs: Sequence[str], stamp: str) -> None:

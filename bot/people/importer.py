@@ -1,6 +1,7 @@
 """`welcomebot people import FILE.csv`: the subscribers of a city's earlier bot.
 
-Columns `channel,id,locale,topics` (topics separated by spaces or semicolons):
+Columns `channel,id,locale,topics` (topics separated by spaces or semicolons; the columns by
+commas, or by tabs or semicolons as Excel writes them; UTF-8, or UTF-16 with a byte order mark):
 
     channel,id,locale,topics
     telegram,123456789,ar,health;events
@@ -18,10 +19,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import people
+from bot.engine.textfile import NotText, read_text
 from bot.notices import topics
 
 CHANNELS = {"telegram": re.compile(r"^\d{1,20}$"), "whatsapp": re.compile(r"^\d{6,15}$")}
@@ -40,8 +43,21 @@ class ImportError_(ValueError):
     """Every bad row, as `file:line: what`."""
 
 
+def read_file(path: Path, languages: Sequence[str]) -> list[Row]:
+    """The rows of the CSV file at `path` (UTF-8, or UTF-16 with a byte order mark, as Excel
+    exports "Unicode text"); ImportError_ names every problem, or a file that is not text."""
+    try:
+        text = read_text(path)
+    except NotText as exc:
+        raise ImportError_(f"{exc}\nnothing was imported") from None
+    return read_rows(text, str(path), languages)
+
+
 def read_rows(text: str, name: str, languages: Sequence[str]) -> list[Row]:
-    reader = csv.DictReader(io.StringIO(text))
+    header = text.partition("\n")[0]
+    # Excel writes "Unicode text" with tabs, and a German Excel's CSV with semicolons.
+    delimiter = next((d for d in "\t;" if d in header and "," not in header), ",")
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     if tuple(reader.fieldnames or ()) != COLUMNS:
         raise ImportError_(f"{name}:1: the header must be {','.join(COLUMNS)}")
     rows: list[Row] = []

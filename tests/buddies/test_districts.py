@@ -62,7 +62,7 @@ def test_every_mistake_is_named_with_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(DistrictsError) as raised:
         load_districts(bad)
     message = str(raised.value)
-    assert f"{bad}:8: id: String should match pattern" in message
+    assert f"{bad}:8: 'id': String should match pattern" in message
     assert f"{bad}:4: neighbour 'Atlantis' of 'Mitte' is no district" in message
     assert f"{bad}:4: 'Mitte' borders 'Nord', but 'Nord' (line 7) does not list 'Mitte'" \
         in message

@@ -95,6 +95,8 @@ def test_step_table(case: dict[str, Any], tmp_path: Path) -> None:
             assert chat.vars("t") == turn["vars"], where
         if "lang" in turn:
             assert chat.state.lang == turn["lang"], where
+        if "declined" in turn:
+            assert list(chat.state.declined) == turn["declined"], where
         if "reply_langs" in turn:
             assert [r.lang for r in replies] == turn["reply_langs"], where
         if "effects" in turn:

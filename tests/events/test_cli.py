@@ -58,8 +58,9 @@ def test_a_bad_events_file_names_every_problem_with_its_line(tmp_path: Path) -> 
         encoding="utf-8")
     result = runner.invoke(app, ["events", "import", str(bad)])
     assert result.exit_code == 2
-    assert f"{bad}:2: kind:" in result.output
-    assert f"{bad}:11: repeat:" in result.output and "FREQ=WEEKLY;BYDAY=TU" in result.output
+    assert f"{bad}:2: 'kind': Input should be 'dialogue' or 'language_cafe' (it is 'party')" in (
+        result.output)
+    assert f"{bad}:11: 'repeat':" in result.output and "FREQ=WEEKLY;BYDAY=TU" in result.output
     assert f"{bad}:12:" in result.output or "exceed the capacity" in result.output
 
 

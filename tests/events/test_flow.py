@@ -3,11 +3,20 @@ and what only staff see."""
 
 from __future__ import annotations
 
+import asyncio
+import io
+import re
+import tempfile
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.app import App
+from bot.channels.console import Console
 from bot.db import people
 from bot.db.session import transaction
+from bot.engine.model import Inbound
 from bot.events import store
 from bot.events.series import Series
 from tests.scripts import is_language
@@ -57,7 +66,7 @@ async def test_an_arabic_speaker_books_the_last_seat_and_the_next_person_waits(
     booked = await amal.tap("1")
     assert is_language(booked[0].text.split("\n\n")[0], "ar")
     [calendar] = amal.files
-    assert calendar.name.endswith(".ics") and "DTSTART:20261124T170000Z" in calendar.content
+    assert calendar.name.endswith(".ics") and b"DTSTART:20261124T170000Z" in calendar.data
 
     olena = await at_events(app, "olena", "uk")
     listing = await olena.tap("all")
@@ -184,3 +193,34 @@ async def test_more_people_than_the_event_takes_hear_how_many_may_come(app: App)
     assert [b.label for b in said[0].buttons] == ["⬅️ Back to the list", "✅ Book 2 seats"]
     waiting = await talk.tap("⬅️ Back to the list")
     assert "Language café West" in waiting[0].text
+
+
+async def test_two_bookings_at_once_get_each_their_own_calendar_file(
+        app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The calendar file is made in memory for its message: two people booking the same date
+    at the same moment each get theirs (with their own booking's UID, in their language),
+    and the terminal chat prints it rather than writing it where the other's would land."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    await add_cafe(app)
+    talks = [await at_events(app, user, lang) for user, lang in (("amal", "ar"),
+                                                                  ("olena", "uk"))]
+    for talk in talks:
+        await talk.tap("all")
+        await talk.tap("event:1")
+        await talk.tap("book")
+    outputs = [io.StringIO(), io.StringIO()]
+    consoles = [Console(app.runtime, app.catalogs, user=talk.user, out=out)
+                for talk, out in zip(talks, outputs, strict=True)]
+    asked = [[m for m in talk.shown if m.buttons][-1] for talk in talks]
+
+    await asyncio.gather(*(console.send(Inbound.button("1", question.prompt))
+                           for console, question in zip(consoles, asked, strict=True)))
+
+    files = [re.findall(r"^UID:(.+)$", out.getvalue(), re.MULTILINE) for out in outputs]
+    assert sorted(files) == [["event-1-booking-1@welcomebot"], ["event-1-booking-2@welcomebot"]]
+    for out, summary in zip(outputs, ("مقهى اللغة في الغرب", "Мовне кафе Захід"), strict=True):
+        assert "📎 cafe-west-20261124.ics\nBEGIN:VCALENDAR\n" in out.getvalue()
+        assert f"SUMMARY:{summary}" in out.getvalue()
+    assert list(temporary.iterdir()) == []  # no file written anywhere

@@ -55,5 +55,6 @@ def test_a_broken_topic_file_is_reported_with_its_file(tmp_path: Path) -> None:
     (tmp_path / "faq" / "housing.yaml").write_text("id: housing\nanswer: {de: x}\n")
     with pytest.raises(ContentError) as caught:
         load_content(tmp_path, LANGS)
-    assert f"{tmp_path / 'faq' / 'housing.yaml'}:" in str(caught.value)
-    assert f"{tmp_path / 'faq' / 'german-courses.yaml'}: missing" in str(caught.value)
+    assert f"{tmp_path / 'faq' / 'housing.yaml'}:1: 'reviewed' is missing; add it" in str(
+        caught.value)
+    assert f"{tmp_path / 'faq' / 'german-courses.yaml'}:1: missing" in str(caught.value)

@@ -44,6 +44,51 @@ def test_what_the_faq_does_not_cover_gets_dont_know(desk: FaqDesk, text: str) ->
     assert desk.answer(text, "en")["kind"] == "unknown"
 
 
+def test_a_persian_question_with_a_letter_of_the_same_sound_finds_its_topic(
+        desk: FaqDesk) -> None:
+    # Issue 16: ثبط for ثبت (t written ط), and ادرس without its madda, got "I don't know".
+    answer = desk.answer("چطوری ادرس ثبط کنم", "fa")
+    assert (answer["kind"], answer["topic"], answer["lang"]) == (
+        "answer", "address-registration", "fa")
+
+
+LONG_PERSIAN = (  # 1,545 characters: family, camp, Jobcenter, a new flat; the question last
+    "سلام وقت بخیر. "
+    "ببخشید که پیامم خیلی طولانی است ولی واقعا نمی‌دانم از کی بپرسم. "
+    "من دو سال پیش از افغانستان به آلمان آمدم. "
+    "اول چند ماه در یک کمپ بزرگ نزدیک مونیخ بودیم و بعد ما را به شتوتگارت فرستادند. "
+    "خانمم و دو تا بچه‌هایم هنوز در ایران هستند و من هر روز به فکر آنها هستم. "
+    "چند بار با سفارت آلمان در تهران تماس گرفتم ولی هنوز برای ویزای خانواده وقت نداده‌اند. "
+    "یک وکیل به من گفت که برای پیوستن خانواده باید صبر کنم تا کیس پناهندگی‌ام تمام شود. "
+    "حالا بالاخره جواب مثبت گرفتم و اقامت سه ساله دارم. "
+    "از جاب سنتر پول می‌گیرم و هر روز صبح به کورس زبان می‌روم. "
+    "معلم ما خیلی مهربان است و کمی آلمانی یاد گرفته‌ام، ولی نامه‌های اداره‌ها را هنوز نمی‌فهمم. "
+    "ماه گذشته بعد از مدت زیادی جستجو یک آپارتمان کوچک پیدا کردم و صاحب خانه قرارداد را امضا کرد. "
+    "هفته پیش از کمپ به خانه جدید رفتم و حالا همه چیز برایم تازه است. "
+    "همسایه‌ها آدم‌های خوبی هستند و یکی از آنها گفت که باید زود به اداره بروم. "
+    "دوستانم هم هر کدام یک چیز دیگر می‌گویند و من گیج شده‌ام. "
+    "یکی می‌گوید دو هفته وقت دارم، یکی می‌گوید یک ماه. "
+    "نمی‌خواهم جریمه بدهم یا برای آمدن خانواده‌ام مشکلی درست شود، چون سفارت همه مدارک را می‌خواهد. "
+    "در کمپ یک مددکار اجتماعی بود که کمک می‌کرد، ولی حالا او را نمی‌بینم و شماره‌اش را هم ندارم. "
+    "بچه‌هایم هم وقتی بیایند باید به مکتب بروند. "
+    "صاحب خانه یک کاغذ به من داده که اسمش را نمی‌دانم و گفت آن را نگه دارم. "
+    "وقتی خانمم و بچه‌ها بیایند، آنها هم باید در همین خانه زندگی کنند. "
+    "من می‌خواهم همه کارها را درست و به موقع انجام بدهم تا بعدا مشکلی پیش نیاید. "
+    "لطفا ساده توضیح بدهید، چون زبانم هنوز خوب نیست و نمی‌خواهم اشتباه کنم. "
+    "خیلی ممنون از کمک شما. "
+    "چطور آدرس جدیدم را ثبت کنم؟"
+)
+
+
+def test_the_question_at_the_end_of_a_long_message_decides(desk: FaqDesk) -> None:
+    # Issue 16: a long Persian message about family, ending in "how do I register my
+    # address?", got family reunion (only its first 1,000 characters were read).
+    assert len(LONG_PERSIAN) > 1500 and LONG_PERSIAN.endswith("چطور آدرس جدیدم را ثبت کنم؟")
+    answer = desk.answer(LONG_PERSIAN, "fa")
+    assert (answer["kind"], answer["topic"], answer["lang"]) == (
+        "answer", "address-registration", "fa")
+
+
 @pytest.mark.parametrize(("text", "kind"), [
     ("hallo", "greeting"), ("guten morgen", "greeting"), ("سلام", "greeting"),
     ("thank you so much", "thanks"), ("дякую", "thanks"),
@@ -56,6 +101,24 @@ def test_a_question_clearly_in_another_language_is_answered_in_it(desk: FaqDesk)
     answer = desk.answer("أين يمكنني تعلم اللغة الألمانية مجانا", "de")
     assert (answer["lang"], answer["switch"], answer["language_name"]) == ("ar", True, "العربية")
     assert answer["answer"] == desk.content.topics["german-courses"].parts("ar")[0]
+
+
+@pytest.mark.parametrize("text", [
+    "how do i find a flat to rent here",
+    "where can my children learn german after school",
+    "is the doctor free if i have no insurance",
+    "what do i need to open a bank account",
+    "can you tell me where the welcome center is",
+])
+def test_english_from_an_arabic_speaker_is_answered_in_english_and_a_no_is_kept(
+        desk: FaqDesk, text: str) -> None:
+    # Issue 16: the same person got English with an offer one time, Arabic without the
+    # next. A message in another script than the conversation's is not in its language:
+    # it is answered in its own, with an offer to switch unless the person said no to it.
+    answer = desk.answer(text, "ar")
+    assert (answer["kind"], answer["lang"], answer["switch"]) == ("answer", "en", True)
+    again = desk.answer(text, "ar", declined=("en",))
+    assert (again["lang"], again["switch"], again["topic"]) == ("en", False, answer["topic"])
 
 
 @pytest.mark.parametrize(("text", "lang"), [

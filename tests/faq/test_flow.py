@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.db.tables import FaqFeedback, FaqGap
 from bot.faq import store as faq_db
+from bot.i18n import FSI, PDI, RLM
 from tests.talk import Talk
 
 
@@ -78,6 +79,47 @@ async def test_a_question_in_another_language_is_answered_in_it_with_an_offer_to
     assert offer.text.startswith("Ви написали") or "Українська" in offer.text
     said = await talk.tap("yes")
     assert talk.lang == "uk" and said[-1].text != "Hat Ihnen das geholfen?"
+
+
+async def test_the_offer_to_switch_is_made_once_and_a_no_is_remembered(app: App) -> None:
+    # Issue 16: a Ukrainian who once wrote in Russian was asked "switch to Russian?" again
+    # and again. Asked once; after her No, Russian questions are answered in Russian without
+    # asking, and the conversation stays Ukrainian, also after she was away.
+    topics = app.deps.faq.content.topics
+    talk = await at_menu(app, "q10", "uk")
+    said = await talk.say("как зарегистрировать адрес после переезда в новую квартиру")
+    answer, offer = said
+    assert answer.text == topics["address-registration"].parts("ru")[0]
+    assert [b.value for b in offer.buttons] == ["yes", "no"]
+    said = await talk.tap("no")
+    assert said[-1].text == "Це вам допомогло?" and talk.lang == "uk"
+    for question, topic in [("где можно бесплатно выучить немецкий язык", "german-courses"),
+                            ("что делать, если мы ищем квартиру уже полгода", "housing")]:
+        said = await talk.say(question)
+        assert said[0].text == topics[topic].parts("ru")[0]
+        assert said[-1].text == "Це вам допомогло?"  # no offer: straight to the feedback
+        assert "yes" not in [b.value for b in said[-1].buttons]
+        await talk.open()  # away and back: the No is kept with the conversation
+    assert talk.lang == "uk"
+
+
+def unmarked(text: str) -> str:
+    """A rendered text without the marks that keep right-to-left lines in order."""
+    return "".join(ch for ch in text if ch not in (FSI, PDI, RLM))
+
+
+async def test_a_new_question_instead_of_an_answer_to_the_offer_counts_as_a_no(
+        app: App) -> None:
+    topics = app.deps.faq.content.topics
+    talk = await at_menu(app, "q11", "de")
+    said = await talk.say("كيف أسجل عنواني بعد الانتقال إلى شقة جديدة")
+    assert [b.value for b in said[-1].buttons] == ["yes", "no"]
+    said = await talk.say("أين يمكنني تعلم اللغة الألمانية مجانا")  # typed on, no answer
+    assert unmarked(said[0].text) == topics["german-courses"].parts("ar")[0]
+    assert said[-1].text == "Hat Ihnen das geholfen?" and talk.lang == "de"
+    said = await talk.say("كيف أجد شقة للإيجار في المدينة")
+    assert unmarked(said[0].text) == topics["housing"].parts("ar")[0]
+    assert said[-1].text == "Hat Ihnen das geholfen?"
 
 
 async def test_after_an_answer_the_next_question_can_simply_be_typed(app: App) -> None:

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import select
 
 from bot.app import App, open_app
@@ -18,8 +17,9 @@ from bot.channels.telegram.channel import TelegramChannel
 from bot.db import people
 from bot.db.session import transaction
 from bot.delivery.sender import Sender
+from bot.notices import drafts
 from bot.notices.composer import new_id
-from bot.notices.content import load_notice
+from bot.notices.content import NoticeFile
 from bot.people.importer import import_rows, read_rows
 from bot.service import notice_wanted
 from tests.conftest import ROOT, make_settings
@@ -42,7 +42,8 @@ def models_setting(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
 @pytest.fixture
 async def app(sqlite_url: str, clock: FakeClock, tmp_path: Path,
               models_setting: Path) -> AsyncIterator[App]:
-    """The bot with a content folder of its own: the composer writes notice files there."""
+    """The bot with a content folder of its own, to show that the composer writes nothing
+    there (its drafts are in the database)."""
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     async with open_app(make_settings(sqlite_url, content_dir=content,
@@ -77,6 +78,14 @@ async def staff_member(app: App) -> Talk:
     return talk
 
 
+async def stored(app: App, notice_id: str) -> NoticeFile:
+    """The notice as the composer keeps it, in the database."""
+    async with app.sessions() as session:
+        found = await drafts.get(session, notice_id)
+    assert found is not None, notice_id
+    return found
+
+
 async def subscribers(app: App, lines: str) -> None:
     """People who asked for notices ("telegram,5000,de,health" a line)."""
     rows = read_rows("channel,id,locale,topics\n" + lines, "test.csv", LANGS)
@@ -102,8 +111,10 @@ async def test_a_staff_member_writes_a_notice_in_german_and_sends_it_to_two_lang
     text = "Am Montag impft das Gesundheitsamt im Rathaus.\n\nBitte bringen Sie Ihren Ausweis mit."
     shown = await write(sara, "Grippeimpfung im Rathaus", text)
     notice_id = new_id("Grippeimpfung im Rathaus", clock())
-    assert notice_id in shown[0].text  # where the file is, for `notice status|review`
-    saved = load_notice(app.settings.content_dir / "notices" / f"{notice_id}.yaml")
+    assert notice_id in shown[0].text  # its id, for `notice status|review|translate`
+    saved = await stored(app, notice_id)
+    assert sorted(p.name for p in (app.settings.content_dir / "notices").iterdir()) == sorted(
+        p.name for p in (ROOT / "content" / "notices").iterdir())  # the checkout untouched
     assert saved.source == "de" and saved.topic == "health"
     assert saved.texts["de"].text == text  # the paragraphs stay as she wrote them
     preview = shown[-1].text
@@ -154,8 +165,9 @@ async def test_cancelling_sends_nothing_and_a_newcomer_cannot_compose(
     await newcomer.tap("yes")
     refused = await newcomer.say("/compose")
     assert refused[0].text.startswith("I don't know the command /compose")
-    files = yaml.safe_dump(sorted(p.name for p in (app.settings.content_dir / "notices").iterdir()))
-    assert "library-closed" in files  # what she wrote is kept, even though nothing was sent
+    kept = await stored(app, new_id("Library closed", clock()))
+    assert kept.texts["en"].text == "The city library is closed on Friday."  # kept, unsent
+    assert not (app.settings.content_dir / "notices" / f"{kept.id}.yaml").exists()
 
 
 async def test_machine_drafts_are_shown_and_go_out_with_a_note_when_staff_allow_them(
@@ -170,7 +182,7 @@ async def test_machine_drafts_are_shown_and_go_out_with_a_note_when_staff_allow_
     assert "de→uk, de→ru, de→tr" in question and "de→ar" not in question
 
     drafts = await sara.tap("show")
-    saved = load_notice(app.settings.content_dir / "notices" / f"{new_id('Impfung', clock())}.yaml")
+    saved = await stored(app, new_id("Impfung", clock()))
     assert sorted(lang for lang, text in saved.texts.items() if text.machine) == ["ar", "en", "fa"]
     assert saved.texts["ar"].text in drafts[0].text  # shown as the machine wrote it
     await sara.tap("yes")

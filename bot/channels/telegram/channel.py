@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -71,6 +72,7 @@ class TelegramChannel:
         self.catalogs = catalogs
         self.flows = flows
         self.sender = Sender(self.bot, **(sender_options or {}))
+        self.sender.metrics = runtime.metrics
         self.sequencer = Sequencer()
         self.chat_pace = ChatPace(gap=CHAT_GAP, burst=CHAT_BURST)
         self.dispatcher = Dispatcher(disable_fsm=True)  # conversation state is ours, in the DB
@@ -109,8 +111,11 @@ class TelegramChannel:
 
     async def converse(self, who: Identity, inbound: Inbound, *, chat_id: int,
                        hint: str | None, delivery_id: str | None) -> None:
+        # A turn held while the database is out (`Runtime.outlast`) answers later, through
+        # `deliver`: the update was acknowledged long before.
         outbound = await self.runtime.handle(who, inbound, locale_hint=hint,
-                                             delivery_id=delivery_id)
+                                             delivery_id=delivery_id,
+                                             later=partial(self.deliver, chat_id=chat_id))
         await self.deliver(outbound, chat_id)
 
     # -- replies out --------------------------------------------------------------------
@@ -137,7 +142,7 @@ class TelegramChannel:
                 if said.attachment is not None:
                     await self._pace(reply, chat_id)
                     await self.sender.call(SendDocument(chat_id=chat_id, document=(
-                        BufferedInputFile(said.attachment.content.encode(),
+                        BufferedInputFile(said.attachment.data,
                                           filename=said.attachment.name))))
         except Unreachable:
             await self.runtime.mark_reachable(outbound.identity, False)

@@ -17,7 +17,7 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -31,6 +31,9 @@ from aiogram.exceptions import (
 from aiogram.methods import TelegramMethod
 
 from bot.delivery.bucket import TokenBucket
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -62,6 +65,8 @@ class Sender:
         """Monotonic time before which nothing is sent (after a 429)."""
         self.bucket: TokenBucket | None = None
         """The limit this bot's sends share (set by the service), told of every 429."""
+        self.metrics: Metrics | None = None
+        """Where every 429 is counted (set by the channel)."""
 
     async def call(self, method: TelegramMethod[T]) -> T:
         failures = 0
@@ -80,6 +85,8 @@ class Sender:
                     self.bucket.hold(exc.retry_after)
                 log.warning("telegram_429 method=%s retry_after=%s", method.__api_method__,
                             exc.retry_after)
+                if self.metrics is not None:
+                    self.metrics.rate_limited.labels("telegram").inc()
                 failures += 1
             except TelegramForbiddenError as exc:
                 raise Unreachable(str(exc)) from exc

@@ -29,10 +29,12 @@ def webhook_handler(channel: TelegramChannel, secret: str) -> Handler:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), secret.encode()):
             log.warning("telegram_webhook_bad_secret peer=%s", request.remote)
+            channel.runtime.metrics.refused("telegram", "bad_secret")
             return web.json_response({"ok": False, "error": "unauthorized"}, status=401)
         try:
             update = Update.model_validate(await request.json(), context={"bot": channel.bot})
         except (ValueError, ValidationError):
+            channel.runtime.metrics.refused("telegram", "bad_shape")
             return web.json_response({"ok": False, "error": "not an update"}, status=400)
         await channel.handle_update(update)
         return web.json_response({"ok": True})

@@ -7,8 +7,9 @@ Pushes (`transmit`, for the outbox) keep WhatsApp's 24-hour customer service win
 24 hours of the person's last message they go as they are; after that only an approved
 template may go, so the person gets a short teaser in their language whose button opens the
 window, and the tap runs the push again as their own turn (`Runtime.reopen`): then they see
-the whole message. No template in their language: the push is skipped, and the tally says
-why ("no-template").
+the whole message. The button's payload names the outbox message (`templates.payload`), so
+a tap the moment the template arrives finds it, before its receipt is noted. No template in
+their language: the push is skipped, and the tally says why ("no-template").
 
 Status notifications (delivered, read, failed with its code) are translated here and noted on
 the outbox message they are about by `bot.delivery.receipts` (this channel reads and writes
@@ -42,7 +43,7 @@ from bot.channels.whatsapp.sender import (
     Unreachable,
     WindowClosed,
 )
-from bot.channels.whatsapp.templates import OPEN, Templates
+from bot.channels.whatsapp.templates import Templates, held_in, payload
 from bot.delivery.bucket import TokenBucket
 from bot.delivery.receipts import PROGRESS, Receipts
 from bot.delivery.transport import Result, Sent, Transmitted
@@ -82,6 +83,7 @@ class WhatsAppChannel:
         self.bucket = TokenBucket(rate, monotonic=monotonic)
         self.pairs = PairPace(monotonic=monotonic)
         self.sender = Sender(self.api, self.bucket, self.pairs, **(sender_options or {}))
+        self.sender.metrics = runtime.metrics
         self.sequencer = Sequencer()
         self.closed: set[str] = set()
         """People WhatsApp said are outside the window though our clock thought otherwise
@@ -110,7 +112,8 @@ class WhatsAppChannel:
                 await self.converse(item.wa_id, Inbound(InboundKind.WAKE), delivery_id=item.id,
                                     page=(item.prompt, item.page))
             elif isinstance(item, Opened):
-                await self.open_held(item.wa_id, item.template, delivery_id=item.id)
+                await self.open_held(item.wa_id, item.template, delivery_id=item.id,
+                                     payload=item.payload)
         except Exception:
             log.exception("whatsapp_message_failed who=%s", Identity(CHANNEL, item.wa_id))
 
@@ -120,18 +123,27 @@ class WhatsAppChannel:
         self.closed.discard(wa_id)
         hint = language_hint(wa_id, self.catalogs.languages, self.catalogs.default)
         outbound = await self.runtime.handle(who, inbound, locale_hint=hint,
-                                             delivery_id=delivery_id)
-        await self._heard_from(outbound)
-        await self.deliver(outbound, page)
+                                             delivery_id=delivery_id,
+                                             later=partial(self._later, page=page))
+        await self._later(outbound, page)
 
-    async def open_held(self, wa_id: str, template_id: str, *, delivery_id: str) -> None:
+    async def open_held(self, wa_id: str, template_id: str, *, delivery_id: str,
+                        payload: str = "") -> None:
         """The person tapped a template's button: the push it stood for runs again, now
-        inside the window (`Receipts.open_held`)."""
+        inside the window (`Receipts.open_held`), found by the outbox message the button's
+        `payload` names, else by the template's id (`template_id`, its receipt)."""
         self.closed.discard(wa_id)
         outbound = await self.receipts.open_held(Identity(CHANNEL, wa_id), template_id,
-                                                 delivery_id=delivery_id)
+                                                 message_id=held_in(payload),
+                                                 delivery_id=delivery_id, later=self._later)
+        await self._later(outbound)
+
+    async def _later(self, outbound: Outbound,
+                     page: tuple[int | None, int] | None = None) -> None:
+        """A turn's replies: at once, or, for a turn held while the database was out
+        (`Runtime.outlast`), when it is back: the webhook was answered long before."""
         await self._heard_from(outbound)
-        await self.deliver(outbound)
+        await self.deliver(outbound, page)
 
     async def _heard_from(self, outbound: Outbound) -> None:
         if outbound.unreachable:  # they wrote, so they can be reached again
@@ -177,14 +189,18 @@ class WhatsAppChannel:
                 return await self._send(outbound)
             except WindowClosed:  # WhatsApp knows better than our clock
                 self.closed.add(outbound.identity.external_id)
-        return await self.send_template(outbound.identity, outbound.lang, outbound.push)
+        return await self.send_template(outbound.identity, outbound.lang, outbound.push,
+                                        outbound.outbox_id)
 
     def in_window(self, outbound: Outbound) -> bool:
         if outbound.seen_at is None or outbound.identity.external_id in self.closed:
             return False
         return self.runtime.clock() - outbound.seen_at < WINDOW_LENGTH - MARGIN
 
-    async def send_template(self, who: Identity, lang: str | None, push: str | None) -> Result:
+    async def send_template(self, who: Identity, lang: str | None, push: str | None,
+                            held: int | None = None) -> Result:
+        """The approved template for `push` in `lang`, its button standing for outbox
+        message `held`."""
         lang = lang or self.catalogs.default
         template = self.templates.find(push, lang)
         if template is None:
@@ -193,7 +209,7 @@ class WhatsAppChannel:
         message = {"type": "template", "template": {
             "name": template.name, "language": {"code": lang},
             "components": [{"type": "button", "sub_type": "quick_reply", "index": "0",
-                            "parameters": [{"type": "payload", "payload": OPEN}]}]}}
+                            "parameters": [{"type": "payload", "payload": payload(held)}]}]}}
         try:
             return Sent(await self.sender.send(who.external_id, message))
         except CloudError as exc:
@@ -228,7 +244,7 @@ class WhatsAppChannel:
                     # it goes as text/plain, and its .ics name lets phones open it in the
                     # calendar.
                     media = await self.sender.upload(to, said.attachment.name, "text/plain",
-                                                     said.attachment.content.encode())
+                                                     said.attachment.data)
                     receipt = await self.sender.send(to, {"type": "document", "document": {
                         "id": media, "filename": said.attachment.name}}, reply=reply)
         except Unreachable:

@@ -46,6 +46,8 @@ class Opened:
     id: str
     template: str
     """Meta's id of the template message whose button was tapped."""
+    payload: str = ""
+    """The button's payload, as the bot set it when it sent the template."""
 
 
 @dataclass(frozen=True)
@@ -71,64 +73,116 @@ class Status:
     error: int | None = None
 
 
+class Malformed(ValueError):
+    """A notification whose parts have another shape than Meta documents (a list where an
+    object belongs, a number for a text); the message says which part. The webhook answers
+    400: the same body sent again would fail again."""
+
+
 def read(body: Mapping[str, Any], phone_number_id: str) -> tuple[list[Incoming], list[Status]]:
-    """The messages and statuses in a notification for our phone number."""
+    """The messages and statuses in a notification for our phone number; Malformed when a
+    part we read has the wrong shape."""
     incoming: list[Incoming] = []
     statuses: list[Status] = []
-    for entry in _list(body.get("entry")):
-        for change in _list(entry.get("changes")):
-            value = change.get("value")
-            if change.get("field") != "messages" or not isinstance(value, dict):
+    if body.get("object", "whatsapp_business_account") != "whatsapp_business_account":
+        log.warning("whatsapp_other_object object=%s", str(body.get("object"))[:40])
+        return incoming, statuses
+    for i, entry in enumerate(_objects(body, "entry", "")):
+        for j, change in enumerate(_objects(entry, "changes", f"entry[{i}]")):
+            if change.get("field") != "messages":
                 continue
-            ours = (value.get("metadata") or {}).get("phone_number_id")
+            where = f"entry[{i}].changes[{j}].value"
+            value = change.get("value")
+            if not isinstance(value, dict):
+                raise Malformed(f"{where} is {_shape(value)}, not an object")
+            ours = _object(value, "metadata", where).get("phone_number_id")
             if str(ours) != phone_number_id:
                 log.warning("whatsapp_other_number phone_number_id=%s", ours)
                 continue
-            for message in _list(value.get("messages")):
-                found = _message(message)
+            for k, message in enumerate(_objects(value, "messages", where)):
+                found = _message(message, f"{where}.messages[{k}]")
                 if found is not None:
                     incoming.append(found)
-            for status in _list(value.get("statuses")):
-                errors = _list(status.get("errors"))
+            for k, status in enumerate(_objects(value, "statuses", where)):
+                at = f"{where}.statuses[{k}]"
+                errors = _objects(status, "errors", at)
                 code = errors[0].get("code") if errors else None
                 if status.get("id") and status.get("status"):
-                    statuses.append(Status(str(status["id"]), str(status["status"]),
-                                           str(status.get("recipient_id") or ""),
+                    statuses.append(Status(_text(status, "id", at), _text(status, "status", at),
+                                           _text(status, "recipient_id", at),
                                            code if isinstance(code, int) else None))
-            for error in _list(value.get("errors")):
+            for error in _objects(value, "errors", where):
                 log.error("whatsapp_webhook_error code=%s", error.get("code"))
     return incoming, statuses
 
 
-def _message(message: Mapping[str, Any]) -> Incoming | None:
-    wa_id, message_id, kind = (str(message.get(k) or "") for k in ("from", "id", "type"))
+def _message(message: Mapping[str, Any], where: str) -> Incoming | None:
+    wa_id, message_id, kind = (_text(message, k, where) for k in ("from", "id", "type"))
     if not wa_id or not message_id:
         return None
     if kind == "text":
-        body = (message.get("text") or {}).get("body")
-        return Said(wa_id, message_id, Inbound.message(str(body or "")))
+        return Said(wa_id, message_id,
+                    Inbound.message(_text(_object(message, "text", where), "body", where)))
     if kind == "interactive":
-        interactive = message.get("interactive") or {}
-        tapped = interactive.get(str(interactive.get("type")))
-        if interactive.get("type") in ("button_reply", "list_reply") and isinstance(tapped, dict):
-            found = parse_id(str(tapped.get("id") or ""))
+        interactive = _object(message, "interactive", where)
+        chosen = _text(interactive, "type", f"{where}.interactive")
+        if chosen in ("button_reply", "list_reply"):
+            tapped = _object(interactive, chosen, f"{where}.interactive")
+            found = parse_id(_text(tapped, "id", f"{where}.interactive.{chosen}"))
             if isinstance(found, More):
                 return Paged(wa_id, message_id, found.prompt, found.page)
             return Said(wa_id, message_id, Inbound.button(found.value, found.prompt))
     if kind == "button":  # a template's quick-reply button: the only buttons templates have
-        context = message.get("context") or {}
-        return Opened(wa_id, message_id, str(context.get("id") or ""))
+        context = _object(message, "context", where)
+        return Opened(wa_id, message_id, _text(context, "id", f"{where}.context"),
+                      _text(_object(message, "button", where), "payload", f"{where}.button"))
     if kind == "system":  # "the person changed their number": nothing to answer
         log.info("whatsapp_system_message")
         return None
     media = _MEDIA.get(kind, "other")
-    if kind == "audio" and (message.get("audio") or {}).get("voice"):
+    if kind == "audio" and _object(message, "audio", where).get("voice"):
         media = "voice"
     return Said(wa_id, message_id, Inbound(InboundKind.MEDIA, media=media))
 
 
-def _list(value: object) -> Sequence[Mapping[str, Any]]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+def _object(container: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    """`container[key]`, an object (missing: empty); Malformed for anything else."""
+    value = container.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise Malformed(f"{where}.{key} is {_shape(value)}, not an object".lstrip("."))
+    return value
+
+
+def _objects(container: Mapping[str, Any], key: str, where: str) -> list[Mapping[str, Any]]:
+    """`container[key]`, a list of objects (missing: empty); Malformed for anything else."""
+    value = container.get(key)
+    if value is None:
+        return []
+    at = f"{where}.{key}".lstrip(".")
+    if not isinstance(value, list):
+        raise Malformed(f"{at} is {_shape(value)}, not a list")
+    for n, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise Malformed(f"{at}[{n}] is {_shape(item)}, not an object")
+    return value
+
+
+def _text(container: Mapping[str, Any], key: str, where: str) -> str:
+    """`container[key]`, a text (a number is taken as its digits; missing: "")."""
+    value = container.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise Malformed(f"{where}.{key} is {_shape(value)}, not a text")
+    return str(value)
+
+
+def _shape(value: object) -> str:
+    names = {dict: "an object", list: "a list", str: "a text", bool: "true or false",
+             int: "a number", float: "a number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
 
 
 def language_hint(wa_id: str, languages: Sequence[str], default: str) -> str | None:

@@ -24,7 +24,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -32,6 +32,9 @@ from bot.channels.whatsapp.client import CloudApi, CloudError
 from bot.channels.whatsapp.pairs import INTERVAL, PairPace
 from bot.delivery.bucket import TokenBucket
 from bot.delivery.pace import ChatPace
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -79,6 +82,8 @@ class Sender:
         given back (the outbox's lease must not run out while it waits)."""
         self.sleep = sleep
         self.rng = rng or random.Random()
+        self.metrics: Metrics | None = None
+        """Where every rate limit error is counted (set by the channel)."""
 
     async def send(self, to: str, message: dict[str, Any], *, reply: bool = False) -> str:
         """Send `message` to `to`; Meta's id for it. `reply`: someone chatting waits for it."""
@@ -108,6 +113,8 @@ class Sender:
                     else:  # the whole number: every send waits, then goes at the rate
                         self.bucket.hold(min(self.max_delay, self.pause * 2 ** (limited - 1)))
                     log.warning("whatsapp_rate_limited code=%s times=%d", exc.code, limited)
+                    if self.metrics is not None:
+                        self.metrics.rate_limited.labels("whatsapp").inc()
                     continue
                 if exc.code in WINDOW:
                     raise WindowClosed(exc.title) from exc

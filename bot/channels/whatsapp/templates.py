@@ -20,13 +20,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.engine.textfile import NotText, read_text
+from bot.engine.yamlsource import parse
+from bot.errors import StartupError
 
 FILE = "whatsapp-templates.yaml"
 """In the content folder (`CONTENT_DIR`)."""
 OPEN = "open"
-"""The payload of every template's quick-reply button: show the message it stands for."""
+"""The payload of every template's quick-reply button: show the message it stands for.
+Followed by ":<outbox message id>" (`payload`), so that a tap finds the message at once,
+even before the outbox has noted the template's receipt (a tap a second after it arrived)."""
+
+
+def payload(held: int | None) -> str:
+    """The payload of the button of a template standing for outbox message `held`."""
+    return OPEN if held is None else f"{OPEN}:{held}"
+
+
+def held_in(payload: str) -> int | None:
+    """The outbox message id a tapped button's payload names (None: a plain "open")."""
+    head, _, tail = payload.partition(":")
+    return int(tail) if head == OPEN and tail.isdigit() and len(tail) < 19 else None
 
 
 class Template(BaseModel):
@@ -44,8 +60,8 @@ class TemplateFile(BaseModel):
     templates: dict[str, Template] = {}
 
 
-class TemplatesError(Exception):
-    """The templates file is not right; the message says where."""
+class TemplatesError(StartupError):
+    """The templates file is not right; the message says where: `file:line: what`."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +83,17 @@ def load_templates(path: Path) -> Templates:
     if not path.exists():
         return Templates({})
     try:
-        loaded = TemplateFile.model_validate(yaml.safe_load(path.read_text("utf-8")) or {})
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise TemplatesError(f"{path}: {exc}") from None
+        source = parse(read_text(path), str(path))
+    except NotText as exc:
+        raise TemplatesError(str(exc)) from None
+    if source.error is not None:
+        raise TemplatesError(f"{path}:{source.error[0]}: not valid YAML: {source.error[1]}")
+    problems = [f"{path}:{line}: '{loc[-1]}' is given twice; keep one"
+                for loc, line in source.duplicates]
+    try:
+        loaded = TemplateFile.model_validate(source.value if source.value is not None else {})
+    except ValidationError as exc:
+        problems += source.explain(exc)
+    if problems:
+        raise TemplatesError("\n".join(problems))
     return Templates(loaded.templates)

@@ -5,6 +5,7 @@
   say: "Thank you, {name}! We will write to you before the event."
   params: {name: var.name}
   attach: var.booked.calendar     # optional: a file {name, type, content} found there
+                                  # (content: its text, sent as UTF-8)
   next: back_to_menu
 
 - id: ended
@@ -47,4 +48,4 @@ def _attachment(found: object) -> Attachment | None:
     name, media_type, content = (found.get(k) for k in ("name", "type", "content"))
     if not (isinstance(name, str) and isinstance(media_type, str) and isinstance(content, str)):
         return None
-    return Attachment(name, media_type, content)
+    return Attachment(name, media_type, content.encode("utf-8"))

@@ -89,6 +89,9 @@ class FakeCloud:
     last_inbound: dict[str, Any] = field(default_factory=dict)
     webhook: str = ""
     """The bot's webhook URL, for statuses the fake reports by itself (131047)."""
+    tap_at_once: set[str] = field(default_factory=set)
+    """People who tap a template's button the moment it reaches them: before the bot has
+    even had Meta's answer to sending it."""
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -156,6 +159,8 @@ class FakeCloud:
         message_id = f"wamid.HBgM{next(self._ids):06d}"
         sent = _shown(message_id, to, body)
         self.sent[to].append(sent)
+        if kind == "template" and to in self.tap_at_once:
+            await self.user(to).opens(sent)  # answered only after the tap was handled
         if kind != "template" and not self.in_window(to):
             self.outside_window.append(f"{to}: {sent.text[:40]}")
             self._later(self.report(to, message_id, "failed", code=131047))
@@ -265,9 +270,11 @@ class FakePerson:
             context={"from": "4971121600", "id": last.id}))
 
     async def opens(self, template: Sent) -> list[Sent]:
-        """Tap the button of a template message."""
+        """Tap the button of a template message: its payload comes back as the bot set it."""
+        [button] = template.raw["template"]["components"]
+        [parameter] = button["parameters"]
         return await self._replies(self.message(
-            "button", {"payload": "open", "text": "Show me"},
+            "button", {"payload": parameter["payload"], "text": "Show me"},
             context={"from": "4971121600", "id": template.id}))
 
     async def _replies(self, message: dict[str, Any]) -> list[Sent]:

@@ -3,6 +3,7 @@ file; the settings that switch WhatsApp on."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def test_each_kind_of_message_becomes_an_inbound() -> None:
             "id": "5|flow:faq", "title": "💬", "description": "💬 اطرح سؤالًا"}}),
         person.message("interactive", {"type": "list_reply", "list_reply": {
             "id": "more:5:1", "title": "More choices"}}),
-        person.message("button", {"payload": "open", "text": "Show me"},
+        person.message("button", {"payload": "open:42", "text": "Show me"},
                        context={"from": "4971121600", "id": "wamid.TEMPLATE"}),
         person.message("audio", {"id": "a", "mime_type": "audio/ogg", "voice": True}),
         person.message("image", {"id": "i", "mime_type": "image/jpeg"}),
@@ -44,7 +45,7 @@ def test_each_kind_of_message_becomes_an_inbound() -> None:
         Said("963944000501", ids[1], Inbound.button("yes", 4)),
         Said("963944000501", ids[2], Inbound.button("flow:faq", 5)),
         Paged("963944000501", ids[3], 5, 1),
-        Opened("963944000501", ids[4], "wamid.TEMPLATE"),
+        Opened("963944000501", ids[4], "wamid.TEMPLATE", "open:42"),
         Said("963944000501", ids[5], Inbound(InboundKind.MEDIA, media="voice")),
         Said("963944000501", ids[6], Inbound(InboundKind.MEDIA, media="photo")),
         Said("963944000501", ids[7], Inbound(InboundKind.MEDIA, media="other")),
@@ -113,3 +114,25 @@ def test_whatsapp_settings_go_together(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WHATSAPP_PHONE_NUMBER_ID", "+49 711 1234")
     with pytest.raises(SettingsError, match="WHATSAPP_PHONE_NUMBER_ID .*not the phone number"):
         load_settings(None)
+
+
+@pytest.mark.parametrize(("body", "where"), [
+    ({"object": "whatsapp_business_account", "entry": "nonsense"}, "entry is a text"),
+    ({"object": "whatsapp_business_account", "entry": [{"changes": [
+        {"field": "messages", "value": []}]}]}, "entry[0].changes[0].value is a list"),
+    ({"object": "whatsapp_business_account", "entry": [{"changes": [{"field": "messages", "value": {
+        "metadata": {"phone_number_id": PHONE_NUMBER_ID},
+        "messages": [{"from": {"wa_id": "491"}, "id": "wamid.X", "type": "text"}]}}]}]},
+     "entry[0].changes[0].value.messages[0].from is an object, not a text"),
+    ({"object": "whatsapp_business_account", "entry": [{"changes": [{"field": "messages", "value": {
+        "metadata": {"phone_number_id": PHONE_NUMBER_ID},
+        "messages": [{"from": "491", "id": "wamid.X", "type": "interactive",
+                      "interactive": {"type": "button_reply", "button_reply": "4|yes"}}]}}]}]},
+     "messages[0].interactive.button_reply is a text, not an object"),
+])
+def test_a_notification_of_the_wrong_shape_says_which_part(body: dict[str, object],
+                                                           where: str) -> None:
+    from bot.channels.whatsapp.inbound import Malformed
+
+    with pytest.raises(Malformed, match=re.escape(where)):
+        read(body, PHONE_NUMBER_ID)

@@ -88,7 +88,10 @@ async def test_inside_the_window_the_notice_outside_it_a_template_that_opens_it(
     assert cloud.outside_window == []
     assert await tally(app, "aha-hygiene") == {"sent": Counter({"ar": 2})}
 
-    tap = samir.message("button", {"payload": "open", "text": "Show me"},
+    held = (await rows(app))[teaser.id]
+    payload = teaser.raw["template"]["components"][0]["parameters"][0]["payload"]
+    assert payload == f"open:{held.id}"  # the button names the message it stands for
+    tap = samir.message("button", {"payload": payload, "text": "Show me"},
                         context={"from": "4971121600", "id": teaser.id})
     assert await samir.send(tap) == 200  # the tap opens the window: now the notice itself
     shown = samir.inbox[1:]
@@ -96,6 +99,55 @@ async def test_inside_the_window_the_notice_outside_it_a_template_that_opens_it(
     assert is_language(shown[0].text, "ar")
     assert await samir.send(tap) == 200  # the same tap delivered again: shown once
     assert len(samir.inbox) == 1 + len(shown)
+
+
+async def test_a_tap_the_moment_the_template_arrives_shows_the_notice(
+        server: str, cloud: FakeCloud, app: App, clock: FakeClock,
+        whatsapp: WhatsAppChannel) -> None:
+    """Tapped at once: the tap reaches the bot before Meta has even answered the send, so
+    the outbox has not noted the template's receipt yet; the button's payload finds it."""
+    await subscribers(app, ["whatsapp,963944000203,ar,health"])
+    clock.advance(hours=30)
+    samir = cloud.user("963944000203")
+    cloud.tap_at_once.add(samir.wa_id)
+    notice = load_notice(AHA)
+    await queue(app, notice)
+
+    await drain(app, whatsapp)
+
+    teaser, *shown = samir.inbox
+    assert (teaser.kind, teaser.text) == ("template", "welcome_notice:ar")
+    assert shown and notice.texts["ar"].title in plain(shown[0].text)  # not the menu
+    assert is_language(shown[0].text, "ar")
+    held = (await rows(app))[teaser.id]  # the receipt, noted after the tap
+    assert (held.status, held.push) == ("sent", "notices:show")
+
+
+async def test_a_button_without_the_message_id_is_matched_by_the_receipt(
+        server: str, cloud: FakeCloud, app: App, clock: FakeClock,
+        whatsapp: WhatsAppChannel) -> None:
+    """A template sent before buttons named their message ("open"): found by its receipt;
+    one naming a message of someone else's shows them nothing of it."""
+    await subscribers(app, ["whatsapp,963944000204,ar,health", "whatsapp,963944000205,ar,health"])
+    clock.advance(hours=30)
+    samir, rami = cloud.user("963944000204"), cloud.user("963944000205")
+    notice = load_notice(AHA)
+    await queue(app, notice)
+    await drain(app, whatsapp)
+    [teaser] = samir.inbox
+    [other] = rami.inbox
+
+    old = samir.message("button", {"payload": "open", "text": "Show me"},
+                        context={"from": "4971121600", "id": teaser.id})
+    assert await samir.send(old) == 200
+    assert notice.texts["ar"].title in plain(samir.inbox[1].text)
+
+    rami_id = (await rows(app))[other.id].id
+    samirs = (await rows(app))[teaser.id].id
+    forged = rami.message("button", {"payload": f"open:{samirs}", "text": "Show me"},
+                          context={"from": "4971121600", "id": "wamid.UNKNOWN"})
+    assert rami_id != samirs and await rami.send(forged) == 200
+    assert all(notice.texts["ar"].title not in plain(m.text) for m in rami.inbox[1:])
 
 
 async def test_without_an_approved_template_in_the_language_it_is_skipped_and_tallied(

@@ -94,3 +94,31 @@ async def test_messages_for_another_number_of_the_app_are_left_alone(
 async def test_healthz_is_on_the_same_server(server: str) -> None:
     async with aiohttp.ClientSession() as http, http.get(f"{server}/healthz") as response:
         assert response.status == 200
+
+
+@pytest.mark.parametrize(("value", "where"), [
+    ({"messages": [{"from": "491", "id": "wamid.X", "type": "text", "text": "hi"}]},
+     "entry[0].changes[0].value.messages[0].text is a text, not an object"),
+    ({"metadata": ["102290129340398"]}, "entry[0].changes[0].value.metadata is a list"),
+    ({"messages": {"from": "491"}}, "entry[0].changes[0].value.messages is an object, not a list"),
+    ({"statuses": [{"id": "wamid.A", "status": "read", "errors": "none"}]},
+     "entry[0].changes[0].value.statuses[0].errors is a text, not a list"),
+    ({"messages": [{"from": "491", "id": "wamid.Y", "type": "button", "context": "wamid.T"}]},
+     "entry[0].changes[0].value.messages[0].context is a text, not an object"),
+])
+async def test_a_signed_body_of_the_wrong_shape_is_a_bad_request_with_a_log_line(
+        server: str, cloud: FakeCloud, caplog: pytest.LogCaptureFixture,
+        value: dict[str, object], where: str) -> None:
+    notification = cloud.notification({})
+    notification["entry"][0]["changes"][0]["value"].update(value)
+    with caplog.at_level("WARNING", logger="bot.channels.whatsapp.webhook"):
+        assert await cloud.post(notification) == 400  # not 500: Meta would send it again
+    [record] = [r for r in caplog.records if "whatsapp_webhook_malformed" in r.getMessage()]
+    assert where in record.getMessage() and record.exc_info is None
+    assert not cloud.calls
+
+
+async def test_a_body_whose_entry_is_not_a_list_is_a_bad_request(server: str,
+                                                                 cloud: FakeCloud) -> None:
+    assert await cloud.post({"object": "whatsapp_business_account", "entry": "nonsense"}) == 400
+    assert await cloud.post({"object": "whatsapp_business_account", "entry": [42]}) == 400
