@@ -15,7 +15,7 @@ them (the service's `outbox_sender`: one of them is elected to send, the others 
 over). `--kill-after 20` kills the sending one with SIGKILL 20 s after the start; the report
 then says how long sending paused. `--replies 4` has the processes answer 4 people a second
 between them meanwhile (through the channel's reply path, as people chatting would be), to
-show that the outbox leaves them room across processes.
+show that the outbox leaves them room across processes (`--unshared`: as if it did not).
 """
 
 from __future__ import annotations
@@ -132,6 +132,8 @@ async def send(url: str, base: str, args: argparse.Namespace, go: Any,
                                   api_base=base)
         sender = outbox_sender(app, channel)
         sender.batch, sender.in_flight = args.batch, args.in_flight
+        if args.unshared:  # as before: each process's replies unknown to the sender
+            sender.shared = None
         if not args.rate:  # the sender's ceiling
             channel.bucket = TokenBucket(1_000_000.0, burst=1000)
         election = sender.election
@@ -263,6 +265,8 @@ def main() -> None:
                         help="seconds after the start to kill the sending process (SIGKILL)")
     parser.add_argument("--replies", type=float, default=0.0,
                         help="people answered a second meanwhile, by all processes together")
+    parser.add_argument("--unshared", action="store_true",
+                        help="the sender does not hear of the other processes' replies")
     parser.add_argument("--database", default=None)
     args = parser.parse_args()
     if args.kill_after and args.processes < 2:
