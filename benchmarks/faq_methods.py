@@ -50,7 +50,7 @@ from bot.faq.desk import VECTORS_FILE, _corpus
 from bot.faq.keywords import KeywordIndex
 from bot.faq.match import SMALLTALK, Classifier, Match, Matcher
 from bot.faq.question import question_in
-from bot.faq.spelling import Speller
+from bot.faq.spelling import Speller, standard
 from bot.faq.vectors import E5, VectorCache
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,10 +93,14 @@ METHODS = {
     "7/0.3/.83 + keywords .02": Method(7, 0.3, 0.83, 0.02),
     "7/0.3/.83 + keywords .04": Method(7, 0.3, 0.83, 0.04),
     "7/.3/.83/kw .02 + clf .005": Method(7, 0.3, 0.83, 0.02, 0.005),
+    "7/.3/.83/kw .02 + clf .0075": Method(7, 0.3, 0.83, 0.02, 0.0075),
     "7/.3/.83/kw .02 + clf .01": Method(7, 0.3, 0.83, 0.02, 0.01),
     "7/.3/.83/kw .02 + clf .02": Method(7, 0.3, 0.83, 0.02, 0.02),
     "7/.3/.83/kw .03 + clf .01": Method(7, 0.3, 0.83, 0.03, 0.01),
+    "3/.3/.83/kw .02 + clf .005": Method(3, 0.3, 0.83, 0.02, 0.005),
+    "3/.3/.83/kw .02 + clf .0075": Method(3, 0.3, 0.83, 0.02, 0.0075),
     "3/.3/.83/kw .02 + clf .01": Method(3, 0.3, 0.83, 0.02, 0.01),
+    "5/.3/.83/kw .02 + clf .0075": Method(5, 0.3, 0.83, 0.02, 0.0075),
     "classifier alone": Method(7, 0.0, 0.0, 0.0, 100.0),  # the rest only breaks ties
 }
 
@@ -184,7 +188,7 @@ def setup(folds: int) -> tuple[Setup, Embeddings]:
     fold_of = np.empty(len(texts), dtype=int)
     for n, row in enumerate(order):
         fold_of[row] = n % folds
-    vectors = cache.vectors(texts, "query")
+    vectors = cache.vectors([standard(text) for text in texts], "query")  # as the desk does
     classes = sorted(set(labels))
     classifiers = {}
     for fold in range(folds):
@@ -269,11 +273,11 @@ def typos(s: Setup, embeddings: Embeddings, methods: dict[str, Method]) -> None:
     changed = sum(w != t for w, t in zip(wrong, s.texts, strict=True))
     print(f"\none typo in each held-out question ({changed} changed), cross-validation:")
     for reading, texts in (("as written", wrong), ("spelling corrected", corrected)):
-        vectors = embeddings.of(texts)
+        vectors = embeddings.of([standard(text) for text in texts])
         for name, method in methods.items():
             found = cross_validate(s, method, texts, vectors)
             on, off = score(found, truth)
-            print(f"  {name:<26} {reading:<19} on-topic {on:.3f}  dont-know {off:.3f} | "
+            print(f"  {name:<28} {reading:<19} on-topic {on:.3f}  dont-know {off:.3f} | "
                   + per_language(found, truth, s.langs), flush=True)
 
 
@@ -293,6 +297,7 @@ def long_messages(s: Setup, embeddings: Embeddings, method: Method) -> None:
                       s.texts[r], rng.choice(stories[s.langs[r]]["after"])]) for r in rows],
     }
     matcher = s.matcher(method, 0)
+    speller = Speller([*(s.texts[i] for i in s.train(0)), *s.answer_texts])
     truth = [s.labels[r] for r in rows]
     langs = [s.langs[r] for r in rows]
     alone = [matcher.match(s.vectors[r], s.texts[r], s.keywords.topics_in(s.texts[r])).topic
@@ -303,19 +308,22 @@ def long_messages(s: Setup, embeddings: Embeddings, method: Method) -> None:
 
     def whole(text: str) -> Match:
         text = ascii_digits(text)
-        return matcher.match(embeddings.of([text])[0], text, s.keywords.topics_in(text))
+        return matcher.match(embeddings.of([speller.correct(text)])[0], text,
+                             s.keywords.topics_in(text))
 
     def as_the_bot(text: str) -> Match:  # FaqDesk.classify
         text = ascii_digits(text)
         asked = question_in(text)
         if asked is not None:
-            match = matcher.match(embeddings.of([asked])[0], asked, s.keywords.topics_in(asked))
+            match = matcher.match(embeddings.of([speller.correct(asked)])[0], asked,
+                                  s.keywords.topics_in(asked))
             if match.kind == "answer":
                 return match
         return whole(text)
 
     for name, texts in made.items():
-        embeddings.of(texts + [q for t in texts if (q := question_in(t))])  # in one go
+        embeddings.of([speller.correct(t) for t in texts]  # all at once
+                      + [speller.correct(q) for t in texts if (q := question_in(t))])
         for reading, classify in (("looked at whole", whole), ("as the bot does", as_the_bot)):
             found = [classify(text).topic for text in texts]
             print(f"  {name:<30} {reading:<20} {score(found, truth)[0]:.3f} | "
@@ -339,16 +347,17 @@ def main() -> None:
     full = Classifier(np.zeros((s.vectors.shape[1] + 1, len(set(s.labels))), np.float32))
     if args.dev:
         dev = [json.loads(line) for line in args.dev.read_text().splitlines() if line.strip()]
-        dev_vectors = embeddings.of([item["text"] for item in dev])
+        speller = Speller([*s.texts, *s.answer_texts])
+        dev_vectors = embeddings.of([speller.correct(item["text"]) for item in dev])
         full = Matcher(s.vectors, s.labels, s.answers, s.answer_labels).classifier
     truth = [expected(label) for label in s.labels]
     print(f"{len(s.texts)} examples, {len(s.answer_labels)} answers, {args.folds} folds")
-    print(f"{'method':<26} {'cv on-topic':>12} {'cv dont-know':>13} {'dev on-topic':>13} "
+    print(f"{'method':<28} {'cv on-topic':>12} {'cv dont-know':>13} {'dev on-topic':>13} "
           f"{'dev dont-know':>14}")
     for name, method in METHODS.items():
         found = cross_validate(s, method)
         cv = score(found, truth)
-        line = f"{name:<26} {cv[0]:>12.3f} {cv[1]:>13.3f}"
+        line = f"{name:<28} {cv[0]:>12.3f} {cv[1]:>13.3f}"
         if dev:
             matcher = build(method, s.vectors, s.labels, s.answers, s.answer_labels, full)
             picked = [matcher.match(v, item["text"], s.keywords.topics_in(item["text"])).topic
@@ -388,7 +397,7 @@ def tfidf(texts: list[str], labels: list[str], fold_of: np.ndarray, folds: int,
                                             [texts[i] for i in held]), strict=True):
             predictions[row] = found
     cv = score(predictions, [expected(label) for label in labels])
-    line = f"{'char 2-4-gram TF-IDF':<26} {cv[0]:>12.3f} {cv[1]:>13.3f}"
+    line = f"{'char 2-4-gram TF-IDF':<28} {cv[0]:>12.3f} {cv[1]:>13.3f}"
     if dev:
         found = nearest(np.arange(len(texts)), [item["text"] for item in dev])
         on, off = score(found, [item.get("topic") for item in dev])

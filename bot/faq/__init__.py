@@ -4,7 +4,7 @@ content.py     the topic files (content/faq/<id>.yaml) and small talk (content/s
 titles.py      each topic's short title, a gettext message (buttons of related topics)
 vectors.py     the embedding model and the cache of what it computed
 keywords.py    German office words found in any script ("бюргергельд" -> Bürgergeld)
-spelling.py    Arabic-script words misspelt with a letter of the same sound ("ثبط" -> "ثبت")
+spelling.py    what the model reads: misspelt Arabic-script words and dialect words fixed
 question.py    the question inside a long message
 match.py       which topic a message is about, or that it is none (pure scoring)
 language.py    which language a message is written in

@@ -25,7 +25,7 @@ from bot.faq.keywords import KeywordIndex
 from bot.faq.language import LanguageGuesser
 from bot.faq.match import Classifier, Match, Matcher
 from bot.faq.question import question_in
-from bot.faq.spelling import Speller
+from bot.faq.spelling import Speller, standard
 from bot.faq.titles import TITLES
 from bot.faq.vectors import E5, Embedder, VectorCache
 
@@ -69,16 +69,17 @@ class FaqDesk:
         cache = VectorCache(content_dir / VECTORS_FILE, embedder)
         texts, labels, answers, answer_labels = _corpus(content)
         loanwords = [term for topic in content.topics.values() for term in topic.keywords]
+        read = [standard(text) for text in texts]  # as messages are read (spelling.py)
         # The classifier is trained on all the vectors (seconds): kept in the file under a
         # key naming what it was trained on, so it is trained again only after a change.
-        trained = Classifier.key([cache.key(t, "query") for t in texts], labels)
+        trained = Classifier.key([cache.key(t, "query") for t in read], labels)
         stored = cache.array(trained)
-        matcher = Matcher(cache.vectors(texts, "query"), labels,
+        matcher = Matcher(cache.vectors(read, "query"), labels,
                           cache.vectors(answers, "passage"), answer_labels,
                           Classifier(stored) if stored is not None else None)
         if stored is None or matcher.classifier.weights is not stored:
             cache.put_array(trained, matcher.classifier.weights)
-        cache.save(keep={cache.key(t, "query") for t in texts}
+        cache.save(keep={cache.key(t, "query") for t in read}
                    | {cache.key(a, "passage") for a in answers})
         desk = cls(content, matcher, embedder, LanguageGuesser(languages, loanwords),
                    KeywordIndex({t.id: t.keywords for t in content.topics.values()}), contacts,

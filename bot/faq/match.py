@@ -98,10 +98,10 @@ class Classifier:
 
 class Matcher:
     # Chosen by `python -m benchmarks.faq_methods` (cross-validation on the content itself).
-    K = 7
+    K = 3
     ANSWER_WEIGHT = 0.3
     ANSWER_BASELINE = 0.83
-    CLASSIFIER_WEIGHT = 0.01
+    CLASSIFIER_WEIGHT = 0.0075
     KEYWORD_BONUS = 0.02
     """For a topic whose German keyword the message names, in any script (keywords.py)."""
     MIN_SCORE = 0.0
