@@ -22,8 +22,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.engine.model import JSON, Lines, Param, Verbatim
-from bot.engine.textfile import NotText, read_text
-from bot.engine.yamlsource import parse
+from bot.engine.yamlsource import YamlFileError, parse_file
 from bot.errors import StartupError
 from bot.feature import Action, ActionContext
 
@@ -95,13 +94,9 @@ def load_contacts(path: Path, fallback: tuple[str, ...] = ("en", "de")) -> Conta
     if not path.exists():
         return Contacts({}, fallback)
     try:
-        source = parse(read_text(path), str(path))
-    except NotText as exc:
+        source, problems = parse_file(path)
+    except YamlFileError as exc:
         raise ContactsError(str(exc)) from None
-    if source.error is not None:
-        raise ContactsError(f"{path}:{source.error[0]}: not valid YAML: {source.error[1]}")
-    problems = [f"{path}:{line}: '{loc[-1]}' is given twice; keep one"
-                for loc, line in source.duplicates]
     raw = source.value if source.value is not None else {}
     if not isinstance(raw, dict):
         raise ContactsError(f"{path}:1: expected one entry per office, each `id:` with its "

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
+
+from bot.engine.textfile import NotText, read_text
 
 Loc = tuple[str | int, ...]
 
@@ -116,3 +119,21 @@ def _build(node: yaml.Node, loc: Loc, source: Source, loader: yaml.SafeLoader) -
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*loc, i), source, loader) for i, item in enumerate(node.value)]
     return loader.construct_object(node, deep=True)
+
+
+class YamlFileError(ValueError):
+    """A file that cannot be read as YAML at all; the message names the file and line."""
+
+
+def parse_file(path: Path) -> tuple[Source, list[str]]:
+    """`path` read (UTF-8, or a byte order mark's encoding) and parsed with its lines, and
+    each key given twice as a `file:line: ...` problem. Raises YamlFileError for a file that
+    is no text or no YAML, so every content loader words these the same way."""
+    try:
+        source = parse(read_text(path), str(path))
+    except NotText as exc:
+        raise YamlFileError(str(exc)) from None
+    if source.error is not None:
+        raise YamlFileError(f"{path}:{source.error[0]}: not valid YAML: {source.error[1]}")
+    return source, [f"{path}:{line}: '{loc[-1]}' is given twice; keep one"
+                    for loc, line in source.duplicates]

@@ -22,8 +22,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.engine.textfile import NotText, read_text
-from bot.engine.yamlsource import parse
+from bot.engine.yamlsource import YamlFileError, parse_file
 from bot.errors import StartupError
 
 FILE = "whatsapp-templates.yaml"
@@ -83,13 +82,9 @@ def load_templates(path: Path) -> Templates:
     if not path.exists():
         return Templates({})
     try:
-        source = parse(read_text(path), str(path))
-    except NotText as exc:
+        source, problems = parse_file(path)
+    except YamlFileError as exc:
         raise TemplatesError(str(exc)) from None
-    if source.error is not None:
-        raise TemplatesError(f"{path}:{source.error[0]}: not valid YAML: {source.error[1]}")
-    problems = [f"{path}:{line}: '{loc[-1]}' is given twice; keep one"
-                for loc, line in source.duplicates]
     try:
         loaded = TemplateFile.model_validate(source.value if source.value is not None else {})
     except ValidationError as exc:
