@@ -13,7 +13,7 @@
     welcomebot faq gaps                               the questions that found no answer
     welcomebot events import|add|list|cancel|move|attendees   events (see bot/events/cli.py)
     welcomebot notice send|status|pause|resume|review|translate   notices (bot/notices/cli.py)
-    welcomebot deliver [--until-empty]                the outbox sender on its own
+    welcomebot deliver [--until-empty] [--metrics-port N]   the outbox sender on its own
     welcomebot buddies status|volunteers|approve|decline|match   Welcome Buddies
     welcomebot audit [--since DAY] [--who ID] [--json]   who did what as staff; erasures
 
@@ -136,28 +136,50 @@ async def _run(loaded: Settings) -> None:
 
 @app.command()
 def deliver(until_empty: Annotated[bool, typer.Option(
-        "--until-empty", help="Exit once nothing is left to send now.")] = False) -> None:
+        "--until-empty", help="Exit once nothing is left to send now.")] = False,
+            metrics_port: Annotated[int | None, typer.Option(
+        "--metrics-port", help="Serve /metrics and /healthz on HTTP_HOST at this port.")] = None,
+            ) -> None:
     """Run the outbox sender on its own (`welcomebot run` runs it too), through every
-    configured channel."""
+    configured channel, until SIGTERM or Ctrl-C (it finishes the group in flight first)."""
     loaded = settings(service=True)
     if loaded.telegram_bot_token is None and not loaded.whatsapp:
         typer.echo("set TELEGRAM_BOT_TOKEN or the WHATSAPP_* settings: the outbox sends "
                    "through them", err=True)
         raise typer.Exit(2)
-    run_async(_deliver(loaded, until_empty))
+    run_async(_deliver(loaded, until_empty, metrics_port))
 
 
-async def _deliver(loaded: Settings, until_empty: bool) -> None:
+async def _deliver(loaded: Settings, until_empty: bool, metrics_port: int | None) -> None:
+    import contextlib
+    import signal
+
     from bot.app import open_app
+    from bot.server import build_app, serve
     from bot.service import outbox_sender, telegram_channel, whatsapp_channel
 
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # systemd stops with SIGTERM
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
     async with open_app(loaded) as bot:
         telegram = telegram_channel(bot) if loaded.telegram_bot_token is not None else None
         whatsapp = whatsapp_channel(bot) if loaded.whatsapp else None
         sender = outbox_sender(bot, telegram, whatsapp)
+        runner = None
+        if metrics_port is not None:
+            metrics = bot.deps.metrics
+            metrics.outbox.expect(name for name, on in (("telegram", telegram),
+                                                        ("whatsapp", whatsapp)) if on)
+            runner = await serve(build_app(bot.sessions, [], metrics=metrics,
+                                           clock=bot.runtime.clock),
+                                 loaded.http_host, metrics_port)
         try:
-            await sender.run(asyncio.Event(), until_empty=until_empty)
+            await sender.run(stop, until_empty=until_empty)
         finally:
+            if runner is not None:
+                await runner.cleanup()
             for channel in (telegram, whatsapp):
                 if channel is not None:
                     await channel.close()

@@ -26,6 +26,7 @@ from bot.delivery.sender import Sender
 from bot.delivery.shared import SharedLimits
 from bot.delivery.transport import Transport
 from bot.events import store as events
+from bot.notices import drafts
 from bot.notices import store as notices
 from bot.privacy import expire
 
@@ -209,7 +210,9 @@ async def keep_house(app: App) -> bool:
             return False
         expired = await expire(session, now, app.settings)
         dates = await events.extend_all(session, now, ZoneInfo(app.settings.timezone))
+        old_drafts = await drafts.purge(session, now)
     await fold_log(app.engine)
-    log.info("housekeeping erased=%d faq_gaps=%d audit=%d event_dates_added=%d",
-             expired["people"], expired["faq_gaps"], expired["audit"], dates.added)
+    log.info("housekeeping erased=%d faq_gaps=%d audit=%d event_dates_added=%d "
+             "notice_drafts_dropped=%d", expired["people"], expired["faq_gaps"],
+             expired["audit"], dates.added, old_drafts)
     return True

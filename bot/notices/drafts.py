@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +22,9 @@ from bot.db.tables import NoticeDraft, table
 from bot.notices.content import NoticeFile, load_notice, notice_path
 
 DRAFTS = table(NoticeDraft)
+KEEP = dt.timedelta(days=30)
+"""How long a draft nobody changed is kept. One that was sent lives on in `notices` (what
+went out, as staff confirmed it), so nothing is lost with the draft."""
 MAX_TRIES = 100
 """Ids tried for a new draft ("title-date", "title-date-2", ...) before giving up."""
 
@@ -63,6 +66,12 @@ async def put(session: AsyncSession, notice: NoticeFile, now: dt.datetime) -> bo
         update(NoticeDraft).where(NoticeDraft.id == notice.id)
         .values(definition=notice.model_dump(mode="json"), changed_at=now))
     return bool(getattr(result, "rowcount", 0))
+
+
+async def purge(session: AsyncSession, now: dt.datetime) -> int:
+    """Drop the drafts nobody changed for `KEEP` (the daily housekeeping); how many."""
+    result = await session.execute(delete(NoticeDraft).where(NoticeDraft.changed_at < now - KEEP))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from bot.app import App
 from bot.db.tables import FaqFeedback, FaqGap
 from bot.faq import store as faq_db
 from bot.i18n import FSI, PDI, RLM
+from tests.faq.test_desk import LONG_PERSIAN
 from tests.talk import Talk
 
 
@@ -101,6 +102,29 @@ async def test_the_offer_to_switch_is_made_once_and_a_no_is_remembered(app: App)
         assert "yes" not in [b.value for b in said[-1].buttons]
         await talk.open()  # away and back: the No is kept with the conversation
     assert talk.lang == "uk"
+
+
+async def test_an_offer_left_unanswered_for_something_else_is_not_made_again(
+        app: App) -> None:
+    # Asked once, whatever comes of it: she goes to the events instead of answering, and her
+    # next Russian question is answered without the offer.
+    talk = await at_menu(app, "q12", "uk")
+    said = await talk.say("где можно бесплатно выучить немецкий язык")
+    assert [b.value for b in said[-1].buttons] == ["yes", "no"]
+    said = await talk.say("/events")
+    assert "language_cafe" in [b.value for b in said[-1].buttons]
+    said = await talk.say("как открыть счёт в банке")  # typed at the events' question
+    assert said[0].text == app.deps.faq.content.topics["bank-account"].parts("ru")[0]
+    assert said[-1].text == "Це вам допомогло?" and talk.lang == "uk"
+
+
+async def test_a_long_message_after_ask_is_read_to_its_question(app: App) -> None:
+    # Issue 16: 1,561 characters after /ask ended in "how do I register my address?".
+    talk = await at_menu(app, "q13", "fa")
+    await talk.say("/ask")
+    said = await talk.say(LONG_PERSIAN)
+    assert unmarked(said[0].text) == app.deps.faq.content.topics[
+        "address-registration"].parts("fa")[0]
 
 
 def unmarked(text: str) -> str:

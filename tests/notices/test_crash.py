@@ -76,3 +76,28 @@ async def test_a_killed_sender_loses_nothing_and_repeats_at_most_what_was_in_fli
               for n in range(PEOPLE)]
     assert min(counts) == 1  # nobody lost
     assert sum(counts) - PEOPLE <= IN_FLIGHT  # twice: at most the group on its way
+
+
+async def test_a_sender_stopped_with_sigterm_finishes_its_group_and_exits_cleanly(
+        sqlite_url: str, fake: FakeTelegram, unused_tcp_port: int) -> None:
+    # systemd stops `welcomebot deliver` with SIGTERM: it stops claiming, records the outcome
+    # of what it sent, and exits 0; meanwhile Prometheus scrapes it on --metrics-port.
+    import aiohttp
+
+    settings = make_settings(sqlite_url)
+    async with open_app(settings):
+        pass  # the database, migrated
+    sender = await deliver(settings, fake.base, "--metrics-port", str(unused_tcp_port))
+    url = f"http://127.0.0.1:{unused_tcp_port}/metrics"
+    scraped = ""
+    async with aiohttp.ClientSession() as client:
+        for _ in range(600):  # bounded: 60 s (starting Python on a busy machine)
+            try:
+                async with client.get(url) as response:
+                    scraped = await response.text()
+                    break
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.1)
+    assert "welcomebot_outbox_pending" in scraped
+    sender.send_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(sender.wait(), 60) == 0

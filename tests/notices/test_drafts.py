@@ -71,6 +71,20 @@ async def test_a_file_of_the_city_s_is_found_before_a_draft(sqlite_url: str) -> 
         await engine.dispose()
 
 
+async def test_a_draft_nobody_touched_for_a_month_is_dropped(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    try:
+        async with transaction(make_sessions(engine)) as session:
+            await drafts.create(session, draft("old-one"), NOW - dt.timedelta(days=40))
+            await drafts.create(session, draft("recent-one"), NOW - dt.timedelta(days=40))
+            await drafts.put(session, draft("recent-one"), NOW - dt.timedelta(days=2))
+            assert await drafts.purge(session, NOW) == 1
+            assert await drafts.get(session, "old-one") is None
+            assert await drafts.get(session, "recent-one") is not None
+    finally:
+        await engine.dispose()
+
+
 # -- the commands on a notice written in the chat -------------------------------------------
 @pytest.fixture
 def stored(cli_env: Path) -> str:
