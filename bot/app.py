@@ -3,6 +3,7 @@ that builds the parts; `welcomebot chat`, `run` and the tests all start here."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -73,7 +74,9 @@ def lexicon_for(flows: FlowSet, catalogs: Catalogs) -> Lexicon:
 
 @asynccontextmanager
 async def open_app(settings: Settings, *, clock: Clock = utc_now,
-                   require_migrated: bool = True) -> AsyncIterator[App]:
+                   require_migrated: bool = True, answers: bool = True) -> AsyncIterator[App]:
+    """The wired bot on `settings`' database, closed on leaving. `answers=False` (the
+    standalone sender) leaves the FAQ model unloaded until a question needs it."""
     flows, issues = checked_flows(settings.flows_dir)
     if errors(issues):
         raise FlowsError(issues)
@@ -81,7 +84,10 @@ async def open_app(settings: Settings, *, clock: Clock = utc_now,
                         default=settings.default_language, timezone=settings.timezone)
     fallback = (settings.default_language, "en")
     contacts = load_contacts(settings.content_dir / "contacts.yaml", fallback=fallback)
-    faq = shared_desk(settings.content_dir, tuple(settings.languages), fallback)
+    faq = functools.partial(shared_desk, settings.content_dir, tuple(settings.languages),
+                            fallback)
+    if answers:
+        faq()  # now, not at the first question
     deps = Deps(settings, flows, catalogs, contacts, faq, metrics=Metrics())
     engine = make_engine(settings.database_url)
     try:

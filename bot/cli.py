@@ -163,7 +163,7 @@ async def _deliver(loaded: Settings, until_empty: bool, metrics_port: int | None
     for sig in (signal.SIGINT, signal.SIGTERM):  # systemd stops with SIGTERM
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    async with open_app(loaded) as bot:
+    async with open_app(loaded, answers=False) as bot:  # it sends; it answers nothing
         telegram = telegram_channel(bot) if loaded.telegram_bot_token is not None else None
         whatsapp = whatsapp_channel(bot) if loaded.whatsapp else None
         sender = outbox_sender(bot, telegram, whatsapp)
@@ -388,19 +388,24 @@ def i18n_check() -> None:
              for p in catalogs.problems(loaded.translations_dir, lang, template)]
     found += glossary.problems(loaded.content_dir / glossary.FILE, loaded.translations_dir,
                                loaded.content_dir, loaded.languages)
+    found += catalogs.console_problems(loaded.translations_dir)
     for problem in found:
         typer.echo(problem, err=True)
     if found:
         raise typer.Exit(1)
-    typer.echo(f"all {len(loaded.languages)} catalogs complete and keeping to the glossary")
+    typer.echo(f"all {len(loaded.languages)} catalogs complete and keeping to the glossary; "
+               f"the staff console's complete in {' and '.join(catalogs.CONSOLE_LANGUAGES)}")
 
 
 @i18n_app.command("fill-source")
-def i18n_fill_source(lang: Annotated[str, typer.Argument()] = "en") -> None:
+def i18n_fill_source(lang: Annotated[str, typer.Argument()] = "en",
+                     domain: Annotated[str, typer.Option(
+                         help="messages (the chat) or console (the staff console)")
+                     ] = "messages") -> None:
     """Fill the source language's catalog (English) with its own texts."""
     from bot import catalogs
 
-    filled = catalogs.fill_source(settings().translations_dir, lang)
+    filled = catalogs.fill_source(settings().translations_dir, lang, domain)
     typer.echo(f"{filled} message(s) filled in {lang}")
 
 

@@ -51,9 +51,16 @@ class Deps:
     flows: FlowSet
     catalogs: Catalogs
     contacts: Contacts
-    faq: FaqDesk
+    open_faq: Callable[[], FaqDesk]
+    """Opens the FAQ desk, or gives the one already open (`faq`)."""
     metrics: Metrics
     """What the bot counts (`bot.metrics`): one per app, exported on `/metrics`."""
+
+    @property
+    def faq(self) -> FaqDesk:
+        """The FAQ desk. Its model and vectors take seconds to load: `welcomebot run` and
+        `chat` open it at start, `welcomebot deliver` never does (no push asks a question)."""
+        return self.open_faq()
 
 
 @dataclass
