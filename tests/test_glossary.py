@@ -30,9 +30,6 @@ def test_the_catalogs_keep_to_the_glossary(real: Glossary, lang: str) -> None:
     assert [str(f) for f in found] == []
 
 
-@pytest.mark.xfail(reason="issue 15: content/faq is being rewritten to the glossary; "
-                          "`welcomebot i18n check` lists what is left. Remove this mark then.",
-                   strict=False)
 def test_the_content_keeps_to_the_glossary(real: Glossary) -> None:
     found = glossary.content_findings(real, ROOT / "content", READ)
     assert [str(f) for f in found] == []
