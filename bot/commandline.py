@@ -60,8 +60,12 @@ def settings(*, service: bool = False) -> Settings:
         raise typer.Exit(2) from None
     handler = _CurrentStderr()
     handler.setFormatter(logs.formatter(loaded.log_format))
-    logging.basicConfig(level=log_level(loaded, service=service, verbose=_verbose),
-                        handlers=[handler], force=True)
+    level = log_level(loaded, service=service, verbose=_verbose)
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    # Alembic says at INFO which of its plugins it set up, each time a service looks at the
+    # database's migration: noise in a service's log. Its lines come with -v or DEBUG.
+    logging.getLogger("alembic").setLevel(
+        logging.NOTSET if _verbose or level <= logging.DEBUG else logging.WARNING)
     return loaded
 
 

@@ -80,6 +80,7 @@ class FakeTelegram:
 
     async def stop(self) -> None:
         if self.runner is not None:
+            self._arrived.set()  # a long poll still open answers now, not at its timeout
             await self.runner.cleanup()
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:

@@ -109,6 +109,16 @@ def test_a_command_is_quiet_unless_asked(env: Path) -> None:
     assert result.stdout.startswith("at ")
 
 
+def test_a_service_logs_what_it_does_without_alembic_s_setup_lines(env: Path) -> None:
+    from bot import commandline
+
+    commandline.verbose(False)  # no -v
+    commandline.settings(service=True)  # `run`, `deliver`, `chat --json`: at LOG_LEVEL
+    assert logging.getLogger("bot.faq.desk").isEnabledFor(logging.INFO)
+    assert not logging.getLogger("alembic.runtime.plugins").isEnabledFor(logging.INFO)
+    assert logging.getLogger("alembic.runtime.migration").isEnabledFor(logging.WARNING)
+
+
 def test_verbose_json_logs_are_one_object_a_line(env: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOG_FORMAT", "json")

@@ -8,10 +8,11 @@ commits the turn; then `converse` renders the replies and sends them through the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -45,6 +46,7 @@ from bot.i18n import Catalogs, negotiate
 from bot.runtime import Identity, Outbound, Runtime
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 BATCH_WAIT = 2.0
@@ -210,13 +212,16 @@ class TelegramChannel:
         handled: set[int] = set()
         while not stop.is_set():
             try:
-                updates: list[Update] = await self.sender.call(GetUpdates(
+                fetched = await _unless(stop, self.sender.call(GetUpdates(
                     offset=offset, timeout=0 if running else timeout,
-                    allowed_updates=ALLOWED_UPDATES))
+                    allowed_updates=ALLOWED_UPDATES)))
             except GaveUp:
                 log.error("telegram_polling_failed; trying again in %s s", POLL_PAUSE)
                 await self.sender.sleep(POLL_PAUSE)
                 continue
+            if fetched is None:  # stopped while Telegram held the long poll open
+                break
+            updates: list[Update] = fetched
             for update in updates:
                 if update.update_id not in running and update.update_id not in handled:
                     running[update.update_id] = self.handle_update(update)
@@ -236,6 +241,24 @@ class TelegramChannel:
 
     async def close(self) -> None:
         await self.bot.session.close()
+
+
+async def _unless(stop: asyncio.Event, call: Awaitable[T]) -> T | None:
+    """`call`'s result, or None as soon as `stop` is set: a long poll is given up at once
+    rather than held open up to its timeout. Nothing is lost: the updates of a poll given up
+    were not acknowledged, and Telegram hands them out again."""
+    work = asyncio.ensure_future(call)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({work, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+    if not work.done():
+        work.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await work
+        return None
+    return work.result()
 
 
 def _person_of(update: Update) -> object:
