@@ -24,7 +24,6 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from bot.buddies.vocabulary import HELP, LANGUAGES, TIMES
 
@@ -171,6 +170,10 @@ def assign(newcomers: Sequence[Newcomer], volunteers: Sequence[Volunteer],
     # Not allowed costs more than all fits together can bring: the most pairs come first.
     penalty = -2.0 * (len(rows_used) + 1)
     matrix = np.where(allowed, scores + JITTER * noise, penalty)
+    # Imported here: scipy.optimize takes over a second to import, and every process that
+    # registers the buddies' actions (all of them) would pay it at start; only rounds use it.
+    from scipy.optimize import linear_sum_assignment
+
     chosen_rows, chosen_cols = linear_sum_assignment(matrix, maximize=True)
     pairs = [(newcomers[rows_used[r]].id, volunteers[which[cols_used[c]]].id,
               float(scores[r, c]))
