@@ -1,7 +1,7 @@
 # make chat   set everything up and talk to the bot in this terminal
 # make test   set up the dev tools and run the whole test suite
 # make lint   ruff and mypy (CI runs it before the tests)
-# make i18n   extract texts, update the seven catalogs, compile them
+# make i18n   extract texts, update the seven catalogs and the console's two, compile them
 # make translate  optional: offline machine-translation drafts (`welcomebot notice translate`)
 # make lock   after changing dependencies in pyproject.toml: rewrite the requirements*.lock
 # make wheel  the package to install elsewhere (dist/), with flows, content and catalogs
@@ -18,6 +18,10 @@ BIN    := $(VENV)/bin
 LOCALES := de en ar fa uk ru tr
 PO     := $(foreach l,$(LOCALES),translations/$(l)/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
+# The staff console's own domain (bot/console/lang.py): German and English only.
+CONSOLE_LOCALES := de en
+CONSOLE_PO := $(foreach l,$(CONSOLE_LOCALES),translations/$(l)/LC_MESSAGES/console.po)
+CONSOLE_MO := $(CONSOLE_PO:.po=.mo)
 UV_VERSION := 0.13.9
 
 .PHONY: chat test i18n catalogs db lint clean translate lock wheel
@@ -75,10 +79,13 @@ lock: | $(BIN)/python
 	  --excludes tools/lock/excludes.txt -c requirements-dev.lock $(LOCK_OPTIONS) \
 	  -o requirements-translate.lock
 
-catalogs: $(MO)
+catalogs: $(MO) $(CONSOLE_MO)
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
 	$(BIN)/pybabel compile -D messages -i $< -o $@ -l $*
+
+translations/%/LC_MESSAGES/console.mo: translations/%/LC_MESSAGES/console.po | $(VENV)/.installed
+	$(BIN)/pybabel compile -D console -i $< -o $@ -l $*
 
 db: $(VENV)/.installed
 	$(BIN)/welcomebot db upgrade
@@ -90,6 +97,16 @@ i18n: $(VENV)/.installed
 	$(BIN)/pybabel update -D messages -i translations/messages.pot -d translations \
 	  --ignore-obsolete --no-fuzzy-matching
 	$(BIN)/welcomebot i18n fill-source en
+	$(BIN)/pybabel extract -F babel-console.cfg -k N_ --add-comments=Translators: \
+	  --sort-by-file --project=welcomebot --copyright-holder="Welcome Bot contributors" \
+	  -o translations/console.pot .
+	for l in $(CONSOLE_LOCALES); do \
+	  test -f translations/$$l/LC_MESSAGES/console.po \
+	    || $(BIN)/pybabel init -D console -i translations/console.pot -d translations -l $$l; \
+	  $(BIN)/pybabel update -D console -i translations/console.pot -d translations -l $$l \
+	    --ignore-obsolete --no-fuzzy-matching; \
+	done
+	$(BIN)/welcomebot i18n fill-source en --domain console
 	$(MAKE) catalogs
 
 # The wheel carries flows/, content/ and translations/ with the catalogs compiled (setup.py):

@@ -2,11 +2,11 @@
 
 The layers, top to bottom (docs/ARCHITECTURE.md; tests/test_architecture.py checks them):
 
-    cli.py, service.py, app.py          entry points and wiring
+    cli.py, service.py, app.py, console/   entry points and wiring (console/: the staff web console)
     channels/                           platforms -> Inbound, Outbound -> platform calls
     runtime.py, delivery/               turns and pushes: load, decide, commit, send
     actions.py, privacy.py              the registries of every feature's actions and slices
-    faq/ events/ notices/ buddies/ people/  the features: pure rules beside their storage
+    faq/ events/ notices/ buddies/ handoff/ people/   the features: pure rules beside storage
     engine/                             the pure conversation engine
     db/                                 tables, sessions, the people repository, migrations
 
@@ -15,6 +15,7 @@ cli.py          the `welcomebot` command: run, chat, deliver, check, flows, db, 
 commandline.py  what every command shares: settings, logging, async work, a database
 service.py      `welcomebot run`: channels, webhooks, the outbox sender, housekeeping
 server.py       the one HTTP server (aiohttp): every webhook, /healthz and /metrics
+console/        the staff web console (`welcomebot console`): Starlette pages on their own port
 app.py          wiring: settings -> flows, catalogs, content, database -> the runtime
 check.py        `welcomebot check`: settings, flows and content, every problem at once
 config.py       settings, read once from the environment and .env

@@ -8,6 +8,7 @@ from bot.buddies import actions as buddies
 from bot.events import actions as events
 from bot.faq import actions as faq
 from bot.feature import Action
+from bot.handoff import actions as handoff
 from bot.notices import actions as notices
 from bot.notices import composer
 
@@ -21,4 +22,5 @@ ACTIONS: dict[str, Action] = {
     **composer.ACTIONS,
     **districts.ACTIONS,
     **buddies.ACTIONS,
+    **handoff.ACTIONS,
 }

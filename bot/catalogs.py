@@ -2,10 +2,15 @@
 
 A catalog is complete when every msgid has a translation that is not fuzzy, uses exactly the
 msgid's `{placeholders}`, and has every plural form its language needs (Arabic six).
+
+Two domains: `messages`, what people read in the chat, in every language of LANGUAGES; and
+`console`, the staff console's interface, in German and English only (`console_problems`;
+its texts are Jinja2's, with `%(name)s` placeholders).
 """
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 
@@ -13,15 +18,19 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
 DOMAIN = "messages"
+CONSOLE_DOMAIN = "console"
+_NAMED = re.compile(r"%\((\w+)\)s")
+CONSOLE_LANGUAGES = ("de", "en")
+"""The staff console's languages (`bot/console/lang.py`)."""
 
 
-def po_path(folder: Path, lang: str) -> Path:
-    return folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_path(folder: Path, lang: str, domain: str = DOMAIN) -> Path:
+    return folder / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
-def read(path: Path, lang: str | None) -> Catalog:
+def read(path: Path, lang: str | None, domain: str = DOMAIN) -> Catalog:
     with path.open("rb") as f:
-        return read_po(f, locale=lang, domain=DOMAIN)
+        return read_po(f, locale=lang, domain=domain)
 
 
 def placeholders(text: str) -> set[str] | None:
@@ -31,13 +40,13 @@ def placeholders(text: str) -> set[str] | None:
         return None
 
 
-def problems(folder: Path, lang: str, template: Path) -> list[str]:
+def problems(folder: Path, lang: str, template: Path, domain: str = DOMAIN) -> list[str]:
     """Everything wrong with one language's catalog, one line each (empty: complete)."""
-    path = po_path(folder, lang)
+    path = po_path(folder, lang, domain)
     if not path.exists():
         return [f"{path}: missing; create it with `pybabel init -l {lang}` (see make i18n)"]
-    catalog = read(path, lang)
-    wanted = {m.id for m in read(template, None) if m.id}
+    catalog = read(path, lang, domain)
+    wanted = {m.id for m in read(template, None, domain) if m.id}
     found = []
     have = {m.id for m in catalog if m.id}
     for msgid in sorted(wanted - have, key=str):
@@ -50,6 +59,15 @@ def problems(folder: Path, lang: str, template: Path) -> list[str]:
     return found
 
 
+def console_problems(folder: Path) -> list[str]:
+    """Everything wrong with the staff console's catalogs (German and English)."""
+    template = folder / f"{CONSOLE_DOMAIN}.pot"
+    if not template.exists():
+        return [f"{template}: missing; run make i18n"]
+    return [problem for lang in CONSOLE_LANGUAGES
+            for problem in problems(folder, lang, template, CONSOLE_DOMAIN)]
+
+
 def _message_problems(message: Message, num_plurals: int) -> list[str]:
     ids = list(message.id) if isinstance(message.id, tuple | list) else [message.id]
     strs: list[str] = [s or "" for s in (message.string if isinstance(message.string, tuple | list)
@@ -60,6 +78,12 @@ def _message_problems(message: Message, num_plurals: int) -> list[str]:
         return [f"needs {num_plurals} plural forms, has {len(strs)}"]
     if not all(s and s.strip() for s in strs):
         return ["not translated"]
+    if any("%(" in i for i in ids):  # a console template's text: Jinja2's %(name)s
+        expected_named = set().union(*(set(_NAMED.findall(i)) for i in ids))
+        if any(set(_NAMED.findall(text)) != expected_named for text in strs):
+            return ["placeholders differ: the translation must use every %(name)s of the "
+                    "source, and no other"]
+        return []
     expected = set().union(*(placeholders(i) or set() for i in ids))
     plural = isinstance(message.id, tuple | list)
     found = []
@@ -77,10 +101,10 @@ def _message_problems(message: Message, num_plurals: int) -> list[str]:
     return found
 
 
-def fill_source(folder: Path, lang: str) -> int:
+def fill_source(folder: Path, lang: str, domain: str = DOMAIN) -> int:
     """The source language's catalog: each msgid is its own translation."""
-    path = po_path(folder, lang)
-    catalog = read(path, lang)
+    path = po_path(folder, lang, domain)
+    catalog = read(path, lang, domain)
     filled = 0
     for message in catalog:
         if not message.id:

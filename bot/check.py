@@ -7,9 +7,9 @@
 Each loader runs as it does when the bot starts, and every problem it finds is kept, as
 `file:line: what to fix`: the flows (both passes), the contacts, the FAQ topics and small
 talk, the districts, the notices, the events file, the WhatsApp templates, the glossary, and
-a catalog for each language. `welcomebot run` and `chat` refuse to start on any problem
-(`refuse_to_start`), so a broken districts file is found at start, not by the first person
-who is asked their district.
+a catalog for each language (the staff console's two missing: a warning). `welcomebot run`
+and `chat` refuse to start on any problem (`refuse_to_start`), so a broken districts file is
+found at start, not by the first person who is asked their district.
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ def check_files(loaded: Settings) -> Report:
     _notices(loaded, report)
     _events(loaded, report)
     _templates(loaded, report)
+    _office_hours(loaded, report)
     _glossary(loaded, report)
     return report
 
@@ -171,6 +172,14 @@ def _templates(loaded: Settings, report: Report) -> None:
                                "24-hour window (see README, On WhatsApp)")
 
 
+def _office_hours(loaded: Settings, report: Report) -> None:
+    from bot.handoff.hours import HoursError, load_hours
+
+    path = loaded.content_dir / "office-hours.yaml"
+    if path.exists():
+        _read(report, path, load_hours, HoursError)
+
+
 def _glossary(loaded: Settings, report: Report) -> None:
     from bot import glossary
 
@@ -187,3 +196,9 @@ def _catalogs(loaded: Settings, report: Report) -> None:
                 f"{po}:1: missing: the bot would speak English to '{lang}' readers; set "
                 "TRANSLATIONS_DIR to the folder of the catalogs, or take the language out of "
                 "LANGUAGES")
+    for lang in ("de", "en"):  # the staff console's own (bot/console/lang.py)
+        po = loaded.translations_dir / lang / "LC_MESSAGES" / "console.po"
+        if not po.exists() and not po.with_suffix(".mo").exists():
+            report.warnings.append(
+                f"{po}:1: missing: the staff console (welcomebot console) would show its "
+                "English texts to everyone; run make i18n, or set TRANSLATIONS_DIR")

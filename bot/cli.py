@@ -15,7 +15,10 @@
     welcomebot notice send|status|pause|resume|review|translate   notices (bot/notices/cli.py)
     welcomebot deliver [--until-empty] [--metrics-port N]   the outbox sender on its own
     welcomebot buddies status|volunteers|approve|decline|match   Welcome Buddies
+    welcomebot handoff list|show|reply|interpreters   conversations with newcomers (staff)
     welcomebot audit [--since DAY] [--who ID] [--json]   who did what as staff; erasures
+    welcomebot console                                the staff console on CONSOLE_HOST:PORT
+    welcomebot console link telegram:123              a one-time sign-in link for that person
 
 Commands print only warnings and errors besides their answer; `welcomebot -v <command>`
 adds what they do (INFO). The services (`run`, `deliver`, `chat --json`) log at LOG_LEVEL.
@@ -38,6 +41,7 @@ from bot.check import refuse_to_start
 from bot.commandline import in_database, in_transaction, run_async, settings
 from bot.config import Settings
 from bot.events.cli import events_app
+from bot.handoff.cli import handoff_app
 from bot.notices.cli import notice_app
 
 if TYPE_CHECKING:
@@ -50,14 +54,17 @@ db_app = typer.Typer(no_args_is_help=True, help="The database: migrations.")
 people_app = typer.Typer(no_args_is_help=True, help="People: roles and data retention.")
 i18n_app = typer.Typer(no_args_is_help=True, help="Translations: check the catalogs.")
 faq_app = typer.Typer(no_args_is_help=True, help="The FAQ: ask, evaluate, see what is missing.")
+console_app = typer.Typer(help="The staff console (a web page for the Welcome Center's staff).")
 app.add_typer(flows_app, name="flows")
 app.add_typer(db_app, name="db")
 app.add_typer(people_app, name="people")
 app.add_typer(i18n_app, name="i18n")
 app.add_typer(faq_app, name="faq")
+app.add_typer(console_app, name="console")
 app.add_typer(events_app, name="events")
 app.add_typer(notice_app, name="notice")
 app.add_typer(buddies_app, name="buddies")
+app.add_typer(handoff_app, name="handoff")
 
 
 def _print_version(value: bool) -> None:
@@ -371,7 +378,9 @@ def people_purge() -> None:
                              lambda session: expire(session, utc_now(), loaded))
     typer.echo(f"erased {expired['people']} inactive people (not seen for "
                f"{loaded.retention_days} days), {expired['faq_gaps']} unanswered questions "
-               f"(older than {loaded.faq_gaps_days} days), {expired['audit']} audit entries "
+               f"(older than {loaded.faq_gaps_days} days), {expired['handoff_cases']} "
+               f"conversations with staff (closed more than {loaded.case_days} days ago), "
+               f"{expired['audit']} audit entries "
                f"(older than {loaded.audit_days} days)")
 
 
@@ -407,6 +416,80 @@ def i18n_fill_source(lang: Annotated[str, typer.Argument()] = "en",
 
     filled = catalogs.fill_source(settings().translations_dir, lang, domain)
     typer.echo(f"{filled} message(s) filled in {lang}")
+
+
+@console_app.callback(invoke_without_command=True)
+def console_serve(context: typer.Context) -> None:
+    """Serve the staff console on CONSOLE_HOST:CONSOLE_PORT (its own process beside
+    `welcomebot run`, on the same database; sign in with `welcomebot console link ID`)."""
+    if context.invoked_subcommand is not None:
+        return
+    loaded = settings(service=True)
+    run_async(_console(loaded), database_url=loaded.database_url)
+
+
+async def _console(loaded: Settings) -> None:
+    import uvicorn
+
+    from bot.console.app import build
+    from bot.db import migrate
+    from bot.db.session import make_engine
+    from bot.errors import StartupError
+
+    engine = make_engine(loaded.database_url)
+    try:
+        at, want = await migrate.current(engine), migrate.head()
+        if at != want:
+            raise StartupError(f"The database is at migration {at or 'none'}, the console "
+                               f"needs {want}: run welcomebot db upgrade first.")
+        config = uvicorn.Config(build(loaded, engine), host=loaded.console_host,
+                                port=loaded.console_port, lifespan="off", log_config=None,
+                                access_log=False, proxy_headers=True)
+        typer.echo(f"the staff console listens on http://{loaded.console_host}:"
+                   f"{loaded.console_port} (Ctrl-C stops it)", err=True)
+        await uvicorn.Server(config).serve()
+    finally:
+        await engine.dispose()
+
+
+@console_app.command("link")
+def console_link(
+    who: Annotated[str, typer.Argument(help="channel:id of a staff member or admin, e.g. "
+                                            "telegram:123456789 or console:ana")],
+) -> None:
+    """Print a one-time sign-in link to the console for this staff member (valid 10 minutes,
+    once): for the first admin, the terminal demo, or someone without their phone. Audited."""
+    from bot import audit
+    from bot.console import signin
+    from bot.db import people
+    from bot.runtime import utc_now
+
+    loaded = settings()
+    try:
+        channel, external_id = signin.parse_identity(who)
+    except signin.BadIdentity:
+        typer.echo(f"'{who}' is not channel:id (for example telegram:123456789 or "
+                   "console:ana)", err=True)
+        raise typer.Exit(2) from None
+
+    async def make(session: AsyncSession) -> str | None:
+        person = await signin.staff_member(session, channel, external_id)
+        if person is None:
+            return None
+        now = utc_now()
+        token = await signin.make_link(session, person, now)
+        await audit.by_operator(session, now, "console.link", people.identity(
+            channel, external_id))
+        return token
+
+    token = in_transaction(loaded.database_url, make)
+    if token is None:
+        typer.echo(f"{who} is not staff: give them the role first (welcomebot people role "
+                   f"{who} staff)", err=True)
+        raise typer.Exit(1)
+    base = loaded.console_url or f"http://{loaded.console_host}:{loaded.console_port}"
+    typer.echo(f"{base}/signin/link/{token}")
+    typer.echo(f"valid once, for {signin.CODE_MINUTES} minutes", err=True)
 
 
 def faq_desk(loaded: Settings) -> Any:

@@ -86,6 +86,22 @@ class Settings(BaseSettings):
     """How often `welcomebot run` proposes matches and applies the timeouts."""
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
+    console_host: str = "127.0.0.1"
+    console_port: int = Field(default=8090, ge=0, le=65535)
+    """The staff console (`welcomebot console`): its own process, never the webhook port."""
+    console_url: str | None = None
+    """The console's address as staff open it (behind the nginx site): sign-in links name
+    it, and an https one makes the session cookie Secure."""
+    console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    """Minutes without a request after which a console session ends."""
+    console_language: Literal["de", "en"] = "de"
+    """The console's language for staff whose own language is neither German nor English
+    (and whose browser asks for neither)."""
+    staff_chat_id: str | None = None
+    """A Telegram chat of the Welcome Center's staff (a group's id, "-100..."): each new
+    conversation with a person (`bot.handoff`) is announced there with its number and link."""
+    case_days: int = Field(default=180, ge=1, le=3650)
+    """Days a closed conversation with the Welcome Center's staff is kept, then erased."""
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
@@ -231,6 +247,21 @@ class Settings(BaseSettings):
             raise ValueError("a bot token looks like 123456789:AAH... (ask @BotFather)")
         return value
 
+    @field_validator("console_url", mode="before")
+    @classmethod
+    def _console_url(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().rstrip("/") or None
+        if isinstance(value, str) and not re.match(r"https?://[^/\s]+", value):
+            raise ValueError(f"'{value}' is not an address the console is opened at: write "
+                             "https://console.example.org (or http://127.0.0.1:8090)")
+        return value
+
+    @property
+    def console_secure(self) -> bool:
+        """The console is behind HTTPS: its cookies are sent over HTTPS only."""
+        return bool(self.console_url and self.console_url.startswith("https://"))
+
     @field_validator("telegram_webhook_url", "telegram_api_base", "whatsapp_api_base")
     @classmethod
     def _https_url(cls, value: str | None) -> str | None:
@@ -264,6 +295,14 @@ class Settings(BaseSettings):
             raise ValueError(f"WhatsApp needs {', '.join(missing)} too: the phone number ID, "
                              "the access token, the app secret (to check that webhook calls "
                              "come from Meta) and the verify token go together")
+        return self
+
+    @model_validator(mode="after")
+    def _console_beside_the_webhooks(self) -> Settings:
+        if self.console_port and self.console_port == self.http_port:
+            raise ValueError(f"CONSOLE_PORT {self.console_port} is HTTP_PORT too: the staff "
+                             "console listens on a port of its own, never on the public "
+                             "webhook port (the default is 8090)")
         return self
 
     @model_validator(mode="after")

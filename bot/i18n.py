@@ -1,4 +1,5 @@
-"""Languages: catalogs, locale negotiation, plurals, dates, numbers and bidi isolation.
+"""Languages: catalogs, locale negotiation, plurals, dates, numbers, bidi isolation, and a
+message (`Text`) in a language (`text_of`, `param_of`).
 
 The language is data on the conversation, never ambient: code asks `catalogs.translator(lang)`
 for a `Translator` and renders with it. Catalogs are the gettext PO files under
@@ -27,7 +28,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from bot.engine.model import Lexicon
+from bot.engine.model import Lexicon, Lines, Param, Text, Verbatim
 from bot.engine.normalize import normalize
 
 log = logging.getLogger(__name__)
@@ -219,6 +220,25 @@ def endonyms(languages: Sequence[str]) -> dict[str, str]:
     return names
 
 
+def load_catalog(folder: Path, lang: str, domain: str) -> gettext.NullTranslations:
+    """`folder/<lang>/LC_MESSAGES/<domain>.mo` when it is up to date, else its `.po` compiled
+    in memory (an edited catalog is never ignored), else none (logged)."""
+    po = folder / lang / "LC_MESSAGES" / f"{domain}.po"
+    mo = po.with_suffix(".mo")
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime - MO_SLACK):
+        with mo.open("rb") as f:
+            return Translations(f, domain=domain)
+    if po.exists():
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=lang, domain=domain)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return Translations(buffer, domain=domain)
+    log.warning("catalog_missing lang=%s domain=%s path=%s", lang, domain, po)
+    return gettext.NullTranslations()
+
+
 class Catalogs:
     """The translations of all supported languages, loaded once."""
 
@@ -228,28 +248,12 @@ class Catalogs:
         self.languages = tuple(languages)
         self.default = default
         self.tz = ZoneInfo(timezone)
-        self._translators = {lang: Translator(lang, self._load(lang), self.tz)
+        self._translators = {lang: Translator(lang, load_catalog(self.folder, lang, DOMAIN),
+                                                         self.tz)
                              for lang in self.languages}
 
     def translator(self, lang: str | None) -> Translator:
         return self._translators.get(lang or self.default) or self._translators[self.default]
-
-    def _load(self, lang: str) -> gettext.NullTranslations:
-        po = self.folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-        mo = po.with_suffix(".mo")
-        if mo.exists() and (not po.exists()
-                            or mo.stat().st_mtime >= po.stat().st_mtime - MO_SLACK):
-            with mo.open("rb") as f:
-                return Translations(f, domain=DOMAIN)
-        if po.exists():
-            with po.open("rb") as f:
-                catalog = read_po(f, locale=lang, domain=DOMAIN)
-            buffer = io.BytesIO()
-            write_mo(buffer, catalog)
-            buffer.seek(0)
-            return Translations(buffer, domain=DOMAIN)
-        log.warning("catalog_missing lang=%s path=%s", lang, po)
-        return gettext.NullTranslations()
 
     def endonyms(self) -> dict[str, str]:
         return endonyms(self.languages)
@@ -267,3 +271,69 @@ class Catalogs:
                 names.add(Locale.parse(other).languages.get(lang, ""))
             forms[f"lang:{lang}"] = frozenset(normalize(n) for n in names if n)
         return Lexicon(self.languages, self.endonyms(), forms)
+
+
+# -- a message in a language -------------------------------------------------------------------
+# Pure: a `Text` and a `Translator` give a string. The channels lay it out for a chat
+# (`bot/channels/render.py`); the staff console shows it on a page (`bot/console/texts.py`).
+
+
+def text_of(text: Text, tr: Translator) -> str:
+    """`text` in `tr`'s language as a whole message (or label) shows it: its template
+    translated, its parameters filled in, and in Arabic and Persian every line set to read
+    right to left (`Translator.lay_out`)."""
+    return tr.lay_out(_composed(text, tr))
+
+
+def _composed(text: Text, tr: Translator) -> str:
+    """`text` translated with its parameters filled in: a whole message, or the value of
+    another message's parameter."""
+    if text.plural is not None and text.count is not None:
+        count = text.params.get(text.count)
+        n = count if isinstance(count, int) else 0
+        template = tr.ngettext(text.msgid, text.plural, n)
+        if text.context:
+            found = tr.translations.npgettext(text.context, text.msgid, text.plural, n)
+            template = found if found not in (text.msgid, text.plural) else template
+    else:
+        template = tr.gettext(text.msgid)
+        if text.context:
+            # A context the catalog lacks falls back to the text without one (neutral).
+            found = tr.translations.pgettext(text.context, text.msgid)
+            template = found if found != text.msgid else template
+    values = _Params({name: param_of(value, tr) for name, value in text.params.items()})
+    try:
+        return tr.template(template).format_map(values)
+    except (IndexError, ValueError, AttributeError):
+        # A translation with a broken placeholder must not cost the user the message;
+        # tests/test_i18n.py keeps this from shipping.
+        log.error("bad_translation lang=%s msgid=%r", tr.lang, text.msgid)
+        return tr.template(text.msgid).format_map(values)
+
+
+class _Params(dict[str, str]):
+    """A placeholder without a value stays visible instead of failing the whole message."""
+
+    def __missing__(self, key: str) -> str:
+        log.error("missing_param name=%s", key)
+        return "{" + key + "}"
+
+
+def param_of(value: Param, tr: Translator) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Text):
+        return _composed(value, tr)  # the whole message it goes into is laid out once
+    if isinstance(value, Lines):
+        return value.sep.join(param_of(item, tr) for item in value.items)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return tr.isolate(tr.number(value))
+    if isinstance(value, datetime):
+        return tr.isolate(tr.datetime(value))
+    if isinstance(value, date):
+        return tr.isolate(tr.date(value))
+    if isinstance(value, Verbatim):
+        return tr.isolate(value.text)
+    return tr.isolate(str(value))

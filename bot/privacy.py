@@ -20,12 +20,23 @@ from bot import audit
 from bot.buddies import privacy as buddies
 from bot.config import Settings
 from bot.db import people
-from bot.db.tables import Base, FloodMark, PaceMark, Person, table
+from bot.db.tables import (
+    Base,
+    ConsoleAttempt,
+    ConsoleCode,
+    ConsoleSession,
+    FloodMark,
+    OutboxMessage,
+    PaceMark,
+    Person,
+    table,
+)
 from bot.engine.model import JSON, Lines, Param
 from bot.events import privacy as events
 from bot.faq import privacy as faq
 from bot.faq.store import purge_gaps
 from bot.feature import Action, ActionContext, Erasure, PrivacySlice
+from bot.handoff import privacy as handoff
 from bot.notices import privacy as notices
 from bot.people import privacy as person
 
@@ -49,14 +60,30 @@ LIMITS = PrivacySlice("limits", tables=("flood_marks", "pace_marks"), erase=_era
 """The flood limit and the per-chat pace every process shares (keyed by the chat's id, kept
 minutes at most): not shown, erased at once."""
 
+
+async def _erase_console(erasure: Erasure) -> None:
+    rows = (await erasure.session.execute(
+        select(Person.channel, Person.external_id).where(Person.id.in_(erasure.person_ids)))
+            ).all()
+    await erasure.session.execute(delete(ConsoleAttempt).where(
+        ConsoleAttempt.who.in_([people.identity(c, e) for c, e in rows])))
+
+
+CONSOLE = PrivacySlice("console", tables=("console_codes", "console_sessions",
+                                          "console_attempts"), erase=_erase_console)
+"""A staff member's sign-ins to the staff console (`bot/console/`): hashed one-time codes,
+sessions, failed attempts (kept an hour). Not shown; erased with the person."""
+
 SLICES: tuple[PrivacySlice, ...] = (
     person.PERSON,
     notices.SLICE,
     events.SLICE,
     buddies.SLICE,
     faq.SLICE,
+    handoff.SLICE,
     OUTBOX,
     LIMITS,
+    CONSOLE,
     audit.SLICE,  # last: the erasure itself is logged, then pseudonymised with the rest
     person.CONVERSATION,
 )
@@ -142,10 +169,33 @@ async def erase_inactive(session: AsyncSession, now: datetime, settings: Setting
 
 async def expire(session: AsyncSession, now: datetime, settings: Settings) -> dict[str, int]:
     """Daily: erase people past the retention period, unanswered questions past
-    FAQ_GAPS_DAYS and audit entries past AUDIT_DAYS. Returns how many of each."""
+    FAQ_GAPS_DAYS, conversations with staff closed more than CASE_DAYS ago, audit
+    entries past AUDIT_DAYS, and the staff console's sign-ins no longer of use. Returns how
+    many of each."""
     return {"people": await erase_inactive(session, now, settings),
             "faq_gaps": await purge_gaps(session, now, settings.faq_gaps_days),
-            "audit": await audit.purge(session, now, settings.audit_days)}
+            "handoff_cases": await handoff.expire(session, now, settings),
+            "audit": await audit.purge(session, now, settings.audit_days),
+            "console": await _expire_console(session, now, settings)}
+
+
+async def _expire_console(session: AsyncSession, now: datetime, settings: Settings) -> int:
+    """Console sessions idle past CONSOLE_IDLE_MINUTES, sign-in codes and links a day past
+    their end, failed sign-ins (with the client's address) an hour old: how many went. The
+    text of a sign-in code nobody used leaves the outbox too (bot/console/signin.py: PUSH,
+    valid 10 minutes)."""
+    gone = 0
+    for statement in (
+            delete(ConsoleSession).where(ConsoleSession.seen_at <= now - timedelta(
+                minutes=settings.console_idle_minutes)),
+            delete(ConsoleCode).where(ConsoleCode.expires_at < now - timedelta(days=1)),
+            delete(ConsoleAttempt).where(ConsoleAttempt.at < now - timedelta(hours=1))):
+        result = await session.execute(statement)
+        gone += int(getattr(result, "rowcount", 0) or 0)
+    await session.execute(update(OutboxMessage).where(
+        OutboxMessage.push == "console:code", OutboxMessage.status != "pending",
+        OutboxMessage.due_at <= now - timedelta(minutes=10)).values(payload={}))
+    return gone
 
 
 ACTIONS = {

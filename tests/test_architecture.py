@@ -14,7 +14,8 @@ from functools import cache
 from pathlib import Path
 
 BOT = Path(__file__).resolve().parents[1] / "bot"
-FEATURES = ("bot.events", "bot.notices", "bot.buddies", "bot.faq", "bot.people")
+FEATURES = ("bot.events", "bot.notices", "bot.buddies", "bot.faq", "bot.people",
+            "bot.handoff")
 ENTRY_POINTS = ("bot.cli", "bot.app", "bot.service")
 
 

@@ -216,6 +216,8 @@ async def test_event_lists_cards_and_bookings_read_right_to_left(app: App, lang:
     said = await talk.tap("1")
     if said[-1].buttons and "newcomer" in [b.value for b in said[-1].buttons]:
         said = await talk.tap("newcomer")  # a dialogue keeps seats for newcomers
+    seen += shown("name for the list", said)
+    said = await talk.say("أمل" if lang == "ar" else "مریم")
     seen += shown("booked", said)
     seen += shown("bookings", await talk.say("/bookings"))
     assert_right_to_left(seen)

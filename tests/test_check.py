@@ -146,6 +146,7 @@ def test_run_and_chat_refuse_to_start_with_a_broken_districts_file(
     ("faq/housing.yaml", "id: housing\nreviewed: soon\n",
      ":2: 'reviewed': Input should be a valid date"),
     ("districts.yaml", "districts:\n  - id: mitte\n", ":2: 'name' is missing; add it"),
+    ("office-hours.yaml", "days:\n  mon: 9-16\n", ":2: '9-16' is no time range"),
     ("notices/aha-hygiene.yaml", "id: aha-hygiene\ntopic: weather\n",
      ":2: 'topic': Input should be"),
 ])

@@ -10,6 +10,9 @@ texts.py       summaries for the reader's language (needs, languages, district, 
 forms.py       the questions that take several answers (tap to tick) and a stored form's lines
 views.py       what staff and the people themselves see: numbers, waiting times, their matches
 actions.py     what the newcomer's and the volunteer's flows call (flows/buddies*.yaml)
+board.py       the staff's board (the console): waiting volunteers, open requests, proposals,
+               matches, problems; approving or declining and a round now, audited (one way
+               for the chat, the command line and the console)
 staff.py       what the staff chat calls (flows/buddies_staff.yaml): numbers, approvals
 privacy.py     the Welcome Buddies' privacy slice: what /mydata shows, what erasing does first
 cli.py         `welcomebot buddies status|volunteers|approve|decline|match`

@@ -85,15 +85,11 @@ def volunteers(all_: Annotated[bool, typer.Option("--all", help="Not only those 
 
 def _decide(volunteer_id: int, approve: bool) -> None:
     from bot import audit
-    from bot.buddies import store
+    from bot.buddies import board
 
     async def decide(session: AsyncSession) -> BuddyVolunteer | None:
-        now = _now()
-        found = await store.decide(session, volunteer_id, approve, now)
-        if found is not None:
-            await audit.by_operator(session, now, "buddies.approve" if approve
-                                    else "buddies.decline", f"volunteer:{volunteer_id}")
-        return found
+        return await board.decide(session, volunteer_id, approve, _now(),
+                                  who=audit.operator(), via="cli")
 
     found = in_transaction(settings().database_url, decide)
     if found is None:
@@ -119,19 +115,17 @@ def decline(volunteer_id: Annotated[int, typer.Argument(help="The volunteer's nu
 @buddies_app.command("match")
 def match() -> None:
     """Run one matching round now: timeouts, proposals, staff told."""
-    import random
-
-    from bot.buddies import rounds
-    from bot.buddies.store import Policy
+    from bot import audit
+    from bot.buddies import board
     from bot.districts import DistrictsError, districts_in
 
     loaded = settings()
     try:
-        adjacency = districts_in(loaded.content_dir).adjacency()
+        districts_in(loaded.content_dir)
     except DistrictsError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
-    report = in_transaction(loaded.database_url, lambda session: rounds.run_round(
-        session, _now(), Policy.of(loaded), adjacency, random.Random(rounds.SEED)))
+    report = in_transaction(loaded.database_url, lambda session: board.match_now(
+        session, _now(), loaded, who=audit.operator(), via="cli"))
     typer.echo(f"proposed {report.proposed}, expired {report.expired}, lapsed {report.lapsed}, "
                f"told staff about {report.escalated}")

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot import audit
-from bot.buddies import forms, store, texts, views
+from bot.buddies import board, forms, store, texts, views
 from bot.buddies.texts import msg
 from bot.db.people import identity
 from bot.db.tables import BuddyMatch, BuddyRequest, BuddyVolunteer, Person
@@ -113,12 +112,9 @@ async def decide(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON
     if not _staff(ctx):
         return {"done": False}
     approve = bool(args.get("approve"))
-    found = await store.decide(ctx.db, _int(args.get("volunteer")), approve, ctx.now)
-    if found is not None:
-        await audit.record(ctx.db, ctx.now,
-                           who=identity(ctx.person.channel, ctx.person.external_id),
-                           via="chat", action="buddies.approve" if approve else "buddies.decline",
-                           target=f"volunteer:{found.id}")
+    found = await board.decide(ctx.db, _int(args.get("volunteer")), approve, ctx.now,
+                               who=identity(ctx.person.channel, ctx.person.external_id),
+                               via="chat")
     return {"done": found is not None, "name": found.first_name if found else "",
             "gender": texts.grammatical(found.gender) if found else None}
 

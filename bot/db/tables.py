@@ -202,6 +202,9 @@ class Booking(Base):
     people: Mapped[int]
     """How many seats: the person and whoever comes with them, children included."""
     children: Mapped[int] = mapped_column(default=0)
+    first_name: Mapped[str | None] = mapped_column(String(40))
+    """The name the booking goes under on the attendee list, as the person gave it (or
+    None: they skipped the question)."""
     status: Mapped[str] = mapped_column(String(12))
     """booked | waiting | cancelled"""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -416,3 +419,131 @@ class PaceMark(Base):
     """Seconds since the epoch of the last one."""
     held_until: Mapped[float | None]
     """The platform asked to wait until then (a 429), in seconds since the epoch."""
+
+
+class ConsoleCode(Base):
+    """A one-time sign-in to the staff console (`bot.console.signin`): a code sent to the
+    staff member's chat, or a link printed by `welcomebot console link`. Only a hash of it is
+    kept; it works once (`used_at`) and until `expires_at`."""
+
+    __tablename__ = "console_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    """SHA-256 of the code with the person's id (or of the link's token), hex."""
+    kind: Mapped[str] = mapped_column(String(10))
+    """code | link"""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ConsoleSession(Base):
+    """A staff member signed in to the console: the cookie's token as a hash, the token
+    every form must carry (CSRF), the language chosen, and when the last request came (the
+    session ends CONSOLE_IDLE_MINUTES after it)."""
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    lang: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ConsoleAttempt(Base):
+    """A failed console sign-in (a wrong, used or expired code), for the rate limit per id
+    and per client address. Kept an hour at most."""
+
+    __tablename__ = "console_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    who: Mapped[str] = mapped_column(String(120), index=True)
+    """The id typed ("telegram:12345")."""
+    address: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class HandoffCase(Base):
+    """A newcomer talking to the Welcome Center's staff through the bot (`bot.handoff`): what
+    it is about, where it stands, who took it. Erased at the person's request, it stays as a
+    row without anything of them (`status` erased), so staff see that it was erased."""
+
+    __tablename__ = "handoff_cases"
+    __table_args__ = (
+        Index("ix_handoff_cases_status", "status", "last_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    """None once erased."""
+    lang: Mapped[str | None] = mapped_column(String(5))
+    """The person's language: their messages' and the answers' translations."""
+    topic: Mapped[str | None] = mapped_column(String(40))
+    """A FAQ topic id, or None (what they wrote says it)."""
+    status: Mapped[str] = mapped_column(String(12))
+    """open (nobody answered yet) | waiting_us | waiting_them | closed | erased"""
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"),
+                                                 index=True)
+    """The staff member who took it, if any."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    """The last message, either way."""
+    first_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """Staff's first answer: how long answers take (`bot.handoff.rules.usual_wait`)."""
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    """answered | referred | interpreter | no_reply | other"""
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class HandoffMessage(Base):
+    """One message of a case: the original, its translation (German for staff, the person's
+    language for the person) and whether a machine made it; a staff note (staff only) or an
+    FAQ answer staff attached (`topic`)."""
+
+    __tablename__ = "handoff_messages"
+    __table_args__ = (
+        Index("ix_handoff_messages_case", "case_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("handoff_cases.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(String(10))
+    """newcomer | staff | note (staff only) | faq (a topic's answer staff attached)"""
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(String(4000))
+    lang: Mapped[str] = mapped_column(String(5))
+    """The original's language."""
+    translation: Mapped[str | None] = mapped_column(String(8000))
+    translated_to: Mapped[str | None] = mapped_column(String(5))
+    machine: Mapped[bool] = mapped_column(default=False)
+    """The translation was made by a machine (argostranslate)."""
+    topic: Mapped[str | None] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class InterpreterRequest(Base):
+    """Staff ask the city's interpreting pool for an interpreter for a case; the coordinator
+    lists them (`welcomebot handoff interpreters`)."""
+
+    __tablename__ = "interpreter_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("handoff_cases.id", ondelete="CASCADE"),
+                                         index=True)
+    language: Mapped[str] = mapped_column(String(5))
+    wanted_on: Mapped[str] = mapped_column(String(10))
+    """The day (ISO date) the interpreter is needed."""
+    note: Mapped[str | None] = mapped_column(String(500))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    """open | done"""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -255,15 +255,20 @@ async def seats(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]
 
 
 async def book(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
-    """`events.book {event, people, children, group}`: a seat or a place on the waitlist.
+    """`events.book {event, people, children, group, first_name}`: a seat or a place on the
+    waitlist, under the first name given (else the one the last booking went under).
     `outcome`: booked | waiting | already | past | cancelled | unknown | too_many."""
     session = ctx.db
     people = _int(args.get("people"), 1)
+    name = args.get("first_name")
+    if name == SKIP_NAME:  # the Skip button of the name question
+        name = None
     result = await store.book(
         session, event_id=_int(args.get("event")), person_id=ctx.person.id,
         group=_group(ctx, args.get("group")), people=people,
         children=min(_int(args.get("children"), 0), people), now=ctx.now,
-        reminders=ctx.deps.settings.reminders)
+        reminders=ctx.deps.settings.reminders,
+        first_name=name if isinstance(name, str) else None)
     answer: dict[str, JSON] = {"outcome": result.outcome}
     if result.event is not None:
         answer["card"] = _card(ctx, result.event, None)
@@ -272,6 +277,12 @@ async def book(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     if result.outcome == "booked" and result.booking is not None and result.event is not None:
         answer["calendar"] = _calendar(ctx, result.event, result.booking)
     return answer
+
+
+async def name_known(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
+    """`events.name_known`: whether a booking of the person's already went under a first
+    name (then it is not asked again)."""
+    return {"known": await store.booking_name(ctx.db, ctx.person.id) is not None}
 
 
 # -- the person's bookings ------------------------------------------------------------------
@@ -358,10 +369,10 @@ async def attendee_list(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[st
         return {"found": False}
     rows = await store.attendees(session, event.id)
     lines: list[JSON] = [
-        _msg(ATTENDEE, n=n, person=row.person, people=row.people, children=row.children,
+        _msg(ATTENDEE, n=n, person=row.called, people=row.people, children=row.children,
              group=_msg(GROUP_NAMES[row.group]) if row.group in GROUP_NAMES else row.group)
         if row.status == "booked" else
-        _msg(WAITING_ATTENDEE, n=n, person=row.person, people=row.people)
+        _msg(WAITING_ATTENDEE, n=n, person=row.called, people=row.people)
         for n, row in enumerate(rows, 1)]
     return {"found": True, "title": _in(event.details["title"], ctx), "when": _when(event),
             "lines": lines, "empty": not rows}
@@ -371,12 +382,16 @@ GROUP_NAMES = {"newcomer": N_("(new in the city)"), "local": N_("(local)")}
 WAITING_ATTENDEE = N_("{n}. ⏳ {person} – {people} (waiting)")
 
 
+SKIP_NAME = "skip"
+
+
 ACTIONS = {
     "events.browse": Action(browse),
     "events.show": Action(show),
     "events.seats": Action(seats),
     "events.districts": Action(districts),
     "events.book": Action(book),
+    "events.name_known": Action(name_known),
     "events.mine": Action(mine),
     "events.about_booking": Action(about_booking),
     "events.about_event": Action(about_event),

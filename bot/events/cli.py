@@ -83,7 +83,7 @@ def add(
     from pydantic import ValidationError
 
     from bot import audit
-    from bot.events import store
+    from bot.events import changes
     from bot.events.series import Series
 
     def pairs(items: list[str] | None, what: str) -> dict[str, str]:
@@ -112,18 +112,19 @@ def add(
         raise typer.Exit(2) from None
     tz = ZoneInfo(loaded.timezone)
 
-    async def save(session: AsyncSession) -> store.Synced:
-        now = _now()
-        synced = await store.save_series(session, [series], now, tz)
-        await audit.by_operator(session, now, "events.add", f"series:{series.id}",
-                                f"added={synced.added} updated={synced.updated}")
-        return synced
+    async def save(session: AsyncSession) -> changes.Saved:
+        return await changes.save_series(session, series, _now(), tz, loaded.reminders,
+                                         who=audit.operator(), via="cli")
 
     result = in_transaction(loaded.database_url, save)
-    if result.added == result.updated == 0:
+    if result.added == result.updated == result.moved == 0:
         typer.echo("saved, but no date falls in the coming weeks (is the start in the past?)")
     else:
-        typer.echo(f"{series.id}: {result.added} dates added, {result.updated} updated")
+        typer.echo(f"{series.id}: {result.added} dates added, {result.updated} updated"
+                   + (f", {result.moved} moved" if result.moved else ""))
+    if result.kept:
+        typer.echo(f"booked dates the new times no longer have, kept: "
+                   f"{', '.join(map(str, result.kept))} (cancel or move them)")
 
 
 @events_app.command("list")
@@ -167,28 +168,21 @@ def cancel(
 ) -> None:
     """Cancel one date, or a whole series; everyone booked or waiting is told."""
     from bot import audit
-    from bot.events import store
+    from bot.events import changes
 
     loaded = settings()
     if (event is None) == (series is None):
         typer.echo("give an event id, or --series ID", err=True)
         raise typer.Exit(2)
+
     async def end(session: AsyncSession) -> int | None:
-        now = _now()
-        if series is not None:
-            ended = await store.end_series(session, series, now)
-            target = f"series:{series}"
-        else:
-            assert event is not None
-            ended = await store.cancel_event(session, event, now)
-            target = f"event:{event}"
-        if ended is not None:
-            await audit.by_operator(session, now, "events.cancel", target, f"told={ended}")
-        return ended
+        return await changes.cancel(session, _now(), who=audit.operator(), via="cli",
+                                    event_id=event, series_id=series)
 
     told = in_transaction(loaded.database_url, end)
     if told is None:
-        typer.echo(f"no series '{series}'", err=True)
+        typer.echo(f"no series '{series}'" if series is not None else f"no event {event}",
+                   err=True)
         raise typer.Exit(1)
     typer.echo(f"cancelled; {told} booking(s) will be told in their language")
 
@@ -199,23 +193,23 @@ def move(event: Annotated[int, typer.Argument()],
          ) -> None:
     """Move one date (same length); everyone booked or waiting is told."""
     from bot import audit
-    from bot.events import store
+    from bot.events import changes
 
     loaded = settings()
-    try:
-        wall = dt.datetime.fromisoformat(starts)
-    except ValueError:
+    new_start = changes.wall_time(starts, ZoneInfo(loaded.timezone))
+    if new_start is None:
         typer.echo(f"'{starts}' is not a time like 2026-12-02 19:00", err=True)
-        raise typer.Exit(2) from None
-    new_start = wall.replace(tzinfo=ZoneInfo(loaded.timezone)).astimezone(dt.UTC)
-    async def move_it(session: AsyncSession) -> int:
-        now = _now()
-        moved = await store.move_event(session, event, new_start, now, loaded.reminders)
-        await audit.by_operator(session, now, "events.move", f"event:{event}",
-                                f"to={new_start.isoformat()} told={moved}")
-        return moved
+        raise typer.Exit(2)
+
+    async def move_it(session: AsyncSession) -> int | None:
+        assert new_start is not None
+        return await changes.move(session, event, new_start, _now(), loaded.reminders,
+                                  who=audit.operator(), via="cli")
 
     told = in_transaction(loaded.database_url, move_it)
+    if told is None:
+        typer.echo(f"no event {event}", err=True)
+        raise typer.Exit(1)
     typer.echo(f"moved; {told} booking(s) will be told in their language")
 
 
@@ -232,13 +226,13 @@ def attendees(event: Annotated[int, typer.Argument()],
     if as_csv:
         writer = csv.writer(sys.stdout)
         writer.writerow(["booking", "person", "status", "group", "people", "children",
-                         "booked_at"])
+                         "booked_at", "first_name"])
         for row in rows:
             writer.writerow([row.booking_id, row.person, row.status, row.group, row.people,
-                             row.children, row.booked_at.isoformat()])
+                             row.children, row.booked_at.isoformat(), row.first_name or ""])
         return
     if not rows:
         typer.echo("nobody has booked yet")
     for n, row in enumerate(rows, 1):
-        typer.echo(f"{n:>3}. {row.status:<8} {row.person:<24} {row.people} people "
+        typer.echo(f"{n:>3}. {row.status:<8} {row.called:<24} {row.people} people "
                    f"({row.children} children), {row.group}")

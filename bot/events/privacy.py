@@ -23,11 +23,15 @@ async def bookings(ctx: ActionContext) -> list[Param]:
     if not rows:
         return [Text(N_("Bookings: none"))]
     items: list[Param] = [
-        Text(N_("{title}, {when}: {status}; people: {people}, children: {children}"),
+        Text(N_("{title}, {when}: {status}; people: {people}, children: {children}")
+             if not booking.first_name else
+             N_("{title}, {when}: {status}; people: {people}, children: {children}; "
+                "name on the list: {name}"),
              {"title": event.details["title"].get(ctx.lang)
               or next(iter(event.details["title"].values())),
               "when": event.starts_at, "status": Text(BOOKING_STATES[booking.status]),
-              "people": booking.people, "children": booking.children})
+              "people": booking.people, "children": booking.children,
+              "name": booking.first_name or ""})
         for booking, event in rows]
     return [Text(N_("Bookings:\n{bookings}"), {"bookings": Lines(tuple(items))})]
 

@@ -173,9 +173,11 @@ async def _waiting(session: AsyncSession, event_id: int) -> list[Booking]:
 
 async def book(session: AsyncSession, *, event_id: int, person_id: int, group: str,
                people: int, children: int, now: dt.datetime,
-               reminders: Sequence[dt.timedelta]) -> Booked:
+               reminders: Sequence[dt.timedelta], first_name: str | None = None) -> Booked:
     """A seat for `people` (children included), or a place on the waitlist when too few
-    are left. A person has one booking per event: a second try says `already`."""
+    are left. A person has one booking per event: a second try says `already`. The
+    booking goes under `first_name`, else the name of the person's last booking that had
+    one (`booking_name`)."""
     event = await _locked_event(session, event_id)
     if event is None:
         return Booked("unknown")
@@ -195,13 +197,24 @@ async def book(session: AsyncSession, *, event_id: int, person_id: int, group: s
     # them at once, in `_promote`), so whoever fits now may take it.
     fits = seating.seats_left(event.capacity, event.seats, now_taken, group) >= people
     status: Literal["booked", "waiting"] = "booked" if fits else "waiting"
+    name = (first_name or "").strip()[:40] or await booking_name(session, person_id)
     booking = Booking(event_id=event_id, person_id=person_id, group=group, people=people,
-                      children=children, status=status, created_at=now, changed_at=now)
+                      children=children, first_name=name, status=status, created_at=now,
+                      changed_at=now)
     session.add(booking)
     await session.flush()
     if status == "booked":
         await _queue_reminders(session, booking, event, now, reminders)
     return Booked(status, booking, event)
+
+
+async def booking_name(session: AsyncSession, person_id: int) -> str | None:
+    """The first name the person's last booking with one went under (asked once, at the
+    first booking, and used again)."""
+    return await session.scalar(
+        select(Booking.first_name)
+        .where(Booking.person_id == person_id, Booking.first_name.is_not(None))
+        .order_by(Booking.created_at.desc(), Booking.id.desc()).limit(1))
 
 
 async def cancel(session: AsyncSession, *, booking_id: int, person_id: int | None,
@@ -346,6 +359,13 @@ class Attendee:
     children: int
     status: str
     booked_at: dt.datetime
+    first_name: str | None = None
+    """The name the booking went under, if the person gave one."""
+
+    @property
+    def called(self) -> str:
+        """How a list names them: "Amira (telegram:123)", or the chat alone."""
+        return f"{self.first_name} ({self.person})" if self.first_name else self.person
 
 
 async def attendees(session: AsyncSession, event_id: int) -> list[Attendee]:
@@ -356,4 +376,4 @@ async def attendees(session: AsyncSession, event_id: int) -> list[Attendee]:
         .where(Booking.event_id == event_id, Booking.status.in_(LIVE))
         .order_by(Booking.status, Booking.created_at, Booking.id))
     return [Attendee(b.id, f"{channel}:{external}", b.group, b.people, b.children, b.status,
-                     b.created_at) for b, channel, external in rows.all()]
+                     b.created_at, b.first_name) for b, channel, external in rows.all()]

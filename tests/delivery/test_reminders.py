@@ -53,6 +53,7 @@ async def book(app: App, user: str, lang: str) -> Talk:
     await talk.tap("event:1")
     await talk.tap("book")
     await talk.tap("1")
+    await talk.tap("skip")  # no name for the list
     return talk
 
 

@@ -86,7 +86,7 @@ def test_staff_add_a_weekly_cafe_cancel_one_date_and_get_a_csv_of_who_comes() ->
     empty = runner.invoke(app, ["events", "attendees", "1", "--csv"])
     rows = list(csv.reader(io.StringIO(empty.stdout)))
     assert rows == [["booking", "person", "status", "group", "people", "children",
-                     "booked_at"]]
+                     "booked_at", "first_name"]]
 
 
 def test_someone_books_in_the_chat_and_staff_see_them_in_the_list_and_the_csv() -> None:

@@ -54,7 +54,9 @@ async def test_an_arabic_speaker_books_the_last_seat_and_the_next_person_waits(
     await hans.tap("all")
     await hans.tap("event:1")
     await hans.tap("book")
-    done = await hans.tap("1")
+    asked = await hans.tap("1")
+    assert is_language(asked[0].text, "de")  # the name for the list, asked the first time
+    done = await hans.say("Hans")
     assert is_language(done[0].text.split("\n\n")[0], "de")
 
     amal = await at_events(app, "amal", "ar")
@@ -63,7 +65,8 @@ async def test_an_arabic_speaker_books_the_last_seat_and_the_next_person_waits(
     assert "مقعد واحد" in listing[0].text  # "1 seat left", Arabic's form for one
     await amal.tap("event:1")
     await amal.tap("book")
-    booked = await amal.tap("1")
+    await amal.tap("1")
+    booked = await amal.tap("skip")  # no name on the list
     assert is_language(booked[0].text.split("\n\n")[0], "ar")
     [calendar] = amal.files
     assert calendar.name.endswith(".ics") and b"DTSTART:20261124T170000Z" in calendar.data
@@ -75,8 +78,9 @@ async def test_an_arabic_speaker_books_the_last_seat_and_the_next_person_waits(
     card = olena.shown[0]
     assert [b.value for b in card.buttons] == ["book", "back"] and is_language(
         card.buttons[0].label, "uk")  # "join the waitlist", in Ukrainian
-    waiting = await olena.tap("book")
-    waiting = await olena.tap("1")
+    await olena.tap("book")
+    await olena.tap("1")
+    waiting = await olena.tap("skip")
     assert is_language(waiting[0].text, "uk") and olena.files == []
     assert full != listing[0].text or "✅" not in full
 
@@ -88,11 +92,13 @@ async def test_my_bookings_show_and_cancel_and_the_waitlist_moves_up(app: App) -
     await first.tap("event:1")
     await first.tap("book")
     await first.tap("1")
+    await first.tap("skip")
     second = await at_events(app, "second", "en")
     await second.tap("all")
     await second.tap("event:1")
     await second.tap("book")
-    said = await second.tap("1")
+    await second.tap("1")
+    said = await second.tap("skip")
     assert "waitlist" in said[0].text
 
     mine = await first.say("/bookings")
@@ -113,6 +119,7 @@ async def test_only_staff_see_who_comes(app: App) -> None:
     await newcomer.tap("book")
     await newcomer.tap("2")
     await newcomer.tap("1")  # one of the two is a child
+    await newcomer.say("Nour")  # the name on the list
     menu = await newcomer.say("/menu")
     assert "🗂 Events: who comes" not in [b.label for b in menu[-1].buttons]
     refused = await newcomer.say("/attendees")
@@ -128,7 +135,7 @@ async def test_only_staff_see_who_comes(app: App) -> None:
     assert "1. Language café West" in overview[0].text and "2 of 2 seats booked" in (
         overview[0].text)
     who = await staff.tap("event:1")
-    assert "console:nour – 2 (1 children)" in who[0].text
+    assert "Nour (console:nour) – 2 (1 children)" in who[0].text
 
 
 async def test_a_part_of_the_city_narrows_the_list(app: App) -> None:
@@ -152,9 +159,10 @@ async def test_my_data_lists_my_bookings(app: App) -> None:
     await talk.tap("event:1")
     await talk.tap("book")
     await talk.tap("1")
+    await talk.say("Lina")
     shown = await talk.say("/mydata")
     assert "Bookings:\nLanguage café West, November 24, 2026" in shown[0].text
-    assert ": booked; people: 1, children: 0" in shown[0].text
+    assert ": booked; people: 1, children: 0; name on the list: Lina" in shown[0].text
 
 
 async def test_three_people_for_two_seats_left_get_the_choice_of_two_or_the_waitlist(
@@ -175,7 +183,9 @@ async def test_three_people_for_two_seats_left_get_the_choice_of_two_or_the_wait
         "⬅️ Back to the list", "✅ Book 2 seats", "⏳ Waitlist for 3 people"]
     children = await talk.tap("2")
     assert [b.label for b in children[0].buttons] == ["No children", "1"]  # 2 people, you too
-    done = await talk.tap("1")
+    named = await talk.tap("1")
+    assert named[0].text.startswith("Which first name shall we put on the list?")
+    done = await talk.tap("skip")
     assert done[0].text.startswith("Your seat is booked!")
     async with app.sessions() as session:
         [mine] = [a for a in await store.attendees(session, 1) if a.person == "console:family"]
@@ -210,12 +220,13 @@ async def test_two_bookings_at_once_get_each_their_own_calendar_file(
         await talk.tap("all")
         await talk.tap("event:1")
         await talk.tap("book")
+        await talk.tap("1")  # one person; then the name for the list, skipped at once below
     outputs = [io.StringIO(), io.StringIO()]
     consoles = [Console(app.runtime, app.catalogs, user=talk.user, out=out)
                 for talk, out in zip(talks, outputs, strict=True)]
     asked = [[m for m in talk.shown if m.buttons][-1] for talk in talks]
 
-    await asyncio.gather(*(console.send(Inbound.button("1", question.prompt))
+    await asyncio.gather(*(console.send(Inbound.button("skip", question.prompt))
                            for console, question in zip(consoles, asked, strict=True)))
 
     files = [re.findall(r"^UID:(.+)$", out.getvalue(), re.MULTILINE) for out in outputs]

@@ -35,6 +35,8 @@ async def book(phone: Phone, people: int) -> str:
     said = await phone.tap(str(people))
     if len(said) == 1 and said[0].buttons and said[0].text.startswith("How many of them"):
         said = await phone.tap("0")
+    if "skip" in [b.value for b in said[-1].buttons]:  # the name for the list: skipped
+        said = await phone.tap("skip")
     return said[0].text
 
 

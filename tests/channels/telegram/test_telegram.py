@@ -311,8 +311,9 @@ async def test_a_ukrainian_books_a_language_cafe_by_taps_and_gets_the_calendar_f
         user.taps(next(x for x in labels if x.replace("\u2068", "").replace(
             "\u2069", "") == label))
         await fake.wait_for(user.id, step)
-    sent = await fake.wait_for(user.id, 8)
-    confirmation, document = sent[6], sent[7]
+    user.says("Олена")  # the name for the attendee list
+    sent = await fake.wait_for(user.id, 9)
+    confirmation, document = sent[7], sent[8]
     assert is_language(confirmation.text.split("\n\n")[0], "uk")
     assert document.method == "sendDocument" and document.text.endswith(".ics")
     assert b"BEGIN:VCALENDAR" in document.file and b"SUMMARY:\xd0\x9c" in document.file

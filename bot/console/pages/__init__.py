@@ -1,0 +1,11 @@
+"""The console's pages, one module each, each with `routes: list[BaseRoute]` serving its own
+paths (the contract: `bot/console/web.py`), and its templates in `templates/<page>/`.
+
+    signin.py       /signin, /signout, /language: the code sent to one's chat, the link
+    overview.py     /: people, notices on their way, next events, Welcome Buddies, questions
+    events.py       /events...: Refugee Dialogues and language cafés
+    volunteers.py   /volunteers...: Welcome Buddies, volunteers and requests
+    cases.py        /cases...: conversations with newcomers (talk to a person), interpreters
+    people.py       /people...: find a person, their data as /mydata shows it, role, erase
+    audit.py        /audit: the audit log, by person, action and date
+"""
