@@ -105,18 +105,20 @@ def chat(
 async def _chat(loaded: Settings, user: str, lang: str | None, as_json: bool) -> None:
     from bot.app import open_app
     from bot.channels.console import Console, run_console
-    from bot.service import STOP_GRACE, outbox_sender
+    from bot.service import STOP_GRACE, keep_faq_days, outbox_sender
 
     async with open_app(loaded) as bot:
         console = Console(bot.runtime, bot.catalogs, user=user, lang=lang, as_json=as_json)
-        # Pushes (notices, reminders, buddy proposals) come in while the chat runs.
+        # Pushes (notices, reminders, buddy proposals) come in while the chat runs; the
+        # FAQ's daily numbers go where the staff console finds them.
         stop = asyncio.Event()
-        sender = asyncio.create_task(outbox_sender(bot, console=console).run(stop))
+        helpers = [asyncio.create_task(outbox_sender(bot, console=console).run(stop)),
+                   asyncio.create_task(keep_faq_days(bot, stop))]
         try:
             await run_console(console)
         finally:
             stop.set()
-            await asyncio.wait_for(sender, STOP_GRACE)
+            await asyncio.wait_for(asyncio.gather(*helpers), STOP_GRACE)
 
 
 @app.command()

@@ -190,12 +190,23 @@ class Metrics:
             "stayed out longer than the bot holds their messages.", registry=registry)
         self.outbox = OutboxGauges(self.database_errors)
         registry.register(self.outbox)
+        self._faq_unsaved: dict[tuple[str, str], int] = {}
+        """FAQ questions by (lang, outcome) since `take_faq_counts`: the daily numbers the
+        staff console shows are kept in the database (`bot/faq/tally.py`)."""
         if process:  # CPU, memory, open files, start time (Linux; nothing elsewhere)
             ProcessCollector(registry=registry)
 
     def faq_answer(self, lang: str, kind: str) -> None:
         """Count one question `FaqDesk.answer` took (its result's `lang` and `kind`)."""
-        self.faq_questions.labels(lang, FAQ_OUTCOMES.get(kind, "smalltalk")).inc()
+        outcome = FAQ_OUTCOMES.get(kind, "smalltalk")
+        self.faq_questions.labels(lang, outcome).inc()
+        self._faq_unsaved[lang, outcome] = self._faq_unsaved.get((lang, outcome), 0) + 1
+
+    def take_faq_counts(self) -> dict[tuple[str, str], int]:
+        """The FAQ questions counted since the last call, by (lang, outcome), and start
+        again from none."""
+        taken, self._faq_unsaved = self._faq_unsaved, {}
+        return taken
 
     def refused(self, channel: str, reason: str) -> None:
         """Count one webhook call refused."""

@@ -26,6 +26,7 @@ from bot.delivery.sender import Sender
 from bot.delivery.shared import SharedLimits
 from bot.delivery.transport import Transport
 from bot.events import store as events
+from bot.faq import tally
 from bot.notices import drafts
 from bot.notices import store as notices
 from bot.privacy import expire
@@ -45,6 +46,8 @@ HOUSEKEEPING_LOOK = 3600.0
 done it, or died before it was due)."""
 STOP_GRACE = 10.0
 """Seconds the sender and the rounds get to finish what they are doing when stopped."""
+FAQ_DAYS_EVERY = 60.0
+"""Seconds between two additions of the FAQ's counts to the day's numbers."""
 
 
 def settle() -> None:
@@ -95,6 +98,7 @@ async def run_channels(app: App, stop: asyncio.Event | None = None) -> None:
     settle()
     sender = outbox_sender(app, telegram, whatsapp)
     tasks = [asyncio.create_task(housekeeping(app, stop)),
+             asyncio.create_task(keep_faq_days(app, stop)),
              asyncio.create_task(keep_matching(app, stop)),  # Welcome Buddies' rounds
              asyncio.create_task(sender.run(stop))]
     try:
@@ -185,6 +189,27 @@ async def notice_wanted(session: AsyncSession, messages: Sequence[Due]) -> set[i
         keep = await notices.still_wanted(session, [m.person_id for m in group], notice_id)
         wanted |= {m.id for m in group if m.person_id in keep}
     return wanted
+
+
+async def keep_faq_days(app: App, stop: asyncio.Event, every: float = FAQ_DAYS_EVERY) -> None:
+    """About once a minute, and once more when stopping: the questions the FAQ took, into
+    the day's numbers the staff console shows (`bot/faq/tally.py`)."""
+    while not stop.is_set():
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)
+        await save_faq_counts(app)
+
+
+async def save_faq_counts(app: App) -> None:
+    counts = app.deps.metrics.take_faq_counts()
+    if not counts:
+        return
+    day = app.runtime.clock().astimezone(ZoneInfo(app.settings.timezone)).date()
+    try:
+        async with transaction(app.sessions) as session:
+            await tally.add(session, day, counts)
+    except Exception:  # numbers for an overview: not worth more than a line in the log
+        log.exception("faq_days_failed questions=%d", sum(counts.values()))
 
 
 async def housekeeping(app: App, stop: asyncio.Event) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -122,6 +123,19 @@ class FaqGap(Base):
     day: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     person_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="CASCADE"), index=True)
+
+
+class FaqDay(Base):
+    """How many questions the FAQ took a day, by language, and how many it answered (the
+    rest: "don't know"; small talk is not counted): numbers only, nothing about anyone.
+    Each process adds what it counted about once a minute (`bot/faq/tally.py`)."""
+
+    __tablename__ = "faq_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    lang: Mapped[str] = mapped_column(String(10), primary_key=True)
+    asked: Mapped[int] = mapped_column(default=0)
+    answered: Mapped[int] = mapped_column(default=0)
 
 
 class AuditEntry(Base):

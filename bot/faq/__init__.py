@@ -11,6 +11,7 @@ language.py    which language a message is written in
 desk.py        the answer for a message: topic, language, text, related topics
 evaluation.py  accuracy and latency on a labelled JSONL set (`welcomebot faq eval`)
 store.py       "Did this help?" answers and the questions without an answer (never commits)
+tally.py       how many questions a day, by language, and how many were answered (numbers only)
 privacy.py     the FAQ's privacy slice: the person's unanswered questions
 actions.py     the actions the FAQ flow calls
 """

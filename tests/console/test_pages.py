@@ -25,9 +25,11 @@ from bot.db.tables import (
     OutboxMessage,
     Person,
 )
+from bot.service import save_faq_counts
 from tests.conftest import make_settings
 from tests.console.conftest import Bench, now_of, sign_in, staff_member
 from tests.fakes import FakeClock
+from tests.talk import Talk
 
 
 @pytest.fixture
@@ -93,6 +95,27 @@ async def test_the_overview_shows_what_is_going_on(bench: Bench, client: httpx.A
     assert "Language café" in page and "3 / 20" in page
     assert "volunteers waiting for approval" in page
     assert "50 %" in page  # one of two answers in Arabic marked helpful
+
+
+async def test_the_questions_people_asked_today_are_counted_by_language(
+        app: App, client: httpx.AsyncClient) -> None:
+    talk = Talk(app, "faq-counted", hint="ar")
+    await talk.open()
+    await talk.tap("yes")
+    await talk.tap("no")  # no notices
+    await talk.say("كيف أسجل عنواني بعد الانتقال إلى شقة جديدة")  # answered
+    await talk.say("zorblax quantum teleport recipe")                # "I don't know"
+    await talk.say("شكرا")                                            # thanks: not a question
+    await save_faq_counts(app)  # what `welcomebot run` does once a minute
+    await save_faq_counts(app)  # nothing new: nothing added twice
+    await staff_member(app, "console:ana")
+    await sign_in(client, app, "console:ana")
+    page = (await client.get("/")).text
+    row = page[page.index('<h2 id="questions-h">'):]
+    row = row[row.index("العربية"):]
+    assert row.split("</tr>")[0].count('class="num"') == 5
+    cells = [c.split("<")[0].strip() for c in row.split('class="num">')[1:4]]
+    assert cells == ["2", "50 %", "1"]  # asked, answered, kept without an answer
 
 
 async def test_an_empty_overview_says_so(bench: Bench, client: httpx.AsyncClient) -> None:

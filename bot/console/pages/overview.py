@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +27,7 @@ from bot.console import charts, web
 from bot.console.web import N_
 from bot.db.tables import Event, FaqFeedback, FaqGap, Notice, OutboxMessage, Person
 from bot.events import store as events
+from bot.faq import tally as faq_days
 from bot.notices import store as notices
 
 CHANNELS = (("telegram", "Telegram"), ("whatsapp", "WhatsApp"), ("console", N_("Terminal")))
@@ -56,9 +58,16 @@ class NextEvent:
 @dataclass
 class Questions:
     lang: str
+    asked: int = 0
+    answered: int = 0
     unanswered: int = 0
+    """Kept to be read (only for people who agreed): the FAQ gaps."""
     helpful: int = 0
     rated: int = 0
+
+    @property
+    def answered_percent(self) -> int | None:
+        return round(100 * self.answered / self.asked) if self.asked else None
 
     @property
     def helpful_percent(self) -> int | None:
@@ -93,8 +102,9 @@ def _title(texts: Any, lang: str, key: str = "title") -> str:
 
 
 async def gather(db: AsyncSession, now: datetime, *, lang: str, default: str,
-                 languages: list[str]) -> Overview:
-    """Everything the page shows; `lang` picks the titles of notices and events."""
+                 languages: list[str], today: date | None = None) -> Overview:
+    """Everything the page shows; `lang` picks the titles of notices and events, `today`
+    is the city's day (the questions asked are counted by it)."""
     found = Overview()
     rows = await db.execute(select(Person.locale, Person.channel, func.count())
                             .group_by(Person.locale, Person.channel))
@@ -152,6 +162,9 @@ async def gather(db: AsyncSession, now: datetime, *, lang: str, default: str,
     for code in rated:
         entry = per_lang.setdefault(code, Questions(code))
         entry.rated, entry.helpful = rated[code], helpful[code]
+    for code, numbers in (await faq_days.on(db, today or now.date())).items():
+        entry = per_lang.setdefault(code, Questions(code))
+        entry.asked, entry.answered = numbers.asked, numbers.answered
     found.questions = sorted(per_lang.values(), key=lambda q: (order.get(q.lang, 99), q.lang))
     return found
 
@@ -161,9 +174,10 @@ async def show(request: Request) -> Response:
     settings = found.settings
     lang = web.language(request)
     async with web.transaction(request) as db:
-        overview = await gather(db, web.now(request), lang=lang,
-                                default=settings.default_language,
-                                languages=list(settings.languages))
+        now = web.now(request)
+        overview = await gather(db, now, lang=lang, default=settings.default_language,
+                                languages=list(settings.languages),
+                                today=now.astimezone(ZoneInfo(settings.timezone)).date())
     names = {**found.chat_catalogs.endonyms(),
              "?": web.gettext(request, N_("Language not chosen"))}
     chart = charts.stacked_bars(

@@ -60,9 +60,8 @@ async def test_a_ukrainian_s_messages_during_an_outage_are_answered_in_order_aft
     firsts = [tr.gettext(msgid).split(":")[0] for msgid in (
         "How to use this bot: tap a button, or type its number. You can type these commands at "
         "any time, and then we continue where you were:\n\n{commands}",
-        "The Welcome Center's address and phone number have not been entered here yet. Please "
-        "ask at the city hall or the staff of your accommodation how to reach the Welcome "
-        "Center.",
+        "A person at the Welcome Center will answer you here, in your language. What is it "
+        "about? Choose a topic, or write your question in your own words.",
         "This is everything stored about you:\n\n{details}")]
     assert [m.text[:len(first)] for m, first in zip(answers, firsts, strict=True)] == firsts
     assert all(is_language(m.text, "uk") for m in answers)
