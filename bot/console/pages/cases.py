@@ -43,7 +43,7 @@ OUTCOMES = {"answered": N_("answered"), "referred": N_("referred elsewhere"),
 WRITTEN_IN = {"de": N_("German"), "en": N_("English")}
 DONE = {"taken": N_("You have taken this conversation."),
         "released": N_("The conversation is handed back to everyone."),
-        "replied": N_("Your answer is on its way, in the person's language."),
+        "replied": N_("Your answer is on its way to the person; the list shows in which language."),
         "attached": N_("The FAQ answer is on its way, in the person's language."),
         "noted": N_("Your note is saved. Only staff see it."),
         "interpreter": N_("The interpreter request is on the coordinator's list."),
