@@ -25,7 +25,16 @@ from starlette.staticfiles import StaticFiles
 from bot.config import Settings
 from bot.console import web
 from bot.console.lang import ConsoleCatalogs
-from bot.console.pages import audit, cases, events, overview, people, signin, volunteers
+from bot.console.pages import (
+    audit,
+    cases,
+    events,
+    notices,
+    overview,
+    people,
+    signin,
+    volunteers,
+)
 from bot.db.session import make_sessions
 from bot.i18n import Catalogs
 
@@ -45,6 +54,7 @@ def routes() -> list[BaseRoute]:
         *signin.routes,
         *overview.routes,
         *events.routes,        # /events...
+        *notices.routes,       # /notices...
         *volunteers.routes,    # /volunteers...
         *cases.routes,         # /cases...
         *people.routes,

@@ -19,6 +19,9 @@ NO_DISTRICT = N_("not given")
 MACHINE_NOTE = N_("(This is an automatic translation.)")
 FALLBACK_NOTE = N_("(This notice is not yet available in your language.)")
 VIDEO = N_("🎬 Video: {link}")
+TELL = "📢 {title}\n\n{text}\n{extra}"
+"""The message of the step `tell` in flows/notices.yaml: a notice as it arrives (`message`
+fills it in, for the console's preview)."""
 FIRST_TOPICS = ("health", "general")
 """What "yes, please" at the first question subscribes to."""
 
@@ -76,11 +79,14 @@ async def text(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     shown: dict[tuple[str, str], dict[str, JSON]] = ctx.db.info.setdefault(
         "notice_texts", {})
     if (notice_id, ctx.lang) not in shown:
-        shown[notice_id, ctx.lang] = _shown(notice, ctx.lang, ctx.deps.settings.default_language)
+        shown[notice_id, ctx.lang] = shown_in(notice, ctx.lang,
+                                              ctx.deps.settings.default_language)
     return dict(shown[notice_id, ctx.lang])
 
 
-def _shown(notice: NoticeFile, lang: str, fallback: str) -> dict[str, JSON]:
+def shown_in(notice: NoticeFile, lang: str, fallback: str) -> dict[str, JSON]:
+    """What a reader whose language is `lang` gets of `notice`: its title, text, the
+    language they are in (`lang`), and `extra` (the video, the note)."""
     lang, how = notice.outgoing(lang, fallback)
     note = {"own": None, "machine": MACHINE_NOTE, "fallback": FALLBACK_NOTE}[how]
     chosen = notice.texts[lang]
@@ -92,6 +98,14 @@ def _shown(notice: NoticeFile, lang: str, fallback: str) -> dict[str, JSON]:
         extra.append({"msgid": note})
     return {"found": True, "title": chosen.title, "text": chosen.text.strip(),
             "lang": lang, "extra": ["", *extra] if extra else ""}
+
+
+def message(notice: NoticeFile, lang: str, fallback: str) -> dict[str, JSON]:
+    """The notice as a reader whose language is `lang` gets it: `TELL` with its parameters,
+    as JSON (`bot.engine.cursor.as_param` makes it a `Text` to render)."""
+    found = shown_in(notice, lang, fallback)
+    return {"msgid": TELL, "params": {"title": found["title"], "text": found["text"],
+                                      "extra": found["extra"]}}
 
 
 async def _notice(session: AsyncSession, notice_id: str) -> NoticeFile | None:

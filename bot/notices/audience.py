@@ -1,4 +1,5 @@
-"""Who a notice goes to: `topic:health locale:ar,fa district:mitte,bad_cannstatt role:newcomer`.
+"""Who a notice goes to: `topic:health locale:ar,fa district:mitte,bad_cannstatt role:newcomer
+channel:telegram`.
 
 A district is named by its id in content/districts.yaml (`bad_cannstatt`), or by a name
 without spaces (`Cannstatt`, `Mitte`).
@@ -17,8 +18,9 @@ from bot.notices.topics import TOPICS
 if TYPE_CHECKING:
     from bot.districts import Districts
 
-KEYS = ("topic", "locale", "district", "role")
+KEYS = ("topic", "locale", "district", "role", "channel")
 ROLES = ("newcomer", "volunteer", "staff", "admin")
+CHANNELS = ("telegram", "whatsapp", "console")
 
 
 class AudienceError(ValueError):
@@ -31,6 +33,7 @@ class Audience:
     locales: tuple[str, ...] = ()
     districts: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
 
 
 def parse(expression: str, languages: tuple[str, ...], *,
@@ -49,7 +52,8 @@ def parse(expression: str, languages: tuple[str, ...], *,
     if "topic" not in found:
         raise AudienceError("name the topic (topic:health): people get only the topics "
                             "they asked for")
-    for key, allowed in (("topic", tuple(TOPICS)), ("locale", languages), ("role", ROLES)):
+    for key, allowed in (("topic", tuple(TOPICS)), ("locale", languages), ("role", ROLES),
+                         ("channel", CHANNELS)):
         for value in found.get(key, ()):
             if value not in allowed:
                 raise AudienceError(f"{key}:{value}: not one of {', '.join(allowed)}")
@@ -64,4 +68,4 @@ def parse(expression: str, languages: tuple[str, ...], *,
             names.append(district.name)
         found["district"] = tuple(names)
     return Audience(found["topic"], found.get("locale", ()), found.get("district", ()),
-                    found.get("role", ()))
+                    found.get("role", ()), found.get("channel", ()))

@@ -285,7 +285,7 @@ def translate(
     notice, path = found.notice, found.path
     translation.configure(loaded.translation_models_dir)
     if to is None:
-        targets = [code for code in loaded.languages if notice.state(code) not in HUMAN]
+        targets = translation.targets(notice, loaded.languages)
     else:
         targets = list(dict.fromkeys(code.strip() for code in to.split(",") if code.strip()))
         unknown = [code for code in targets if code not in loaded.languages]

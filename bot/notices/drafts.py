@@ -60,6 +60,13 @@ async def get(session: AsyncSession, notice_id: str) -> NoticeFile | None:
     return NoticeFile.model_validate(definition) if definition is not None else None
 
 
+async def every(session: AsyncSession) -> list[tuple[NoticeFile, dt.datetime]]:
+    """Every draft with when it was last changed, the latest first."""
+    rows = await session.execute(select(NoticeDraft.definition, NoticeDraft.changed_at)
+                                 .order_by(NoticeDraft.changed_at.desc()))
+    return [(NoticeFile.model_validate(definition), changed) for definition, changed in rows]
+
+
 async def put(session: AsyncSession, notice: NoticeFile, now: dt.datetime) -> bool:
     """Replace the draft with `notice` (the same id); False when there is no such draft."""
     result = await session.execute(

@@ -41,6 +41,8 @@ def _recipients(audience: Audience) -> Select[int, str | None]:
         query = query.where(Person.district.in_(audience.districts))
     if audience.roles:
         query = query.where(Person.role.in_(audience.roles))
+    if audience.channels:
+        query = query.where(Person.channel.in_(audience.channels))
     return query
 
 
@@ -119,6 +121,31 @@ async def tally(session: AsyncSession, notice_id: str, default: str
             if delivery == "read":
                 found["read"][lang] += n
     return found
+
+
+PROGRESS = ("draft", "scheduled", "sending", "paused", "sent", "expired")
+"""Where a notice is, as the console's history shows it (`progress`)."""
+
+
+def progress(tally: dict[str, Counter[str]], *, queued: bool, send_at: dt.datetime | None,
+             expires_at: dt.datetime | None, now: dt.datetime) -> str:
+    """One of `PROGRESS`: never queued (a draft); paused with messages waiting; waiting for
+    its time; sending; expired (its time passed with nothing left to send, or it was
+    queued after it); else sent."""
+    if not queued:
+        return "draft"
+    if tally.get("paused"):
+        return "paused"
+    if tally.get("pending"):
+        return "scheduled" if send_at is not None and send_at > now else "sending"
+    if expires_at is not None and expires_at <= now and not tally.get("sent"):
+        return "expired"
+    return "sent"
+
+
+async def queued(session: AsyncSession) -> list[Notice]:
+    """Every notice queued at any time, the latest first."""
+    return list(await session.scalars(select(Notice).order_by(Notice.queued_at.desc())))
 
 
 async def still_wanted(session: AsyncSession, person_ids: Sequence[int], notice_id: str

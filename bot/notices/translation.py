@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from bot.notices.content import NoticeFile, Text
+from bot.notices.content import HUMAN, NoticeFile, Text
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +201,12 @@ class Drafted:
     """How each was translated: [("de", "ar")] or [("de", "en"), ("en", "ar")]."""
     unusable: list[str] = field(default_factory=list)
     """Languages whose draft came out empty or longer than a notice may be: not added."""
+
+
+def targets(notice: NoticeFile, languages: Sequence[str]) -> list[str]:
+    """The languages of `languages` without a text a person wrote (what `welcomebot notice
+    translate` and the console draft by default)."""
+    return [code for code in languages if notice.state(code) not in HUMAN]
 
 
 def needs_draft(notice: NoticeFile, lang: str) -> bool:

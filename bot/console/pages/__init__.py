@@ -4,6 +4,7 @@ paths (the contract: `bot/console/web.py`), and its templates in `templates/<pag
     signin.py       /signin, /signout, /language: the code sent to one's chat, the link
     overview.py     /: people, notices on their way, next events, Welcome Buddies, questions
     events.py       /events...: Refugee Dialogues and language cafés
+    notices.py      /notices...: notices written, translated, previewed, sent and followed
     volunteers.py   /volunteers...: Welcome Buddies, volunteers and requests
     cases.py        /cases...: conversations with newcomers (talk to a person), interpreters
     people.py       /people...: find a person, their data as /mydata shows it, role, erase
