@@ -30,8 +30,10 @@ chat: $(VENV)/.installed catalogs db
 	$(BIN)/welcomebot events import content/events.yaml  # the demo city's events
 	$(BIN)/welcomebot chat
 
+# One test process per core (pytest-xdist): each has its own PostgreSQL database and
+# temporary folders (tests/conftest.py). `make test PYTEST_ARGS="-n 0 -x"` runs them in one.
 test: $(VENV)/.installed-dev $(VENV)/.installed-translate catalogs
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 # ruff over everything; mypy over all of bot/ (strict for bot/engine, see pyproject.toml)
 lint: $(VENV)/.installed-dev
