@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import reviewers
 from bot.db.people import identity
 from bot.db.tables import ConsoleSession, Person
 
@@ -49,10 +50,27 @@ class Staff:
     """The console language they chose in the header (None: not chosen)."""
     locale: str | None
     """Their chat language."""
+    langs: tuple[str, ...] = ()
+    """A reviewer's languages (`bot.reviewers`); empty for everyone else."""
 
     @property
     def allowed(self) -> bool:
+        """May use the whole console (staff, admin)."""
         return self.role in STAFF_ROLES
+
+    @property
+    def reviewer(self) -> bool:
+        """A translator: the review pages only, in their languages."""
+        return self.role == reviewers.ROLE
+
+    @property
+    def signed_in(self) -> bool:
+        """Still has a role that signs in (staff, admin, reviewer)."""
+        return self.allowed or self.reviewer
+
+    def reviews(self, lang: str) -> bool:
+        """May review texts in `lang`: staff and admins every language, a reviewer theirs."""
+        return self.allowed or (self.reviewer and lang in self.langs)
 
     @property
     def admin(self) -> bool:
@@ -84,8 +102,9 @@ async def find(db: AsyncSession, token: str, now: datetime, idle: timedelta) -> 
     if now - found.seen_at >= SEEN_EVERY:
         await db.execute(update(ConsoleSession).where(ConsoleSession.id == found.id)
                          .values(seen_at=now))
+    langs = await reviewers.languages_of(db, found.person_id) if role == reviewers.ROLE else ()
     return Staff(found.id, found.person_id, identity(channel, external_id), role, found.csrf,
-                 found.lang, locale)
+                 found.lang, locale, langs)
 
 
 async def end(db: AsyncSession, token: str) -> None:

@@ -36,7 +36,9 @@ PUSH = "console:code"
 """The flow step that says the code (`flows/console.yaml`)."""
 CHANNELS = ("telegram", "whatsapp", "console")
 """Where staff chat with the bot: Telegram, WhatsApp, or the terminal (`welcomebot chat`)."""
-STAFF_ROLES = ("staff", "admin")
+STAFF_ROLES = ("staff", "admin", "reviewer")
+"""Who may sign in: staff and admins to the whole console, a reviewer (a translator) to the
+review pages only (`bot.console.web.Guard`)."""
 FAILS_PER_ID = 5
 FAILS_PER_ADDRESS = 20
 FAIL_WINDOW = timedelta(minutes=15)
@@ -72,7 +74,7 @@ def _link_digest(token: str) -> str:
 
 
 async def staff_member(db: AsyncSession, channel: str, external_id: str) -> Person | None:
-    """The person with this id if they are staff or an admin."""
+    """The person with this id if they are staff, an admin or a reviewer."""
     person = await db.scalar(select(Person).where(Person.channel == channel,
                                                   Person.external_id == external_id))
     return person if person is not None and person.role in STAFF_ROLES else None

@@ -4,7 +4,8 @@ A page is a module in `bot/console/pages/` with `routes: list[BaseRoute]` (full 
 `pages/events.py` serves `/events...`), added to the list in `bot/console/app.py`, and its
 templates in `templates/<page>/`, each extending `base.html`. Before any handler runs, the
 guard (`Guard`, every request) has found the session: not signed in -> redirected to
-/signin; signed in without the role staff or admin (as the database says now) -> 403; any
+/signin; signed in without the role staff or admin (as the database says now) -> 403 (a
+reviewer, a translator, may use /review... only: `staff(request).reviews(lang)`); any
 request but a GET without the session's CSRF token -> 403. So a handler only asks
 `staff(request)` who it is (`.who`, `.role`, `.admin`).
 
@@ -111,6 +112,8 @@ is the form's CSRF token)."""
 LANG_COOKIE = "console_lang"
 OPEN_PATHS = ("/signin", "/signout", "/static/", "/language", "/healthz")
 """What may be asked without being signed in."""
+REVIEW_PATH = "/review"
+"""The pages a reviewer (a translator) may use, besides the open ones."""
 
 
 def N_(message: str) -> str:  # noqa: N802 (the gettext marker)
@@ -155,8 +158,10 @@ def staff(request: Request) -> Staff:
 
 
 def signed_in(request: Request) -> Staff | None:
+    """The signed-in staff member or reviewer, if any (a reviewer reaches `REVIEW_PATH`
+    only: the guard sees to that)."""
     found = request.scope.get("console.staff")
-    return found if isinstance(found, Staff) and found.allowed else None
+    return found if isinstance(found, Staff) and found.signed_in else None
 
 
 def language(request: Request) -> str:
@@ -247,7 +252,10 @@ NAV = (
     ("/volunteers", N_("Welcome Buddies")),
     ("/people", N_("People")),
     ("/audit", N_("Audit log")),
+    (REVIEW_PATH, N_("Review")),
 )
+REVIEWER_NAV = ((REVIEW_PATH, N_("Review")),)
+"""A reviewer's nav: their one section."""
 
 
 def _current(path: str) -> str:
@@ -266,8 +274,10 @@ def page(request: Request, template: str, *, status_code: int = 200,
     lang = language(request)
     translations = found.catalogs.get(lang)
     token = _csrf_token(request)
-    values = {"request": request, "staff": signed_in(request), "lang": lang, "csrf": token,
-              "nav": NAV, "current": _current(request.url.path), "errors": {},
+    who = signed_in(request)
+    values = {"request": request, "staff": who, "lang": lang, "csrf": token,
+              "nav": REVIEWER_NAV if who is not None and who.reviewer else NAV,
+              "current": _current(request.url.path), "errors": {},
               "htmx": is_htmx(request), **context}
     reset = _TRANSLATIONS.set(translations)
     try:
@@ -361,7 +371,8 @@ MAX_BODY = 1024 * 1024
 
 class Guard:
     """Before every request: the session from the cookie, the person's current role. Not
-    signed in -> /signin (with `next`); signed in without the role staff or admin -> 403.
+    signed in -> /signin (with `next`); signed in without the role staff or admin -> 403,
+    except that a reviewer (a translator) may use `REVIEW_PATH...` (and is sent there from /).
     Every request that is not a GET carries the CSRF token (form field `csrf` or header
     X-CSRF-Token) of its session, or before sign-in of the sign-in cookie: else 403, before
     any handler runs (`form` checks it again). The sign-in pages and static files are open."""
@@ -390,6 +401,10 @@ class Guard:
                 response = (Response(status_code=401, headers={"HX-Redirect": target})
                             if is_htmx(request)
                             else RedirectResponse(target, status_code=303))
+            elif who.reviewer and path in ("/", ""):
+                response = RedirectResponse(REVIEW_PATH, status_code=303)
+            elif who.reviewer and (path == REVIEW_PATH or path.startswith(REVIEW_PATH + "/")):
+                pass  # a translator's pages: each checks the language (`Staff.reviews`)
             elif not who.allowed:
                 response = page(request, "error.html", status_code=403, status=403)
         if response is None and scope["method"] not in SAFE_METHODS:

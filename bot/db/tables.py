@@ -561,3 +561,14 @@ class InterpreterRequest(Base):
     status: Mapped[str] = mapped_column(String(12), default="open")
     """open | done"""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReviewerLanguage(Base):
+    """A language a translator (role `reviewer`) reviews texts in (`bot.reviewers`): erased
+    with the person."""
+
+    __tablename__ = "reviewer_languages"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    lang: Mapped[str] = mapped_column(String(5), primary_key=True)

@@ -45,8 +45,10 @@ Path = Annotated[
 `person.consent`, `conversation.language`, `settings.<name>` (what the deployment configured,
 e.g. `settings.retention_days`), or `result` / `result.<key>` (the last action's result)."""
 
-Role = Literal["newcomer", "volunteer", "staff", "admin"]
-ROLES: tuple[str, ...] = ("newcomer", "volunteer", "staff", "admin")
+Role = Literal["newcomer", "volunteer", "staff", "admin", "reviewer"]
+ROLES: tuple[str, ...] = ("newcomer", "volunteer", "staff", "admin", "reviewer")
+"""`reviewer`: a translator, who signs in to the console to review texts in their
+languages (`bot.reviewers`); in the chat they are treated as a newcomer."""
 
 
 class Strict(BaseModel):

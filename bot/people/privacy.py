@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot import reviewers
 from bot.engine.messages import N_, NP_
 from bot.engine.model import JSON, Lines, Param, Text, Verbatim
 from bot.feature import ActionContext, PrivacySlice
@@ -16,6 +17,7 @@ ROLE_NAMES = {
     "volunteer": N_("volunteer"),
     "staff": N_("staff"),
     "admin": N_("administrator"),
+    "reviewer": N_("translation reviewer"),
 }
 CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "console": "Terminal"}
 
@@ -37,7 +39,8 @@ async def consent(ctx: ActionContext, args: Mapping[str, JSON]) -> None:
 
 
 async def person(ctx: ActionContext) -> list[Param]:
-    """What the person's row says: chat, language, role, consent, dates, part of town."""
+    """What the person's row says: chat, language, role (a reviewer's languages too),
+    consent, dates, part of town."""
     person = ctx.person
     endonyms = ctx.deps.catalogs.endonyms()
     lines: list[Param] = [
@@ -48,6 +51,11 @@ async def person(ctx: ActionContext) -> list[Param]:
              {"language": Verbatim(endonyms.get(person.locale or "", person.locale or "-"))}),
         Text(N_("Role: {role}"), {"role": Text(ROLE_NAMES.get(person.role, person.role))}),
     ]
+    langs = (await reviewers.languages_of(ctx.session, person.id)
+             if person.role == reviewers.ROLE and ctx.session is not None else ())
+    if langs:
+        lines.append(Text(N_("Languages you review: {languages}"), {"languages": Verbatim(
+            ", ".join(endonyms.get(code, code) for code in langs))}))
     if person.consent == "given" and person.consent_at:
         lines.append(Text(N_("Consent: given on {date}"), {"date": person.consent_at}))
     elif person.consent == "declined" and person.consent_at:

@@ -4,7 +4,8 @@ role, export their data or erase them on request.
     GET  /people?q=              by id (telegram:12345, or part of it) or first name (what
                                  they told the Welcome Buddies); htmx swaps the results only
     GET  /people/{id}            their data, the role form, export and erase
-    POST /people/{id}/role       staff may give newcomer, volunteer or staff; only an admin
+    POST /people/{id}/role       staff may give newcomer, volunteer, staff or reviewer (with
+                                 the languages they review: at least one); only an admin
                                  makes or unmakes an admin; nobody changes their own role
     GET  /people/{id}/export     everything as a JSON download (audited)
     GET  /people/{id}/erase      the confirmation step: type the id again
@@ -26,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from bot import reviewers
 from bot.console import texts, web
 from bot.console.web import N_
 from bot.db import people
@@ -35,7 +37,7 @@ from bot.feature import Erasure
 from bot.privacy import erase_slices
 
 ROLE_NAMES = {"newcomer": N_("Newcomer"), "volunteer": N_("Volunteer"), "staff": N_("Staff"),
-              "admin": N_("Administrator")}
+              "admin": N_("Administrator"), "reviewer": N_("Reviewer (translator)")}
 CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "console": N_("Terminal")}
 LIMIT = 50
 DONE = {"role": N_("The role is changed."), "erased": N_("The person and all their data "
@@ -94,7 +96,7 @@ async def _person(db: AsyncSession, request: Request) -> Person:
 
 async def _detail(request: Request, db: AsyncSession, person: Person, *,
                   errors: dict[str, str] | None = None, status_code: int = 200,
-                  done: str | None = None) -> Response:
+                  done: str | None = None, langs: list[str] | None = None) -> Response:
     found = web.console(request)
     lines = await texts.mydata(db, person, lang=web.language(request), now=web.now(request),
                                settings=found.settings, catalogs=found.chat_catalogs)
@@ -105,7 +107,10 @@ async def _detail(request: Request, db: AsyncSession, person: Person, *,
                     name=names.get(person.id), lines=lines, roles=ROLE_NAMES,
                     channels=CHANNEL_NAMES, errors=errors or {}, done=done,
                     grantable=_grantable(me.admin), myself=me.person_id == person.id,
-                    languages=found.chat_catalogs.endonyms())
+                    languages=found.chat_catalogs.endonyms(),
+                    bot_languages=list(found.settings.languages),
+                    review_langs=(langs if langs is not None
+                                  else list(await reviewers.languages_of(db, person.id))))
 
 
 def _grantable(admin: bool) -> list[str]:
@@ -122,10 +127,12 @@ async def detail(request: Request) -> Response:
 async def change_role(request: Request) -> Response:
     data = await web.form(request)
     role = str(data.get("role", ""))
+    langs = [str(code) for code in data.getlist("langs")]
     me = web.staff(request)
     async with web.transaction(request) as db:
         person = await _person(db, request)
         problem = None
+        field = "role"
         if role not in ROLES:
             problem = N_("Choose one of the roles in the list.")
         elif person.id == me.person_id:
@@ -133,14 +140,20 @@ async def change_role(request: Request) -> Response:
         elif "admin" in (role, person.role) and not me.admin:
             problem = N_("Only an administrator can make someone an administrator or take "
                          "it away.")
+        elif role == reviewers.ROLE and (
+                not langs or not set(langs) <= set(web.console(request).settings.languages)):
+            problem, field = N_("Choose the languages they review (at least one)."), "langs"
         if problem is not None:
-            return await _detail(request, db, person, errors={"role": problem},
-                                 status_code=422)
-        if role != person.role:
+            return await _detail(request, db, person, errors={field: problem},
+                                 status_code=422, langs=langs)
+        kept = list(await reviewers.languages_of(db, person.id))
+        wanted = sorted(set(langs)) if role == reviewers.ROLE else []
+        if role != person.role or kept != wanted:
             person.role = role
+            await reviewers.set_languages(db, person.id, wanted)
             await web.audit(request, db, "people.role",
                             target=people.identity(person.channel, person.external_id),
-                            detail=role)
+                            detail=role + (f" langs={','.join(wanted)}" if wanted else ""))
     return web.redirect(request, f"/people/{person.id}?done=role")
 
 
