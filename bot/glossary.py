@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from babel.messages.pofile import read_po
 
 from bot.engine.textfile import NotText, read_text
@@ -442,3 +443,58 @@ def problems(glossary_path: Path, translations_dir: Path, content_dir: Path,
     found = [f for lang in languages for f in catalog_findings(glossary, translations_dir, lang)]
     found += content_findings(glossary, content_dir, languages)
     return [str(f) for f in found]
+
+
+# -- for translators ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Entry:
+    """One term as a translator into one language needs it beside a text."""
+
+    term: str
+    names: tuple[str, ...]
+    """The German name(s), the current one first."""
+    english: str | None
+    note: str | None
+    use: str
+    """The one rendering in the language."""
+    short: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+
+    def occurs_in(self, text: str) -> bool:
+        """Whether `text` (German or English, as a source is) names this term: one of its
+        German names with any ending ("Jobcenters"), or its English name."""
+        written = [*self.names]
+        if self.english:
+            written.append(re.split(r"[(;]", self.english)[0].strip())
+        return any(compile_pattern(f"{name.strip()}*", "de").search(text)
+                   for name in written if name.strip())
+
+
+def entries(path: Path, lang: str) -> list[Entry]:
+    """The terms that have a rendering in `lang`, in the glossary's order. The glossary is
+    checked by `welcomebot i18n check` (`load`); here what is unreadable is left out."""
+    try:
+        data = yaml.safe_load(read_text(path))
+    except (OSError, NotText, yaml.YAMLError):
+        return []
+    found: list[Entry] = []
+    for term in (data or {}).get("terms") or []:
+        if not isinstance(term, dict) or lang not in term or not term.get("id"):
+            continue
+        spec = term[lang] if isinstance(term[lang], dict) else {"use": term[lang]}
+        german = term.get("de")
+        names = (german,) if isinstance(german, str) else tuple(map(str, german or ()))
+
+        def listed(value: Any) -> tuple[str, ...]:
+            return (value,) if isinstance(value, str) else tuple(map(str, value or ()))
+
+        if not isinstance(spec.get("use"), str):
+            continue
+        found.append(Entry(str(term["id"]), names, term.get("en"), term.get("note"),
+                           spec["use"], listed(spec.get("short")), listed(spec.get("avoid"))))
+    return found
+
+
+def beside(path: Path, lang: str, source: str) -> list[Entry]:
+    """The glossary's entries for `lang` whose German or English name occurs in `source`."""
+    return [entry for entry in entries(path, lang) if entry.occurs_in(source)]

@@ -19,6 +19,7 @@ against (`based_on`); when the source changes later, the text is `stale` and wai
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -94,3 +95,26 @@ class Reviewable(Protocol):
         fingerprint (and drop the machine mark). Raises ValueError with a message for the
         field when a text is empty or too long (nothing saved)."""
         ...
+
+
+Problem = Literal["required", "too_long"]
+
+
+def problems(item: Item, fields: Mapping[str, str]) -> dict[str, Problem]:
+    """What is wrong with the edited `fields` of `item`, by field name: empty ("required")
+    or longer than the field allows ("too_long"). Pure; a page words them."""
+    found: dict[str, Problem] = {}
+    for field in item.fields:
+        value = fields.get(field.name, "").strip()
+        if not value:
+            found[field.name] = "required"
+        elif len(value) > field.max_length:
+            found[field.name] = "too_long"
+    return found
+
+
+def seen(item: Item) -> str:
+    """A fingerprint of the source texts of `item` as shown: a review form carries it, and
+    a review is refused when the source changed since the page was opened."""
+    joined = "\x1f".join(f"{f.name}\x1e{f.source}" for f in item.fields)
+    return hashlib.sha256(f"{item.source_lang}\x1d{joined}".encode()).hexdigest()[:12]

@@ -17,6 +17,8 @@
   seats: {newcomer: 12, local: 8}    # optional: seats kept for each group
   repeat: FREQ=WEEKLY;BYDAY=TU       # optional RFC 5545 RRULE
   skip: [2026-12-22]                 # dates of the series that do not take place
+  reviews:                           # optional: translations a person checked (the console's
+    ar: {based_on: 3f2a9c1e, by: "telegram:1", at: 2026-12-07 10:00}   # review pages)
 ```
 A series is stored as its occurrences for the coming weeks (`HORIZON`), each an event of its
 own that people book, staff cancel or move; the housekeeping job adds the next ones.
@@ -25,6 +27,7 @@ own that people book, staff cancel or move; the housekeeping job adds the next o
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -40,6 +43,17 @@ Audience = Literal["everyone", "women", "families", "youth"]
 Feature = Literal["childcare", "interpreter", "wheelchair"]
 Group = Literal["newcomer", "local"]
 GROUPS: tuple[Group, ...] = ("newcomer", "local")
+
+
+class Review(BaseModel):
+    """A translation of the title and description checked by a person against the source
+    whose fingerprint is `based_on` (`Series.fingerprint`): stale when the source changes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    based_on: str
+    by: str | None = None
+    at: dt.datetime | None = None
 
 
 class Series(BaseModel):
@@ -61,6 +75,7 @@ class Series(BaseModel):
     seats: dict[Group, int] = {}
     repeat: str | None = None
     skip: list[dt.date] = []
+    reviews: dict[str, Review] = {}
 
     @field_validator("starts")
     @classmethod
@@ -86,6 +101,29 @@ class Series(BaseModel):
             raise ValueError(f"seats for groups ({sum(self.seats.values())}) exceed the "
                              f"capacity ({self.capacity})")
         return self
+
+    @property
+    def source(self) -> str:
+        """The language the others are translated from: German where there is a German
+        title, else the first title's."""
+        return "de" if "de" in self.title else next(iter(self.title))
+
+    def fingerprint(self) -> str:
+        """Of the source's title and description: what a review is stamped with."""
+        text = f"{self.title[self.source]}\n{self.description.get(self.source, '')}"
+        return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+    def state(self, lang: str) -> Literal["source", "reviewed", "unreviewed", "stale",
+                                          "missing"]:
+        """How far the title and description in `lang` can be trusted."""
+        if lang == self.source:
+            return "source"
+        if lang not in self.title:
+            return "missing"
+        review = self.reviews.get(lang)
+        if review is None:
+            return "unreviewed"
+        return "reviewed" if review.based_on == self.fingerprint() else "stale"
 
     def occurrences(self, tz: ZoneInfo, after: dt.datetime,
                     until: dt.datetime) -> Iterator[tuple[dt.datetime, dt.datetime]]:

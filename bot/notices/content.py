@@ -52,6 +52,9 @@ class Text(BaseModel):
     video: str | None = Field(default=None, pattern=r"^https://\S+$")
     machine: bool = False
     based_on: str | None = None
+    reviewed_by: str | None = None
+    """Who reviewed it last ("telegram:12345"), where the console's review page did it."""
+    reviewed_at: dt.datetime | None = None
 
 
 class NoticeFile(BaseModel):
@@ -253,15 +256,17 @@ def text_entry(code: str, text: Text, indent: int, step: int) -> str:
                    for line in dumped.splitlines(True))
 
 
-def reviewed(notice: NoticeFile, langs: Sequence[str], stamp: str) -> NoticeFile:
+def reviewed(notice: NoticeFile, langs: Sequence[str], stamp: str, *, who: str | None = None,
+             at: dt.datetime | None = None) -> NoticeFile:
     """`notice` with the texts of `langs` stamped as checked by a person against the source
-    whose fingerprint is `stamp` (`based_on: stamp`, no longer a machine draft). Raises
-    `NoText` for the first of `langs` it has no text in."""
+    whose fingerprint is `stamp` (`based_on: stamp`, no longer a machine draft), and by
+    `who` at `at` where given. Raises `NoText` for the first of `langs` it has no text in."""
     texts = dict(notice.texts)
     for code in langs:
         if code not in texts:
             raise NoText(code)
-        texts[code] = texts[code].model_copy(update={"based_on": stamp, "machine": False})
+        texts[code] = texts[code].model_copy(update={"based_on": stamp, "machine": False,
+                                                     "reviewed_by": who, "reviewed_at": at})
     return notice.model_copy(update={"texts": texts})
 
 

@@ -224,7 +224,8 @@ async def save(request: Request) -> Response:
                           status_code=422)
     series = checked.series
     if old is not None:  # what the form does not show stays as it was
-        series = series.model_copy(update={"description": old.description, "skip": old.skip})
+        series = series.model_copy(update={"description": old.description, "skip": old.skip,
+                                           "reviews": old.reviews})  # stale if source changed
     settings = web.console(request).settings
     async with web.transaction(request) as db:
         if old is None and await db.get(EventSeries, series.id) is not None:
