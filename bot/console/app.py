@@ -32,6 +32,7 @@ from bot.console.pages import (
     notices,
     overview,
     people,
+    review,
     signin,
     volunteers,
 )
@@ -58,6 +59,7 @@ def routes() -> list[BaseRoute]:
         *volunteers.routes,    # /volunteers...
         *cases.routes,         # /cases...
         *people.routes,
+        *review.routes,        # /review... (reviewers too)
         *audit.routes,
         Route("/healthz", healthz),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
