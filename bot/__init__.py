@@ -29,6 +29,8 @@ feature.py      what a feature gives the bot: its actions (ActionContext) and pr
 actions.py      every action flows may call, by name
 privacy.py      every feature's privacy slice: /mydata, /delete, consent withdrawn, retention
 audit.py        the audit log: who did what as staff, and the erasures asked for
+review.py       what a feature offers the translators' review queue (Reviewable, Item)
+reviewers.py    the languages a translator (role reviewer) reviews texts in
 flood.py        the per-person flood limit on typed messages
 i18n.py         catalogs, locale negotiation, plurals, dates, bidi isolation
 catalogs.py     keeping the PO catalogs whole (`welcomebot i18n check`)

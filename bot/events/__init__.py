@@ -14,5 +14,6 @@ staff_message.py  a short message from staff to everyone booked, in each one's l
              (machine drafts where a model is installed), through the outbox
 actions.py   the actions the events flows call
 privacy.py   the events' privacy slice: the person's bookings as /mydata shows them
+review.py    the series' titles and descriptions as the translators' review queue sees them
 cli.py       `welcomebot events import|add|list|cancel|move|attendees`
 """

@@ -13,4 +13,5 @@ actions.py      the actions of flows/notices.yaml (the notice itself; topics; /s
 composer.py     the actions of flows/notices_staff.yaml: staff write and send one in the chat
 privacy.py      the notices' privacy slice: the person's topics as /mydata shows them
 cli.py          `welcomebot notice send|status|pause|resume|review|translate`
+review.py       the drafts' texts as the translators' review queue sees them (bot.review)
 """
