@@ -88,6 +88,7 @@ async def conversation(ctx: ActionContext) -> list[Param]:
     return [Text(N_("Answers in the conversation right now: none"))]
 
 
-PERSON = PrivacySlice("people", tables=("people",), show=person)
+PERSON = PrivacySlice("people", tables=("people", "reviewer_languages"), show=person)
+"""The person's row, and a translator's review languages (erased with the row: CASCADE)."""
 CONVERSATION = PrivacySlice("conversation", tables=(), show=conversation)
 """The conversation is a column of `people`; shown last, after every feature's part."""
