@@ -109,3 +109,13 @@ def test_a_broken_glossary_is_reported_with_file_and_line(tmp_path: Path) -> Non
     assert f"{path}:5: jobcenter/uk needs `use:`" in said
     assert f"{path}:6: unknown key 'aviod'" in said
     assert f"{path}:7: term 'jobcenter' is already on line 2" in said
+
+
+def test_a_translator_sees_the_terms_of_the_source_in_their_language() -> None:
+    found = glossary.beside(ROOT / "content" / glossary.FILE, "ar",
+                            "Termine des Jobcenters und im Sprachcafé; the Welcome Center")
+    assert [(e.term, e.use) for e in found] == [
+        ("welcome_center", "مركز الترحيب"), ("language_cafe", "مقهى اللغة"),
+        ("jobcenter", "الجوب سنتر")]
+    assert "مركز العمل" in found[2].avoid
+    assert glossary.beside(ROOT / "content" / glossary.FILE, "ar", "Kuchen und Tee") == []

@@ -54,10 +54,16 @@ def _details(series: Series) -> dict[str, Any]:
 
 async def save_series(session: AsyncSession, all_series: Iterable[Series], now: dt.datetime,
                       tz: ZoneInfo) -> Synced:
-    """Keep these series (new, or changed by id) and store their coming dates."""
+    """Keep these series (new, or changed by id) and store their coming dates. A series
+    given without review stamps (a file, `welcomebot events import`) keeps those stored
+    (`Series.reviews`, stamped in the console): a translation is then stale, not unreviewed,
+    when its source changed."""
     series_list = list(all_series)
     for series in series_list:
         stored = await session.get(EventSeries, series.id)
+        if stored is not None and not series.reviews and stored.definition.get("reviews"):
+            series = series.model_copy(update={
+                "reviews": Series.model_validate(stored.definition).reviews})
         definition = series.model_dump(mode="json")
         if stored is None:
             session.add(EventSeries(id=series.id, definition=definition, active=True))
