@@ -263,6 +263,12 @@ async def test_a_translator_reviews_the_arabic_draft_and_the_reader_gets_no_mach
     assert (await stored(app)).state("ar") == "unreviewed"
     assert "written by a person, not reviewed" in (await client.get("/review")).text
     assert await count(app, NoticeDraft) == 1
+    # In German.
+    await client.post("/language", data={"lang": "de", "csrf": csrf, "next": ITEM})
+    german = (await client.get(ITEM)).text
+    assert '<html lang="de">' in german and "Speichern und als geprüft markieren" in german
+    assert "Mitteilung, Arabisch" in german and "Ausgangstext (Deutsch)" in german
+    assert "geschrieben" in (await client.get("/review")).text
 
 
 async def test_an_events_arabic_title_reviewed_then_stale_when_the_german_one_changes(
