@@ -29,6 +29,7 @@ from bot.console.pages import (
     audit,
     cases,
     events,
+    faq,
     notices,
     overview,
     people,
@@ -59,6 +60,7 @@ def routes() -> list[BaseRoute]:
         *cases.routes,         # /cases...
         *people.routes,
         *audit.routes,
+        *faq.routes,           # /faq...: last, as /faq/{topic} takes any name
         Route("/healthz", healthz),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
