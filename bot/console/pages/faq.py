@@ -215,8 +215,8 @@ def _render_gaps(request: Request, groups: list[Group], topics: dict[str, edits.
     by_lang: dict[str, list[Group]] = {}
     for group in groups:
         by_lang.setdefault(group.lang, []).append(group)
-    order = [lang for lang in _languages(request) if lang in by_lang] + sorted(
-        set(by_lang) - set(_languages(request)))
+    # The language asked most in first.
+    order = sorted(by_lang, key=lambda lang: (-sum(g.count for g in by_lang[lang]), lang))
     return web.page(request, "faq/gaps.html", status_code=status_code,
                     by_lang=[(lang, by_lang[lang]) for lang in order], count=len(groups),
                     topic_ids=sorted(topics, key=lambda t: titles[t].casefold()),
