@@ -59,7 +59,7 @@ async def unanswered(where: App | Bench, *questions: tuple[str, str]) -> list[in
 
 def form_of(topic: edits.Edited, csrf: str, **changes: str) -> dict[str, str]:
     """The editor's form as it is shown for `topic`, with `changes`."""
-    data = {"csrf": csrf, "reviewed": str(topic.data["reviewed"]),
+    data = {"csrf": csrf, "reviewed": str(topic.data["reviewed"] or ""),
             "sources": "\n".join(topic.data["sources"]),
             "keywords": "\n".join(topic.data["keywords"])}
     for lang in ("de", "en", "ar", "fa", "uk", "ru", "tr"):
@@ -227,3 +227,39 @@ async def test_an_unanswered_persian_question_added_in_the_console_is_answered_i
     assert entry.target == "faq:local-transport" and BICYCLE not in (entry.detail or "")
     # The content files' vectors are the shipped ones: what the edit added stays in memory.
     assert hashlib.sha256(vectors.read_bytes()).hexdigest() == shipped
+
+
+async def test_a_group_drafted_into_a_new_topic_waits_for_its_answers(
+        bench: Bench, client: httpx.AsyncClient) -> None:
+    csrf = await signed_in(bench, client)
+    ids = await unanswered(bench, (BICYCLE, "fa"), ("کجا میتوانم دوچرخه تعمیر کنم؟", "fa"))
+    drafted = await client.post("/faq/gaps/draft", data={
+        "csrf": csrf, "gap": [str(n) for n in ids], "new_topic": "bicycle-repair"})
+    assert drafted.status_code == 303 and drafted.headers["location"] == "/faq/bicycle-repair"
+    assert await count(bench, FaqGap) == 0
+    page = (await client.get("/faq/bicycle-repair")).text
+    assert "Still to write:" in page and "German: answer" in page
+    assert re.search(r'<textarea id="f-questions_fa"[^>]*dir="rtl" lang="fa"[^>]*>[^<]*'
+                     + BICYCLE, page)
+    draft = await topic_now(bench, "bicycle-repair")
+    assert draft.edit is not None and draft.edit.new
+    assert sorted(draft.questions("fa")) == sorted([BICYCLE, "کجا میتوانم دوچرخه تعمیر کنم؟"])
+    # The German answer written first: kept, though the other languages are still missing.
+    german = "Fahrräder reparieren die Fahrradwerkstätten der Stadt.\n\nAdressen: ..."
+    saved = await client.post("/faq/bicycle-repair", data=form_of(
+        draft, csrf, answer_de=german, sources="https://www.stuttgart.de/fahrrad"))
+    assert saved.status_code == 303
+    draft = await topic_now(bench, "bicycle-repair")
+    assert draft.answer("de") == german and draft.state("fa") == "missing"
+    # A rule broken, not a gap: refused at the field, as for any topic.
+    wrong = await client.post("/faq/bicycle-repair", data=form_of(
+        draft, csrf, sources="ftp://example.org"))
+    assert wrong.status_code == 422 and 'id="f-sources-error"' in wrong.text
+    assert (await topic_now(bench, "bicycle-repair")).data["sources"] == [
+        "https://www.stuttgart.de/fahrrad"]
+    listed = (await client.get("/faq")).text
+    assert 'href="/faq/bicycle-repair">bicycle-repair</a> <span class="badge">new</span>' in listed
+    async with bench.sessions() as db:
+        actions = [e.action for e in await db.scalars(select(AuditEntry))
+                   if e.action.startswith("faq.")]
+    assert actions == ["faq.draft", "faq.edit"]
