@@ -26,6 +26,16 @@ SHORT_PART = ("The first part (up to the first blank line) is what a phone shows
               "keep it to {max} characters.")
 
 
+class AnswerProblem(ValueError):
+    """What is wrong with an answer: `str()` is the English message (`msgid` with `params`
+    filled in); a page translates `msgid` (a console text) and fills in `params` itself."""
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        super().__init__(msgid.format(**params))
+        self.msgid = msgid
+        self.params = params
+
+
 class FaqAnswers:
     """The FAQ's `Reviewable`: `FaqAnswers(settings.content_dir, settings.languages)`."""
 
@@ -72,18 +82,18 @@ class FaqAnswers:
 
     async def save(self, db: AsyncSession, key: str, lang: str, fields: Mapping[str, str], *,
                    reviewed: bool, who: str, now: dt.datetime) -> None:
-        """The answer in `lang` kept as an edit of the topic; ValueError (the message for
-        the field `answer`) when it is empty or too long."""
+        """The answer in `lang` kept as an edit of the topic; `AnswerProblem` (a ValueError:
+        the message for the field `answer`) when it is empty or too long, nothing saved."""
         topic = (await self._topics(db)).get(key)
         if topic is None or lang not in self.languages or lang == edits.SOURCE:
             raise KeyError(key)
         text = str(fields.get("answer", topic.answer(lang))).strip()
         if not text:
-            raise ValueError(TOO_SHORT)
+            raise AnswerProblem(TOO_SHORT)
         if len(text) > edits.MAX_ANSWER:
-            raise ValueError(TOO_LONG.format(max=edits.MAX_ANSWER))
+            raise AnswerProblem(TOO_LONG, max=edits.MAX_ANSWER)
         if len(split_answer(text)[0]) > SHORT_ANSWER:
-            raise ValueError(SHORT_PART.format(max=SHORT_ANSWER))
+            raise AnswerProblem(SHORT_PART, max=SHORT_ANSWER)
         reviews = dict(topic.reviews)
         if reviewed:
             reviews[lang] = edits.stamp("reviewed", topic.answer(edits.SOURCE), who, now)

@@ -18,10 +18,11 @@ from sqlalchemy import func, select
 
 from bot.app import App, open_app
 from bot.console.app import build
+from bot.console.pages.faq import PROBLEMS
 from bot.db import people
 from bot.db.session import transaction
 from bot.db.tables import AuditEntry, FaqEdit, FaqGap
-from bot.faq import edits
+from bot.faq import edits, review
 from bot.faq.desk import VECTORS_FILE
 from bot.faq.review import FaqAnswers
 from bot.service import renew_faq
@@ -163,8 +164,10 @@ async def test_the_german_answer_changed_makes_the_others_stale_until_reviewed(
         item = await queue.item(db, "housing", "fa")
     assert waiting == [("housing", "fa", "stale")]
     assert item is not None and item.fields[0].source == german.strip()
+    # Its messages are console texts (translated where the queue shows them).
+    assert {review.TOO_SHORT, review.TOO_LONG, review.SHORT_PART} <= set(PROBLEMS.values())
     async with transaction(bench.sessions) as db:
-        with pytest.raises(ValueError, match="350"):
+        with pytest.raises(review.AnswerProblem, match="350"):
             await queue.save(db, "housing", "fa", {"answer": "ب" * 400}, reviewed=True,
                              who="console:rana", now=bench.clock())
         await queue.save(db, "housing", "fa", {"answer": item.fields[0].draft},

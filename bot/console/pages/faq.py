@@ -53,10 +53,9 @@ PROBLEMS = {
     "taken": N_("There is already a topic with this name."),
     "gone": N_("These questions were added or removed meanwhile; look at the list again."),
 }
-REVIEW_TEXTS = (N_("FAQ answer"), N_("Answer"),
-                N_("The first part (up to the first blank line) is what a phone shows at "
-                   "once: keep it to {max} characters."))
-"""What `bot.faq.review` shows in the translators' queue (the label, the field, a message)."""
+REVIEW_TEXTS = (N_("FAQ answer"), N_("Answer"))
+"""What `bot.faq.review` shows in the translators' queue (the label, the field); its
+messages (`AnswerProblem.msgid`) are those of `PROBLEMS`."""
 
 
 def _languages(request: Request) -> list[str]:
