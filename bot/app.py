@@ -3,7 +3,6 @@ that builds the parts; `welcomebot chat`, `run` and the tests all start here."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from bot.engine.issues import Issue, errors
 from bot.engine.load import FlowSet, all_texts, load_flows
 from bot.engine.model import Lexicon
 from bot.errors import StartupError
-from bot.faq.desk import shared_desk
+from bot.faq.current import CurrentDesk
 from bot.faq.titles import TITLES
 from bot.feature import Action, Deps
 from bot.flood import FloodGate
@@ -56,6 +55,13 @@ class App:
     """Where the HTTP server listens, once it does (HTTP_PORT=0 picks a free port)."""
 
     @property
+    def faq(self) -> CurrentDesk:
+        """The FAQ desk in use, renewed when staff edit the FAQ (`bot.faq.current`)."""
+        found = self.deps.open_faq
+        assert isinstance(found, CurrentDesk)
+        return found
+
+    @property
     def catalogs(self) -> Catalogs:
         return self.deps.catalogs
 
@@ -84,8 +90,7 @@ async def open_app(settings: Settings, *, clock: Clock = utc_now,
                         default=settings.default_language, timezone=settings.timezone)
     fallback = (settings.default_language, "en")
     contacts = load_contacts(settings.content_dir / "contacts.yaml", fallback=fallback)
-    faq = functools.partial(shared_desk, settings.content_dir, tuple(settings.languages),
-                            fallback)
+    faq = CurrentDesk(settings.content_dir, settings.languages, fallback)
     if answers:
         faq()  # now, not at the first question
     deps = Deps(settings, flows, catalogs, contacts, faq, metrics=Metrics())
@@ -99,6 +104,8 @@ async def open_app(settings: Settings, *, clock: Clock = utc_now,
                     f"migration {at or 'none'}, the code needs {want}. "
                     "Run: welcomebot db upgrade")
         sessions = make_sessions(engine)
+        if answers and require_migrated:
+            await faq.renew(sessions)  # staff's edits of the FAQ, before the first question
         runtime = Runtime(
             flows=flows, sessions=sessions, actions=ACTIONS,
             lexicon=lexicon_for(flows, catalogs), deps=deps,

@@ -105,15 +105,17 @@ def chat(
 async def _chat(loaded: Settings, user: str, lang: str | None, as_json: bool) -> None:
     from bot.app import open_app
     from bot.channels.console import Console, run_console
-    from bot.service import STOP_GRACE, keep_faq_days, outbox_sender
+    from bot.service import STOP_GRACE, keep_faq_current, keep_faq_days, outbox_sender
 
     async with open_app(loaded) as bot:
         console = Console(bot.runtime, bot.catalogs, user=user, lang=lang, as_json=as_json)
         # Pushes (notices, reminders, buddy proposals) come in while the chat runs; the
-        # FAQ's daily numbers go where the staff console finds them.
+        # FAQ's daily numbers go where the staff console finds them, and staff's FAQ edits
+        # are taken up.
         stop = asyncio.Event()
         helpers = [asyncio.create_task(outbox_sender(bot, console=console).run(stop)),
-                   asyncio.create_task(keep_faq_days(bot, stop))]
+                   asyncio.create_task(keep_faq_days(bot, stop)),
+                   asyncio.create_task(keep_faq_current(bot, stop))]
         try:
             await run_console(console)
         finally:

@@ -26,7 +26,7 @@ from bot.delivery.sender import Sender
 from bot.delivery.shared import SharedLimits
 from bot.delivery.transport import Transport
 from bot.events import store as events
-from bot.faq import tally
+from bot.faq import current, tally
 from bot.notices import drafts
 from bot.notices import store as notices
 from bot.privacy import expire
@@ -99,6 +99,7 @@ async def run_channels(app: App, stop: asyncio.Event | None = None) -> None:
     sender = outbox_sender(app, telegram, whatsapp)
     tasks = [asyncio.create_task(housekeeping(app, stop)),
              asyncio.create_task(keep_faq_days(app, stop)),
+             asyncio.create_task(keep_faq_current(app, stop)),  # staff's FAQ edits
              asyncio.create_task(keep_matching(app, stop)),  # Welcome Buddies' rounds
              asyncio.create_task(sender.run(stop))]
     try:
@@ -210,6 +211,27 @@ async def save_faq_counts(app: App) -> None:
             await tally.add(session, day, counts)
     except Exception:  # numbers for an overview: not worth more than a line in the log
         log.exception("faq_days_failed questions=%d", sum(counts.values()))
+
+
+async def keep_faq_current(app: App, stop: asyncio.Event,
+                           every: float = current.EVERY) -> None:
+    """About every `every` seconds until stopped: staff's FAQ edits taken up
+    (`renew_faq`)."""
+    while not stop.is_set():
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)
+        if not stop.is_set():
+            await renew_faq(app)
+
+
+async def renew_faq(app: App) -> bool:
+    """If staff changed the FAQ in the console, the desk built again with their edits (in
+    a thread) and answering from then on (`bot.faq.current`); whether it was."""
+    try:
+        return await app.faq.renew(app.sessions)
+    except Exception:  # the desk in use goes on answering; the next look tries again
+        log.exception("faq_renew_failed")
+        return False
 
 
 async def housekeeping(app: App, stop: asyncio.Event) -> None:

@@ -29,6 +29,7 @@ from bot.console.pages import (
     audit,
     cases,
     events,
+    faq,
     notices,
     overview,
     people,
@@ -61,6 +62,7 @@ def routes() -> list[BaseRoute]:
         *people.routes,
         *review.routes,        # /review... (reviewers too)
         *audit.routes,
+        *faq.routes,           # /faq...: last, as /faq/{topic} takes any name
         Route("/healthz", healthz),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

@@ -572,3 +572,25 @@ class ReviewerLanguage(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
                                            primary_key=True)
     lang: Mapped[str] = mapped_column(String(5), primary_key=True)
+
+
+class FaqEdit(Base):
+    """A FAQ topic as staff edited it in the console (`bot.faq.edits`), laid over the topic's
+    file (`content/faq/<id>.yaml`) when the bot opens the FAQ; or a new topic written there.
+    `topic`: the keys staff changed, in the shape of a topic file; `added`: ways of asking
+    added from the unanswered questions, per language; `reviews`: per language, whether its
+    answer was reviewed and against which German answer (`based_on`). `revision` grows with
+    every save, so that each of the bot's processes notices a change and embeds again."""
+
+    __tablename__ = "faq_edits"
+
+    topic_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    topic: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    added: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    reviews: Mapped[dict[str, dict[str, Any]]] = mapped_column(JSON, default=dict)
+    new: Mapped[bool] = mapped_column(default=False)
+    """A topic of its own, not one of the files' (live once it meets every content rule)."""
+    revision: Mapped[int] = mapped_column(default=1)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    changed_by: Mapped[str] = mapped_column(String(80))
+    """Who saved it last (a channel identity, as the audit log writes it)."""

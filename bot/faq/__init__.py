@@ -9,6 +9,10 @@ question.py    the question inside a long message
 match.py       which topic a message is about, or that it is none (pure scoring)
 language.py    which language a message is written in
 desk.py        the answer for a message: topic, language, text, related topics
+edits.py       topics edited in the staff console (table faq_edits), laid over the files
+current.py     the desk a process answers with, built again when the edits change
+gaps.py        the unanswered questions grouped by language and wording, for staff
+review.py      FAQ answers in the translators' review queue (`bot.review`)
 evaluation.py  accuracy and latency on a labelled JSONL set (`welcomebot faq eval`)
 store.py       "Did this help?" answers and the questions without an answer (never commits)
 tally.py       how many questions a day, by language, and how many were answered (numbers only)

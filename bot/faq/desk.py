@@ -53,20 +53,39 @@ class FaqDesk:
     endonyms: Mapping[str, str]
     speller: Speller
     load_seconds: float = 0.0
+    cache: VectorCache | None = None
+    """The vectors it was built from, kept so that a desk built again with staff's edits
+    (`bot.faq.current`) embeds only the texts that are new."""
 
     @classmethod
     def open(cls, content_dir: Path, languages: Sequence[str], contacts: Contacts,
              fallback: Sequence[str], endonyms: Mapping[str, str],
              embedder: Embedder | None = None) -> FaqDesk:
+        """The desk of the content files, with the vectors of `content_dir`'s file (what is
+        missing from it is embedded and the file written again)."""
+        content = load_content(content_dir, languages, set(contacts.entries))
+        cache = VectorCache(content_dir / VECTORS_FILE, embedder or E5())
+        return cls.build(content, cache, contacts, languages, fallback, endonyms, save=True)
+
+    @classmethod
+    def build(cls, content: Content, cache: VectorCache, contacts: Contacts,
+              languages: Sequence[str], fallback: Sequence[str], endonyms: Mapping[str, str],
+              *, save: bool, previous: Matcher | None = None) -> FaqDesk:
+        """The desk of `content` (checked already). Texts `cache` does not know are embedded
+        (about 20 ms each). `save`: write what was added to the cache's file (never for
+        content with staff's edits: the file is the content files' own, shipped with them).
+
+        The classifier is trained again when the examples changed (tens of seconds on a busy
+        core) unless `previous`, a matcher of the same topics, gives its own: then new ways of
+        asking count through their nearest neighbours at once, and the classifier, a small
+        share of the score, is trained on them when the files next change (`faq index`)."""
         started = time.perf_counter()
         # Scoring is a 3000×384 matrix times a vector: well under a millisecond on one
         # core. OpenBLAS's own threads keep spinning after each product and take the cores
         # the embedding model's OpenMP threads need (measured: p95 120 ms a question with
         # them, 25 ms without).
         threadpool_limits(limits=1, user_api="blas")
-        content = load_content(content_dir, languages, set(contacts.entries))
-        embedder = embedder or E5()
-        cache = VectorCache(content_dir / VECTORS_FILE, embedder)
+        embedder = cache.embedder
         texts, labels, answers, answer_labels = _corpus(content)
         loanwords = [term for topic in content.topics.values() for term in topic.keywords]
         read = [standard(text) for text in texts]  # as messages are read (spelling.py)
@@ -74,17 +93,21 @@ class FaqDesk:
         # key naming what it was trained on, so it is trained again only after a change.
         trained = Classifier.key([cache.key(t, "query") for t in read], labels)
         stored = cache.array(trained)
+        kept = (previous.classifier if previous is not None
+                and previous.classes == sorted(set(labels)) else None)
         matcher = Matcher(cache.vectors(read, "query"), labels,
                           cache.vectors(answers, "passage"), answer_labels,
-                          Classifier(stored) if stored is not None else None)
-        if stored is None or matcher.classifier.weights is not stored:
+                          Classifier(stored) if stored is not None else kept)
+        if matcher.classifier is not kept and (stored is None
+                                               or matcher.classifier.weights is not stored):
             cache.put_array(trained, matcher.classifier.weights)
-        cache.save(keep={cache.key(t, "query") for t in read}
-                   | {cache.key(a, "passage") for a in answers})
+        if save:
+            cache.save(keep={cache.key(t, "query") for t in read}
+                       | {cache.key(a, "passage") for a in answers})
         desk = cls(content, matcher, embedder, LanguageGuesser(languages, loanwords),
                    KeywordIndex({t.id: t.keywords for t in content.topics.values()}), contacts,
                    tuple(languages), tuple(fallback), endonyms,
-                   Speller([*texts, *answers]))
+                   Speller([*texts, *answers]), cache=cache)
         desk.load_seconds = time.perf_counter() - started
         log.info("faq_ready topics=%d examples=%d seconds=%.1f", len(content.topics),
                  len(texts), desk.load_seconds)

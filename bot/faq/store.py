@@ -4,12 +4,14 @@ asker's, kept FAQ_GAPS_DAYS). Never commits."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.tables import FaqFeedback, FaqGap
+from bot.faq.gaps import Asked
 
 _EMAIL = re.compile(r"\S+@\S+")
 _LINK = re.compile(r"(https?://|www\.)\S+", re.I)
@@ -72,3 +74,24 @@ async def feedback_summary(session: AsyncSession) -> list[tuple[str, int, int]]:
         select(FaqFeedback.topic, helpful, func.count()).group_by(FaqFeedback.topic)
         .order_by(FaqFeedback.topic))
     return [(topic, int(yes or 0), int(total - (yes or 0))) for topic, yes, total in rows]
+
+
+async def open_gaps(session: AsyncSession, limit: int = 2000) -> list[Asked]:
+    """The unanswered questions kept, the newest `limit` (for grouping: `gaps.grouped`)."""
+    rows = await session.execute(select(FaqGap.id, FaqGap.text, FaqGap.lang, FaqGap.day)
+                                 .order_by(FaqGap.id.desc()).limit(limit))
+    return [Asked(id_, text, lang, day) for id_, text, lang, day in rows]
+
+
+async def gaps_by_id(session: AsyncSession, ids: Collection[int]) -> list[Asked]:
+    rows = await session.execute(select(FaqGap.id, FaqGap.text, FaqGap.lang, FaqGap.day)
+                                 .where(FaqGap.id.in_(list(ids))).order_by(FaqGap.id))
+    return [Asked(id_, text, lang, day) for id_, text, lang, day in rows]
+
+
+async def drop_gaps(session: AsyncSession, ids: Collection[int]) -> int:
+    """The questions staff turned into ways of asking leave the list; how many went."""
+    if not ids:
+        return 0
+    result = await session.execute(delete(FaqGap).where(FaqGap.id.in_(list(ids))))
+    return int(getattr(result, "rowcount", 0) or 0)

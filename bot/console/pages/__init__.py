@@ -9,5 +9,6 @@ paths (the contract: `bot/console/web.py`), and its templates in `templates/<pag
     cases.py        /cases...: conversations with newcomers (talk to a person), interpreters
     people.py       /people...: find a person, their data as /mydata shows it, role, erase
     audit.py        /audit: the audit log, by person, action and date
+    faq.py          /faq...: FAQ topics edited, unanswered questions added as ways of asking
     review.py       /review...: texts waiting for a translator, the source beside the draft
 """
