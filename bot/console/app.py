@@ -29,6 +29,7 @@ from bot.console.pages import (
     audit,
     cases,
     events,
+    faq_quality,
     notices,
     overview,
     people,
@@ -57,6 +58,7 @@ def routes() -> list[BaseRoute]:
         *notices.routes,       # /notices...
         *volunteers.routes,    # /volunteers...
         *cases.routes,         # /cases...
+        *faq_quality.routes,   # /faq/helpful, /faq/check: before the FAQ pages' /faq/{topic}
         *people.routes,
         *audit.routes,
         Route("/healthz", healthz),

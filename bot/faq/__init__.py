@@ -10,7 +10,9 @@ match.py       which topic a message is about, or that it is none (pure scoring)
 language.py    which language a message is written in
 desk.py        the answer for a message: topic, language, text, related topics
 evaluation.py  accuracy and latency on a labelled JSONL set (`welcomebot faq eval`)
+checks.py      the held-out check run from the console: the desk it runs on, its results kept
 store.py       "Did this help?" answers and the questions without an answer (never commits)
+helpfulness.py "Did this help?" per topic and language over a period and week by week
 tally.py       how many questions a day, by language, and how many were answered (numbers only)
 privacy.py     the FAQ's privacy slice: the person's unanswered questions
 actions.py     the actions the FAQ flow calls

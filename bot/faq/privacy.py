@@ -1,7 +1,9 @@
 """The FAQ's privacy slice: the questions the person asked that the FAQ could not answer
 (kept masked, for staff to see what is missing, at most FAQ_GAPS_DAYS). /mydata lists them;
 they go with the person (ON DELETE CASCADE). "Did this help?" answers are anonymous and
-not about anyone."""
+not about anyone. A held-out check run from the console names the staff member who started
+it (`faq_checks.staff_id`): not shown, and set to nobody when they are erased (ON DELETE SET
+NULL)."""
 
 from __future__ import annotations
 
@@ -21,4 +23,4 @@ async def questions(ctx: ActionContext) -> list[Param]:
                   "questions": Lines(tuple(Verbatim(gap.text) for gap in gaps))})]
 
 
-SLICE = PrivacySlice("faq", tables=("faq_gaps",), show=questions)
+SLICE = PrivacySlice("faq", tables=("faq_gaps", "faq_checks"), show=questions)

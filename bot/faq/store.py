@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.tables import FaqFeedback, FaqGap
+from bot.faq.helpfulness import Rated
 
 _EMAIL = re.compile(r"\S+@\S+")
 _LINK = re.compile(r"(https?://|www\.)\S+", re.I)
@@ -72,3 +73,15 @@ async def feedback_summary(session: AsyncSession) -> list[tuple[str, int, int]]:
         select(FaqFeedback.topic, helpful, func.count()).group_by(FaqFeedback.topic)
         .order_by(FaqFeedback.topic))
     return [(topic, int(yes or 0), int(total - (yes or 0))) for topic, yes, total in rows]
+
+
+async def rated(session: AsyncSession, since: datetime, until: datetime) -> list[Rated]:
+    """"Did this help?" answers counted per day, topic, language and yes or no, for the days
+    from `since` up to `until` (both included): what `bot.faq.helpfulness.table` reads."""
+    rows = await session.execute(
+        select(FaqFeedback.day, FaqFeedback.topic, FaqFeedback.lang, FaqFeedback.helpful,
+               func.count())
+        .where(FaqFeedback.day >= _day(since), FaqFeedback.day <= _day(until))
+        .group_by(FaqFeedback.day, FaqFeedback.topic, FaqFeedback.lang, FaqFeedback.helpful))
+    return [Rated(day.date(), topic, lang, bool(helpful), int(count))
+            for day, topic, lang, helpful, count in rows]
