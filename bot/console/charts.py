@@ -83,7 +83,7 @@ def week_shares(title: str, weeks: Sequence[tuple[str, float | None, int, str]],
     without any is a thin mark on the baseline. A dotted line marks 50 %."""
     width = max(len(weeks), 1) * WEEK_STEP + 4
     height = WEEK_HEIGHT + 18
-    parts = [Markup('<svg class="chart week-shares" viewBox="0 0 {w} {h}" width="{w}" '
+    parts = [Markup('<svg class="week-shares" viewBox="0 0 {w} {h}" width="{w}" '
                     'height="{h}" role="img" aria-label="{t}" '
                     'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" '
                     'font-size="10"><title>{t}</title>'
