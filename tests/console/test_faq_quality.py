@@ -176,6 +176,11 @@ async def test_helpful_answers_per_topic_and_language_worst_first_over_the_chose
     week = (await client.get("/faq/helpful?weeks=1")).text
     assert re.findall(r'<tr data-topic="([^"]+)"', week) == ["german-courses"]
 
+    client.cookies.set("console_lang", "de")  # in German: the topics' German titles too
+    german = text_of((await client.get("/faq/helpful")).text)
+    assert "Hat das geholfen?" in german and "Wohnung finden" in german
+    assert "zu wenige Antworten 0 ja · 2 nein" in german
+
 
 # -- the held-out check -----------------------------------------------------------------------
 async def test_staff_run_the_check_see_accuracy_per_language_and_after_a_fix_the_difference(
