@@ -1,9 +1,7 @@
 """The FAQ's privacy slice: the questions the person asked that the FAQ could not answer
 (kept masked, for staff to see what is missing, at most FAQ_GAPS_DAYS). /mydata lists them;
 they go with the person (ON DELETE CASCADE). "Did this help?" answers are anonymous and
-not about anyone. A held-out check run from the console names the staff member who started
-it (`faq_checks.staff_id`): not shown, and set to nobody when they are erased (ON DELETE SET
-NULL)."""
+not about anyone."""
 
 from __future__ import annotations
 
@@ -24,3 +22,5 @@ async def questions(ctx: ActionContext) -> list[Param]:
 
 
 SLICE = PrivacySlice("faq", tables=("faq_gaps", "faq_checks"), show=questions)
+"""A held-out check run from the staff console (`faq_checks`) names the staff member who
+started it: not shown here, and set to nobody when they are erased (ON DELETE SET NULL)."""
