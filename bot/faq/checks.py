@@ -5,14 +5,14 @@ the bot should not answer) answered by the FAQ as it is now, with `evaluation.ev
 restart show the history.
 
     check = await start(db, staff_id, path, now)        # "running"; the caller commits
-    results = measure(check_desk(settings), path)       # seconds to a minute: in a thread
+    results = run(settings, path)                       # seconds to a minute: in a thread
     await finish(db, check.id, results, now)            # or fail(db, check.id, message, now)
     difference = change(previous_results, results)      # what changed since the run before
 
-`measure` raises `evaluation.BadLine` (`file:line: ...`), `NotText` or `OSError` for a file it
-cannot read; the caller marks the run failed with that message. The results keep numbers and
-each line's id, language, expected and found topic, never a question's text. The store
-functions never commit.
+`run` and `measure` raise `evaluation.BadLine` (`file:line: ...`), `NotText` or `OSError` for
+a file they cannot read; the caller marks the run failed with that message. The results keep
+numbers and each line's id, language, expected and found topic, never a question's text. The
+store functions never commit.
 """
 
 from __future__ import annotations
@@ -42,17 +42,46 @@ STALE = timedelta(minutes=15)
 shown as interrupted and another may start."""
 MAX_ERROR = 500
 _ONE_AT_A_TIME = threading.Lock()
-"""The desk's model is not shared between threads: one check at a time per process."""
+"""The desk (and its model) is not shared between threads: one check at a time a process."""
 
 
 def check_desk(settings: Settings) -> FaqDesk:
     """THE desk a held-out check runs on: the one `welcomebot faq eval` opens
     (`bot.cli.faq_desk`: `shared_desk` on CONTENT_DIR, the languages, the default language
-    then English), so that the console measures what the bot answers. FAQ content edited in
-    the console and kept in the database (bot/faq/edits.py, to come) must be laid over the
-    files here too. Raises `bot.errors.StartupError` when the content has problems."""
-    return shared_desk(settings.content_dir, tuple(settings.languages),
-                       (settings.default_language, "en"))
+    then English), so that the console measures what the bot answers. The console runs for
+    weeks while the city edits its topic files: when they changed since the desk was opened,
+    it is opened again (as `welcomebot faq index` would). FAQ content edited in the console
+    and kept in the database (bot/faq/edits.py, to come) must be laid over the files here
+    too. Raises `bot.errors.StartupError` when the content has problems."""
+    key = (settings.content_dir, tuple(settings.languages), (settings.default_language, "en"))
+    stamp = _stamp(settings.content_dir)
+    known = _OPENED.get(key)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    # The first time, the process's shared desk; after a change, a new one (the shared one
+    # keeps serving whoever else holds it).
+    desk = shared_desk(*key) if known is None else shared_desk.__wrapped__(*key)
+    _OPENED[key] = (stamp, desk)
+    return desk
+
+
+_OPENED: dict[tuple[Path, tuple[str, ...], tuple[str, str]],
+              tuple[tuple[tuple[str, int, int], ...], FaqDesk]] = {}
+"""The desk each content folder was last opened as, with the stamp of its files then."""
+
+
+def _stamp(content_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """What the FAQ's files are now (name, modification time, size): a change shows."""
+    files = [*sorted((content_dir / "faq").glob("*.yaml")), content_dir / "smalltalk.yaml",
+             content_dir / "contacts.yaml"]
+    found = []
+    for path in files:
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        found.append((path.name, status.st_mtime_ns, status.st_size))
+    return tuple(found)
 
 
 # -- results -------------------------------------------------------------------------------
@@ -184,10 +213,16 @@ def measure(desk: FaqDesk, path: Path, languages: Sequence[str] = ()) -> Results
     """Run the held-out file through `desk` (blocking: seconds to a minute; call it in a
     thread). Raises BadLine, NotText or OSError for a file it cannot read."""
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    with _ONE_AT_A_TIME:
-        evaluation = evaluate(desk, path)
+    evaluation = evaluate(desk, path)
     return results_of(evaluation, file_digest=digest, content=desk.content,
                       languages=languages)
+
+
+def run(settings: Settings, path: Path) -> Results:
+    """The check as the console runs it: `measure` on `check_desk`, blocking (call it in a
+    thread), one at a time in this process."""
+    with _ONE_AT_A_TIME:
+        return measure(check_desk(settings), path, settings.languages)
 
 
 # -- what changed --------------------------------------------------------------------------

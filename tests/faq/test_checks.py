@@ -78,3 +78,24 @@ def test_what_changed_between_two_runs() -> None:
     assert difference.file_changed and not difference.content_changed
     same = change(after, after)
     assert same.accuracy == 0 and not same.fixed and not same.file_changed
+
+
+def test_the_desk_is_opened_again_after_the_city_edits_an_answer(tmp_path: Path) -> None:
+    import shutil
+
+    from bot.faq.checks import check_desk
+    from tests.conftest import ROOT, make_settings
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    settings = make_settings("sqlite+aiosqlite:///x.db", content_dir=content)
+    first = check_desk(settings)
+    assert check_desk(settings) is first  # nothing changed: the same desk
+    topic = content / "faq" / "german-courses.yaml"  # a sentence added to an answer
+    topic.write_text(topic.read_text(encoding="utf-8").replace(
+        "den passenden Kurs zu finden.",
+        "den passenden Kurs zu finden. Abendkurse gibt es auch."), encoding="utf-8")
+    again = check_desk(settings)
+    assert again is not first
+    assert "Abendkurse gibt es auch." in again.content.topics["german-courses"].answer["de"]
+    assert content_digest(again.content) != content_digest(first.content)

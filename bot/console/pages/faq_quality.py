@@ -170,11 +170,7 @@ async def carry_out(found: web.Console, check_id: int) -> None:
     try:
         if path is None:
             raise FileNotFoundError("FAQ_HELD_OUT is not set")
-
-        def measure() -> checks.Results:
-            return checks.measure(checks.check_desk(settings), path, settings.languages)
-
-        results = await asyncio.to_thread(measure)
+        results = await asyncio.to_thread(checks.run, settings, path)
     except (BadLine, NotText, StartupError) as exc:  # file:line: what is wrong
         message = str(exc)
     except FileNotFoundError:
