@@ -73,6 +73,8 @@ class TopicRow:
     entry: helpfulness.TopicHelpfulness
     title: str
     chart: Any
+    weeks: list[str]
+    """Each week's numbers in words, as the chart's tooltips say them (for screen readers)."""
 
 
 async def helpful(request: Request) -> Response:
@@ -90,9 +92,14 @@ async def helpful(request: Request) -> Response:
     entries = helpfulness.table(rows, period)
     titles = _titles(request)
     lang = web.language(request)
-    topics = [TopicRow(entry, titles.get(entry.topic, entry.topic),
-                       _week_chart(request, titles.get(entry.topic, entry.topic), entry, lang))
-              for entry in entries]
+    topics = []
+    for entry in entries:
+        title = titles.get(entry.topic, entry.topic)
+        bars = _week_bars(request, entry, lang)
+        chart = charts.week_shares(web.gettext(
+            request, N_("{topic}: share helpful by week")).format(topic=title), bars)
+        topics.append(TopicRow(entry, title, chart,
+                               [f"{label}: {tip}" for label, _, _, tip in bars]))
     return web.page(
         request, "faq_quality/helpful.html", status_code=422 if errors else 200,
         errors=errors, title=N_("Did this help?"), links=_links(request), topics=topics,
@@ -103,8 +110,9 @@ async def helpful(request: Request) -> Response:
         end=dates.format_date(period.end, "medium", locale=lang))
 
 
-def _week_chart(request: Request, title: str, entry: helpfulness.TopicHelpfulness,
-                lang: str) -> Any:
+def _week_bars(request: Request, entry: helpfulness.TopicHelpfulness,
+               lang: str) -> list[tuple[str, float | None, int, str]]:
+    """(label, share, answers, in words) for each week of the period."""
     bars = []
     for monday, share in entry.weeks:
         label = web.gettext(request, N_("Week of {day}")).format(
@@ -117,8 +125,7 @@ def _week_chart(request: Request, title: str, entry: helpfulness.TopicHelpfulnes
             tip = web.gettext(request, N_("no answers"))
         bars.append((label, share.share, share.total,
                      tip.format(yes=share.yes, total=share.total, percent=share.percent)))
-    return charts.week_shares(
-        web.gettext(request, N_("{topic}: share helpful by week")).format(topic=title), bars)
+    return bars
 
 
 # -- /faq/check ------------------------------------------------------------------------------
@@ -136,7 +143,7 @@ async def check(request: Request, *, status_code: int = 200,
         under_way=any(run.state == "running" for run in runs), problem=problem,
         latest=next((run for run in runs if run.results is not None), None),
         state_names=STATE_NAMES, language_names=_language_names(request),
-        titles=_titles(request), started=request.query_params.get("started"))
+        titles=_titles(request))
 
 
 async def run_check(request: Request) -> Response:
@@ -157,7 +164,7 @@ async def run_check(request: Request) -> Response:
     task = asyncio.create_task(carry_out(found, started.id))
     _TASKS.add(task)
     task.add_done_callback(_TASKS.discard)
-    return web.redirect(request, f"/faq/check?started={started.id}")
+    return web.redirect(request, "/faq/check")
 
 
 async def carry_out(found: web.Console, check_id: int) -> None:
