@@ -223,6 +223,10 @@ async def test_staff_run_the_check_see_accuracy_per_language_and_after_a_fix_the
     assert row_of(page, "data-lang", "uk") == "Ukrainian 1 / 1 100 % +100.0 points –"
     assert row_of(page, "data-lang", "de") == "German 2 / 2 100 % unchanged 1 / 1"
     assert "answered wrongly" not in page
+    client.cookies.set("console_lang", "de")
+    german = text_of(await finished(client))
+    assert "Prüfung mit Testfragen" in german and "Trefferquote +16,7 Punkte" in german
+    assert "jetzt richtig: uk-1" in german
     async with bench.sessions() as session:  # every console process reads the same rows
         runs = (await session.scalars(select(FaqCheck).order_by(FaqCheck.id))).all()
     assert [(r.status, r.results is not None) for r in runs] == [("done", True)] * 2

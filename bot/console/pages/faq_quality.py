@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 
-from babel import Locale, dates
+from babel import Locale, dates, numbers
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -143,7 +143,12 @@ async def check(request: Request, *, status_code: int = 200,
         under_way=any(run.state == "running" for run in runs), problem=problem,
         latest=next((run for run in runs if run.results is not None), None),
         state_names=STATE_NAMES, language_names=_language_names(request),
-        titles=_titles(request))
+        titles=_titles(request), tenths=_tenths(web.language(request)))
+
+
+def _tenths(lang: str) -> Any:
+    """A number with one decimal in the staff member's language (16.7, 16,7)."""
+    return lambda value: numbers.format_decimal(value, format="0.0", locale=lang)
 
 
 async def run_check(request: Request) -> Response:
