@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=365, ge=1)
     faq_gaps_days: int = Field(default=90, ge=1, le=3650)
     """Days a question the FAQ could not answer is kept for staff (at most)."""
+    faq_held_out: Path | None = None
+    """The city's held-out file of labelled questions (JSON lines {"id", "text", "lang",
+    "topic"}, topic null where the bot should not answer: what `welcomebot faq eval` reads),
+    which the console's /faq/check runs the FAQ on. Unset: the page says how to set it."""
     audit_days: int = Field(default=730, ge=30, le=3650)
     """Days the audit log of staff actions and erasures is kept."""
     log_level: str = "INFO"
@@ -117,7 +121,8 @@ class Settings(BaseSettings):
 
     @field_validator("telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret",
                      "telegram_api_base", "whatsapp_phone_number_id", "whatsapp_access_token",
-                     "whatsapp_app_secret", "whatsapp_verify_token", mode="before")
+                     "whatsapp_app_secret", "whatsapp_verify_token", "faq_held_out",
+                     mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

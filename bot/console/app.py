@@ -30,6 +30,7 @@ from bot.console.pages import (
     cases,
     events,
     faq,
+    faq_quality,
     notices,
     overview,
     people,
@@ -59,6 +60,7 @@ def routes() -> list[BaseRoute]:
         *notices.routes,       # /notices...
         *volunteers.routes,    # /volunteers...
         *cases.routes,         # /cases...
+        *faq_quality.routes,   # /faq/helpful, /faq/check: before the FAQ pages' /faq/{topic}
         *people.routes,
         *review.routes,        # /review... (reviewers too)
         *audit.routes,

@@ -67,3 +67,49 @@ def stacked_bars(title: str, rows: Sequence[tuple[str, Mapping[str, int]]],
         x += 17 + 8 * len(str(escape(name))) + 22
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
+
+
+WEEK_STEP = 22
+WEEK_BAR = 14
+WEEK_HEIGHT = 48
+
+
+def week_shares(title: str, weeks: Sequence[tuple[str, float | None, int, str]],
+                colour: str = PALETTE[1]) -> Markup:
+    """A small chart of a share week by week (0 to 100 %): one bar per week, its height the
+    share, the number of answers under it so that the bar is read with its weight. `weeks`:
+    (label, share 0..1 or None when there are too few answers to show one, count, tooltip).
+    A week with a count but too few answers is a dashed outline without height; a week
+    without any is a thin mark on the baseline. A dotted line marks 50 %."""
+    width = max(len(weeks), 1) * WEEK_STEP + 4
+    height = WEEK_HEIGHT + 18
+    parts = [Markup('<svg class="week-shares" viewBox="0 0 {w} {h}" width="{w}" '
+                    'height="{h}" role="img" aria-label="{t}" '
+                    'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" '
+                    'font-size="10"><title>{t}</title>'
+                    '<line x1="0" y1="{half}" x2="{w}" y2="{half}" stroke="#c5ccd6" '
+                    'stroke-dasharray="2 3"/>'
+                    '<line x1="0" y1="{base}" x2="{w}" y2="{base}" stroke="#8a96a6"/>').format(
+        w=width, h=height, t=title, half=WEEK_HEIGHT / 2 + 1, base=WEEK_HEIGHT + 1)]
+    for index, (label, share, count, tip) in enumerate(weeks):
+        x = 2 + index * WEEK_STEP + (WEEK_STEP - WEEK_BAR) / 2
+        if share is not None:
+            bar = max(share * WEEK_HEIGHT, 1.5)
+            parts.append(Markup('<rect x="{x:.1f}" y="{y:.1f}" width="{bw}" height="{bh:.1f}" '
+                                'fill="{c}"><title>{label}: {tip}</title></rect>').format(
+                x=x, y=WEEK_HEIGHT + 1 - bar, bw=WEEK_BAR, bh=bar, c=colour, label=label,
+                tip=tip))
+        elif count:
+            parts.append(Markup('<rect x="{x:.1f}" y="1" width="{bw}" height="{bh}" '
+                                'fill="none" stroke="#8a96a6" stroke-dasharray="3 2">'
+                                '<title>{label}: {tip}</title></rect>').format(
+                x=x, bw=WEEK_BAR, bh=WEEK_HEIGHT, label=label, tip=tip))
+        else:
+            parts.append(Markup('<rect x="{x:.1f}" y="{y}" width="{bw}" height="2" '
+                                'fill="#c5ccd6"><title>{label}: {tip}</title></rect>').format(
+                x=x, y=WEEK_HEIGHT - 1, bw=WEEK_BAR, label=label, tip=tip))
+        parts.append(Markup('<text x="{x:.1f}" y="{y}" text-anchor="middle" '
+                            'fill="#505c6b">{n}</text>').format(
+            x=x + WEEK_BAR / 2, y=WEEK_HEIGHT + 14, n=count))
+    parts.append(Markup("</svg>"))
+    return Markup("").join(parts)

@@ -594,3 +594,27 @@ class FaqEdit(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     changed_by: Mapped[str] = mapped_column(String(80))
     """Who saved it last (a channel identity, as the audit log writes it)."""
+
+
+class FaqCheck(Base):
+    """A run of the FAQ's held-out check from the staff console (`bot.faq.checks`): the
+    city's labelled questions (FAQ_HELD_OUT) answered by the FAQ as it is now. Who started it
+    (the person's id, gone with them), when, how it ended, and its numbers: accuracy per
+    language and each line's id, expected and found topic (never a question's text)."""
+
+    __tablename__ = "faq_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    """Who started it (shown as their chat id; None once they were erased)."""
+    status: Mapped[str] = mapped_column(String(10), default="running")
+    """running | done | failed"""
+    file: Mapped[str] = mapped_column(String(500))
+    """The held-out file's path as it was run."""
+    error: Mapped[str | None] = mapped_column(String(500))
+    """Why it failed: `file:line: what` for a line that is not JSON, else what went wrong."""
+    results: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """`bot.faq.checks.Results` as JSON, once done."""

@@ -14,7 +14,9 @@ current.py     the desk a process answers with, built again when the edits chang
 gaps.py        the unanswered questions grouped by language and wording, for staff
 review.py      FAQ answers in the translators' review queue (`bot.review`)
 evaluation.py  accuracy and latency on a labelled JSONL set (`welcomebot faq eval`)
+checks.py      the held-out check run from the console: the desk it runs on, its results kept
 store.py       "Did this help?" answers and the questions without an answer (never commits)
+helpfulness.py "Did this help?" per topic and language over a period and week by week
 tally.py       how many questions a day, by language, and how many were answered (numbers only)
 privacy.py     the FAQ's privacy slice: the person's unanswered questions
 actions.py     the actions the FAQ flow calls

@@ -31,6 +31,22 @@ def classify_line(desk: FaqDesk, line: str, number: int, settings: Settings) -> 
             "lang": detected}
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """One labelled line's result: its id and language as labelled, the topic expected
+    (None: the bot should not answer) and the one found (None: it said it did not know)."""
+
+    id: str | None
+    lang: str
+    expected: str | None
+    got: str | None
+    score: float
+
+    @property
+    def ok(self) -> bool:
+        return self.got == self.expected
+
+
 @dataclass
 class Evaluation:
     on_topic: int = 0
@@ -40,6 +56,8 @@ class Evaluation:
     per_language: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     latencies: list[float] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    """Every line's result, in the file's order."""
 
 
 class BadLine(ValueError):
@@ -73,6 +91,9 @@ def evaluate(desk: FaqDesk, path: Path) -> Evaluation:
             result.null += 1
             ok = match.topic is None
             result.said_dont_know += ok
+        result.outcomes.append(Outcome(None if item.get("id") is None else str(item["id"]),
+                                       str(lang), expected or None, match.topic,
+                                       round(match.score, 4)))
         if not ok:
             result.misses.append(f"{item.get('id')} [{lang}] expected {expected}, got "
                                  f"{match.topic} ({match.score:.3f})")

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.tables import FaqFeedback, FaqGap
 from bot.faq.gaps import Asked
+from bot.faq.helpfulness import Rated
 
 _EMAIL = re.compile(r"\S+@\S+")
 _LINK = re.compile(r"(https?://|www\.)\S+", re.I)
@@ -95,3 +96,15 @@ async def drop_gaps(session: AsyncSession, ids: Collection[int]) -> int:
         return 0
     result = await session.execute(delete(FaqGap).where(FaqGap.id.in_(list(ids))))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def rated(session: AsyncSession, since: datetime, until: datetime) -> list[Rated]:
+    """"Did this help?" answers counted per day, topic, language and yes or no, for the days
+    from `since` up to `until` (both included): what `bot.faq.helpfulness.table` reads."""
+    rows = await session.execute(
+        select(FaqFeedback.day, FaqFeedback.topic, FaqFeedback.lang, FaqFeedback.helpful,
+               func.count())
+        .where(FaqFeedback.day >= _day(since), FaqFeedback.day <= _day(until))
+        .group_by(FaqFeedback.day, FaqFeedback.topic, FaqFeedback.lang, FaqFeedback.helpful))
+    return [Rated(day.date(), topic, lang, bool(helpful), int(count))
+            for day, topic, lang, helpful, count in rows]

@@ -8,6 +8,8 @@ paths (the contract: `bot/console/web.py`), and its templates in `templates/<pag
     volunteers.py   /volunteers...: Welcome Buddies, volunteers and requests
     cases.py        /cases...: conversations with newcomers (talk to a person), interpreters
     people.py       /people...: find a person, their data as /mydata shows it, role, erase
+    faq_quality.py  /faq/helpful, /faq/check: "Did this help?" per topic and language over
+                    time; the held-out check run in the background, its runs compared
     audit.py        /audit: the audit log, by person, action and date
     faq.py          /faq...: FAQ topics edited, unanswered questions added as ways of asking
     review.py       /review...: texts waiting for a translator, the source beside the draft
