@@ -34,7 +34,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.db.tables import FaqCheck, Person
 from bot.faq.content import Content
+from bot.faq.current import CurrentDesk
 from bot.faq.desk import FaqDesk, shared_desk
+from bot.faq.edits import Edit
 from bot.faq.evaluation import Evaluation, evaluate
 
 STALE = timedelta(minutes=15)
@@ -45,7 +47,7 @@ _ONE_AT_A_TIME = threading.Lock()
 """The desk (and its model) is not shared between threads: one check at a time a process."""
 
 
-def check_desk(settings: Settings) -> FaqDesk:
+def check_desk(settings: Settings, found: Sequence[Edit] = ()) -> FaqDesk:
     """THE desk a held-out check runs on: the one `welcomebot faq eval` opens
     (`bot.cli.faq_desk`: `shared_desk` on CONTENT_DIR, the languages, the default language
     then English), so that the console measures what the bot answers. The console runs for
@@ -54,6 +56,8 @@ def check_desk(settings: Settings) -> FaqDesk:
     and kept in the database (bot/faq/edits.py, to come) must be laid over the files here
     too. Raises `bot.errors.StartupError` when the content has problems."""
     key = (settings.content_dir, tuple(settings.languages), (settings.default_language, "en"))
+    if found:
+        return CurrentDesk(*key).build(found)
     stamp = _stamp(settings.content_dir)
     known = _OPENED.get(key)
     if known is not None and known[0] == stamp:
@@ -218,11 +222,12 @@ def measure(desk: FaqDesk, path: Path, languages: Sequence[str] = ()) -> Results
                       languages=languages)
 
 
-def run(settings: Settings, path: Path) -> Results:
-    """The check as the console runs it: `measure` on `check_desk`, blocking (call it in a
-    thread), one at a time in this process."""
+def run(settings: Settings, path: Path, found: Sequence[Edit] = ()) -> Results:
+    """The check as the console runs it: `measure` on `check_desk` with the console's edits
+    `found` laid over the files, blocking (call it in a thread), one at a time in this
+    process."""
     with _ONE_AT_A_TIME:
-        return measure(check_desk(settings), path, settings.languages)
+        return measure(check_desk(settings, found), path, settings.languages)
 
 
 # -- what changed --------------------------------------------------------------------------

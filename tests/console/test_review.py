@@ -311,3 +311,47 @@ async def test_an_events_arabic_title_reviewed_then_stale_when_the_german_one_ch
     assert edited.status_code == 303
     queue = (await client.get("/review")).text
     assert re.search(rf'stale: the source changed</span></td>\s*<td><a href="{item}"', queue)
+
+
+async def test_a_persian_translator_reviews_the_faq_answer_the_german_change_made_stale(
+        app: App, client: httpx.AsyncClient) -> None:
+    """Ana changes the German answer of "housing"; Rana, who reviews Persian, finds the
+    Persian answer stale in her queue, is told at the field when its first part is too long
+    for a phone, then marks it reviewed: it leaves the queue, stamped with her and the new
+    German answer's fingerprint."""
+    from bot.faq import edits
+    from tests.console.test_faq import form_of, topic_now
+
+    await staff_member(app, ANA)
+    csrf = await sign_in(client, app, ANA)
+    housing = await topic_now(app, "housing")
+    german = housing.answer("de").replace("Wohnung", "Mietwohnung", 1)
+    saved = await client.post("/faq/housing", data=form_of(housing, csrf, answer_de=german))
+    assert saved.status_code == 303
+    await client.post("/signout", data={"csrf": csrf})
+
+    await reviewer(app, "console:rana", ["fa"])
+    csrf = await reviewer_signs_in(client, app, "console:rana")
+    queue = (await client.get("/review")).text
+    assert "/review/faq/housing/fa" in queue and "/review/faq/housing/ar" not in queue
+    page = await client.get("/review/faq/housing/fa")
+    assert page.status_code == 200 and 'dir="rtl"' in page.text
+    seen = re.search(r'name="seen" value="([^"]+)"', page.text)
+    assert seen is not None
+    draft = housing.answer("fa")
+    too_long = await client.post("/review/faq/housing/fa", data={
+        "csrf": csrf, "seen": seen[1], "action": "review", "answer": "ب" * 400 + "\n\nب"})
+    assert too_long.status_code == 422 and "350" in too_long.text
+    assert (await topic_now(app, "housing")).state("fa") == "stale"
+    done = await client.post("/review/faq/housing/fa", data={
+        "csrf": csrf, "seen": seen[1], "action": "review", "answer": draft})
+    assert done.status_code == 303 and done.headers["location"] == "/review?done=reviewed"
+    assert "/review/faq/housing/fa" not in (await client.get("/review")).text
+    after = await topic_now(app, "housing")
+    assert after.state("fa") == "reviewed" and after.state("ar") == "stale"
+    assert after.reviews["fa"]["by"] == "console:rana"
+    assert after.reviews["fa"]["based_on"] == edits.fingerprint(german)
+    async with app.sessions() as db:
+        audited = [(e.action, e.target) for e in await db.scalars(select(AuditEntry))
+                   if e.action.startswith("review.")]
+    assert audited == [("review.reviewed", "faq:housing")]

@@ -32,7 +32,7 @@ from bot.console.web import N_
 from bot.db.session import transaction as db_transaction
 from bot.engine.textfile import NotText
 from bot.errors import StartupError
-from bot.faq import checks, helpfulness, store
+from bot.faq import checks, edits, helpfulness, store
 from bot.faq.evaluation import BadLine
 from bot.faq.titles import TITLES
 
@@ -182,7 +182,9 @@ async def carry_out(found: web.Console, check_id: int) -> None:
     try:
         if path is None:
             raise FileNotFoundError("FAQ_HELD_OUT is not set")
-        results = await asyncio.to_thread(checks.run, settings, path)
+        async with db_transaction(found.sessions) as db:
+            edited = await edits.load(db)  # what staff changed in the console counts too
+        results = await asyncio.to_thread(checks.run, settings, path, edited)
     except (BadLine, NotText, StartupError) as exc:  # file:line: what is wrong
         message = str(exc)
     except FileNotFoundError:

@@ -11,7 +11,7 @@ its draft, with the glossary's terms for the language, edited and marked reviewe
 
 A reviewer (role `reviewer`, `bot.reviewers`) reaches these pages only (the guard) and opens
 only their languages (403). What is reviewable comes from the features (`bot.review`:
-`KINDS`, one `Reviewable` each); this module reads forms, words problems and renders
+`kinds`, one `Reviewable` each); this module reads forms, words problems and renders
 templates/review/. Every save is one transaction, audited (`review.save`,
 `review.reviewed`, target "<kind>:<key>").
 """
@@ -30,12 +30,22 @@ from bot import glossary
 from bot.console import web
 from bot.console.web import N_
 from bot.events.review import EventTexts
+from bot.faq.review import FaqAnswers
 from bot.notices.review import NoticeTexts
 from bot.review import WAITING, Item, Reviewable, Waiting, problems, seen
 
-KINDS: list[Reviewable] = [NoticeTexts(), EventTexts()]
-"""What the queue lists, in this order (the FAQ's answers join with one line)."""
-LABELS = (N_("Notice"), N_("Event"), N_("Title"), N_("Text"), N_("Description"))
+ORDER = ("notice", "series", "faq")
+"""The kinds in the order the queue lists them."""
+
+
+def kinds(request: Request) -> list[Reviewable]:
+    """What the queue lists, in this order: notices, event texts, FAQ answers."""
+    settings = web.console(request).settings
+    return [NoticeTexts(), EventTexts(), FaqAnswers(settings.content_dir, settings.languages)]
+
+
+LABELS = (N_("Notice"), N_("Event"), N_("Title"), N_("Text"), N_("Description"),
+          N_("FAQ answer"), N_("Answer"))
 """The features' labels of their kinds and fields, marked here for the console's domain."""
 RTL = ("ar", "fa")
 STATES = {"source": N_("source"), "reviewed": N_("reviewed"),
@@ -49,8 +59,8 @@ DONE = {"saved": N_("Saved. It still waits for a review."),
 CHANGED = N_("The source changed while you were working on it: compare again, then save.")
 
 
-def _kind(name: str) -> Reviewable:
-    found = next((kind for kind in KINDS if kind.kind == name), None)
+def _kind(request: Request, name: str) -> Reviewable:
+    found = next((kind for kind in kinds(request) if kind.kind == name), None)
     if found is None:
         raise HTTPException(404)
     return found
@@ -74,15 +84,15 @@ def _dir(lang: str) -> str:
 
 def _common(request: Request) -> dict[str, Any]:
     return {"language_names": _names(request), "state_names": STATES, "text_dir": _dir,
-            "labels": {kind.kind: kind.label for kind in KINDS}}
+            "labels": {kind.kind: kind.label for kind in kinds(request)}}
 
 
 def queue(waiting: list[Waiting], langs: list[str]) -> list[tuple[str, list[tuple[str,
                                                                                list[Waiting]]]]]:
-    """`waiting` grouped by language (in `langs`' order), then kind (in `KINDS`' order);
+    """`waiting` grouped by language (in `langs`' order), then kind (in `ORDER`);
     in a group by state (machine draft, unreviewed, stale, missing), the newest change
     first."""
-    order = [kind.kind for kind in KINDS]
+    order = list(ORDER)
 
     def newest(w: Waiting) -> tuple[int, float]:
         return (WAITING.index(w.state), -(w.changed_at.timestamp() if w.changed_at else 0))
@@ -100,7 +110,7 @@ def queue(waiting: list[Waiting], langs: list[str]) -> list[tuple[str, list[tupl
 async def show_queue(request: Request) -> Response:
     langs = _langs(request)
     async with web.transaction(request) as db:
-        waiting = [w for kind in KINDS for w in await kind.waiting(db, langs)]
+        waiting = [w for kind in kinds(request) for w in await kind.waiting(db, langs)]
     return web.page(request, "review/queue.html", groups=queue(waiting, langs), langs=langs,
                     count=len(waiting), done=DONE.get(request.query_params.get("done", "")),
                     title=N_("Review"), **_common(request))
@@ -109,7 +119,7 @@ async def show_queue(request: Request) -> Response:
 def _checked(request: Request) -> tuple[Reviewable, str, str]:
     """The kind, key and language of the path; 404 for an unknown kind or language, 403 for
     a language the reviewer does not review."""
-    kind = _kind(request.path_params["kind"])
+    kind = _kind(request, request.path_params["kind"])
     lang = request.path_params["lang"]
     if lang not in web.console(request).settings.languages:
         raise HTTPException(404)
@@ -163,7 +173,12 @@ async def save(request: Request) -> Response:
             return _item_page(request, kind, item, values=values, status_code=409,
                               problem=CHANGED)
         who = web.staff(request).who
-        await kind.save(db, key, lang, values, reviewed=mark, who=who, now=web.now(request))
+        try:
+            await kind.save(db, key, lang, values, reviewed=mark, who=who,
+                            now=web.now(request))
+        except ValueError as exc:  # a feature's own rule (an FAQ answer's short part)
+            return _item_page(request, kind, item, values=values, status_code=422,
+                              errors={item.fields[0].name: _worded(request, exc)})
         after = await kind.item(db, key, lang)
         stamp = f" based_on={after.based_on}" if mark and after is not None else ""
         await web.audit(request, db, "review.reviewed" if mark else "review.save",
@@ -171,6 +186,15 @@ async def save(request: Request) -> Response:
     if mark:
         return web.redirect(request, "/review?done=reviewed")
     return web.redirect(request, f"/review/{kind.kind}/{key}/{lang}?done=saved")
+
+
+def _worded(request: Request, problem: ValueError) -> str:
+    """A feature's refusal in the staff member's language: its `msgid` (a console text)
+    with its `params`, else its English message."""
+    msgid = getattr(problem, "msgid", None)
+    if not isinstance(msgid, str):
+        return str(problem)
+    return web.gettext(request, msgid).format(**getattr(problem, "params", {}))
 
 
 routes: list[BaseRoute] = [
