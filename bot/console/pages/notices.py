@@ -214,8 +214,7 @@ def _read(request: Request, data: FormData, *, new: bool
             errors[name] = _say(request, "too_long", max=limit)
     if values["topic"] not in TOPICS:
         errors["topic"] = _say(request, "choice")
-    if values["link"] and (not values["link"].startswith("https://")
-                           or any(c.isspace() for c in values["link"])):
+    if values["link"] and not _https(values["link"]):
         errors["link"] = _say(request, "link")
     if values["expires"]:
         expiry = _local_time(values["expires"])
@@ -224,6 +223,12 @@ def _read(request: Request, data: FormData, *, new: bool
         elif expiry.replace(tzinfo=_tz(request)) <= web.now(request):
             errors["expires"] = _say(request, "past")
     return values, errors
+
+
+def _https(link: str) -> bool:
+    """A link a notice may carry (`Text.video`): https, no spaces."""
+    return link.startswith("https://") and len(link) > 8 and not any(
+        c.isspace() for c in link)
 
 
 def _local_time(value: str) -> dt.datetime | None:
@@ -378,21 +383,22 @@ async def text_form(request: Request) -> Response:
     lang = request.path_params["lang"]
     if lang not in _languages(request) or lang == notice.source:
         raise HTTPException(404)
-    values = {name: str(data.get(name, "")).strip() for name in ("title", "text")}
+    values = {name: str(data.get(name, "")).strip() for name in ("title", "text", "link")}
     errors: dict[str, str] = {}
     for name, limit in (("title", TITLE_MAX), ("text", TEXT_MAX)):
         if not values[name]:
             errors[name] = _say(request, "required")
         elif len(values[name]) > limit:
             errors[name] = _say(request, "too_long", max=limit)
+    if values["link"] and not _https(values["link"]):
+        errors["link"] = _say(request, "link")
     if errors:
         return web.page(request, "notices/text.html", status_code=422, notice=notice,
                         lang=lang, values=values, errors=errors, title=N_("Notice"),
                         **_common(request))
-    old = notice.texts.get(lang)
     texts = dict(notice.texts)
     texts[lang] = Text(title=values["title"], text=values["text"],
-                       video=old.video if old else None)
+                       video=values["link"] or None)
     changed = notice.model_copy(update={"texts": texts})
     mark = data.get("reviewed") == "yes"
     if mark:
@@ -411,7 +417,8 @@ async def text_page(request: Request) -> Response:
     if lang not in _languages(request) or lang == notice.source:
         raise HTTPException(404)
     text = notice.texts.get(lang)
-    values = {"title": text.title if text else "", "text": text.text.strip() if text else ""}
+    values = {"title": text.title if text else "", "text": text.text.strip() if text else "",
+              "link": (text.video or "") if text else ""}
     return web.page(request, "notices/text.html", notice=notice, lang=lang, values=values,
                     errors={}, title=N_("Notice"), **_common(request))
 
