@@ -1,4 +1,4 @@
-"""Queueing a notice for its audience, pausing and resuming it, and its tally.
+"""Queueing a notice for its audience, pausing, resuming and cancelling it, and its tally.
 
 A notice is one outbox row per person, keyed `notice:<id>:<person>`: sending the same notice
 again, a double click or a second process adds nobody twice. Rows are written in one
@@ -97,16 +97,29 @@ async def resume(session: AsyncSession, notice_id: str) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+async def cancel(session: AsyncSession, notice_id: str, now: dt.datetime) -> int:
+    """Drop what of the notice has not gone out (waiting or paused): those messages are
+    `cancelled` and never sent; the people who already got it keep it. Returns how many were
+    dropped. A message a sender is sending at this moment may still go out (it then counts
+    as sent); sending the notice again later adds nobody who was cancelled (one row a
+    person)."""
+    result = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.batch == batch_of(notice_id),
+                                    OutboxMessage.status.in_(("pending", "paused")))
+        .values(status="cancelled", done_at=now, claimed_until=None))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 RECEIPTS = ("delivered", "read")
 """Counts in a tally that are part of "sent", not statuses of their own."""
 
 
 async def tally(session: AsyncSession, notice_id: str, default: str
                 ) -> dict[str, Counter[str]]:
-    """status -> language -> how many (sent, pending, failed, unreachable, skipped, expired,
-    no-template). Of the sent, "delivered" and "read" count those the platform confirmed
-    (WhatsApp does; Telegram tells a bot nothing of the kind): "read" ones count as delivered
-    too."""
+    """status -> language -> how many (sent, pending, paused, failed, unreachable, skipped,
+    expired, no-template, cancelled). Of the sent, "delivered" and "read" count those the
+    platform confirmed (WhatsApp does; Telegram tells a bot nothing of the kind): "read" ones
+    count as delivered too."""
     rows = await session.execute(
         select(OutboxMessage.status, OutboxMessage.delivery, Person.locale, func.count())
         .join(Person, Person.id == OutboxMessage.person_id)
@@ -123,21 +136,24 @@ async def tally(session: AsyncSession, notice_id: str, default: str
     return found
 
 
-PROGRESS = ("draft", "scheduled", "sending", "paused", "sent", "expired")
+PROGRESS = ("draft", "scheduled", "sending", "paused", "sent", "expired", "cancelled")
 """Where a notice is, as the console's history shows it (`progress`)."""
 
 
 def progress(tally: dict[str, Counter[str]], *, queued: bool, send_at: dt.datetime | None,
              expires_at: dt.datetime | None, now: dt.datetime) -> str:
     """One of `PROGRESS`: never queued (a draft); paused with messages waiting; waiting for
-    its time; sending; expired (its time passed with nothing left to send, or it was
-    queued after it); else sent."""
+    its time; sending; cancelled (staff dropped what was left: some may have got it);
+    expired (its time passed with nothing left to send, or it was queued after it); else
+    sent."""
     if not queued:
         return "draft"
     if tally.get("paused"):
         return "paused"
     if tally.get("pending"):
         return "scheduled" if send_at is not None and send_at > now else "sending"
+    if tally.get("cancelled"):
+        return "cancelled"
     if expires_at is not None and expires_at <= now and not tally.get("sent"):
         return "expired"
     return "sent"

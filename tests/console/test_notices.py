@@ -40,7 +40,8 @@ GETS = ["/notices", "/notices/new", f"/notices/{ID}", f"/notices/{ID}/edit",
         f"/notices/{ID}/texts/ar", f"/notices/{ID}/tally"]
 POSTS = ["/notices/new", f"/notices/{ID}/edit", f"/notices/{ID}/texts/ar",
          f"/notices/{ID}/review/ar", f"/notices/{ID}/translate", f"/notices/{ID}/audience",
-         f"/notices/{ID}/send", f"/notices/{ID}/pause", f"/notices/{ID}/resume"]
+         f"/notices/{ID}/send", f"/notices/{ID}/pause", f"/notices/{ID}/resume",
+         f"/notices/{ID}/cancel"]
 
 
 @pytest.fixture(scope="session")
@@ -265,3 +266,45 @@ async def test_each_language_may_have_its_own_link_and_only_an_https_one(
     assert "https://example.org/ar.mp4" in arabic  # in the Arabic preview and under it
     german = page.split('id="lang-de"')[1].split("</article>")[0]
     assert "https://example.org/de.mp4" in german and "ar.mp4" not in german
+
+
+async def test_cancelled_what_is_left_never_goes_out_and_who_got_it_keeps_it(
+        app: App, client: httpx.AsyncClient) -> None:
+    csrf = await signed_in(app, client)
+    await subscriber(app, "console:hans", "de")
+    await subscriber(app, "console:amal", "ar")
+    await client.post("/notices/new", data={**NOTICE, "csrf": csrf})
+    await client.post(f"/notices/{ID}/send", data={"audience": "topic:health", "csrf": csrf})
+    first = await delivered(app)
+    assert sorted(first) == ["amal", "hans"]
+    # Two more people, sent to them too, paused; then cancelled.
+    await subscriber(app, "console:olena", "uk")
+    await subscriber(app, "console:reza", "fa")
+    await client.post(f"/notices/{ID}/send", data={"audience": "topic:health", "csrf": csrf})
+    await client.post(f"/notices/{ID}/pause", data={"csrf": csrf})
+    shown = (await client.get(f"/notices/{ID}")).text
+    assert "Cancel the notice" in shown and "Resume" in shown
+    cancelled = await client.post(f"/notices/{ID}/cancel", data={"csrf": csrf})
+    assert cancelled.status_code == 303
+    assert cancelled.headers["location"] == f"/notices/{ID}?done=cancelled#tally"
+    page = (await client.get(f"/notices/{ID}?done=cancelled")).text
+    assert "Cancelled: what had not gone out will not be sent." in page
+    assert "Cancel the notice" not in page and "Resume" not in page
+    await client.post(f"/notices/{ID}/resume", data={"csrf": csrf})  # nothing to resume
+    assert await delivered(app) == {}
+    tally = (await client.get(f"/notices/{ID}/tally")).text
+    assert re.search(r'class="state cancelled">cancelled<', tally)
+    assert re.search(r"<th[^>]*>cancelled</th>", tally)
+    ukrainian = re.search(r"<td>Ukrainian</td>(.*?)</tr>", tally)
+    german = re.search(r"<td>German</td>(.*?)</tr>", tally)
+    assert ukrainian and german
+    assert re.findall(r"<td>(\d+)</td>", ukrainian.group(1)) == ["0", "1"]  # sent, cancelled
+    assert re.findall(r"<td>(\d+)</td>", german.group(1)) == ["1", "0"]
+    assert re.search(r'class="state cancelled">cancelled<', (await client.get("/notices")).text)
+    # Sending again reaches nobody who was cancelled.
+    await client.post(f"/notices/{ID}/send", data={"audience": "topic:health", "csrf": csrf})
+    assert await delivered(app) == {}
+    async with app.sessions() as session:
+        audited = list(await session.scalars(select(AuditEntry.detail).where(
+            AuditEntry.action == "notices.cancel", AuditEntry.target == f"notice:{ID}")))
+    assert audited == ["cancelled=2"]

@@ -4,7 +4,7 @@ draft in the database (`bot.notices.drafts`, as the chat's /compose keeps them);
 language side by side with its state, edited and marked reviewed, machine drafts on a
 button; a phone-sized preview per language as the bot shows it; the audience with the
 number of people per language, counted as it is typed (htmx); sending now or at a time,
-pause, resume and the tally per language.
+pause, resume, cancel and the tally per language.
 
 The rules live in the feature (`bot.notices`: `content`, `drafts`, `audience`, `store`,
 `plan`, `translation`, `actions.message`); this module reads forms, words problems in the
@@ -53,18 +53,20 @@ STATES = {"source": N_("source"), "reviewed": N_("reviewed"),
           "stale": N_("stale: the source changed"), "machine": N_("machine draft"),
           "missing": N_("missing")}
 PROGRESS = {"draft": N_("draft"), "scheduled": N_("scheduled"), "sending": N_("sending"),
-            "paused": N_("paused"), "sent": N_("sent"), "expired": N_("expired")}
+            "paused": N_("paused"), "sent": N_("sent"), "expired": N_("expired"),
+            "cancelled": N_("cancelled")}
 SHARES = {"source": N_("the original"), "reviewed": N_("reviewed translation"),
           "unreviewed": N_("translation, not reviewed"),
           "stale": N_("stale translation"), "machine": N_("machine draft, with a note"),
           "machine_off": N_("machine draft not allowed: the fallback, with a note"),
           "missing": N_("no translation: the fallback, with a note")}
 TALLIED = ("sent", "delivered", "read", "pending", "paused", "failed", "unreachable",
-           "no-template", "skipped", "expired")
+           "no-template", "skipped", "expired", "cancelled")
 TALLY_NAMES = {"sent": N_("sent"), "delivered": N_("delivered"), "read": N_("read"),
                "pending": N_("waiting"), "paused": N_("paused"), "failed": N_("failed"),
                "unreachable": N_("unreachable"), "no-template": N_("no template"),
-               "skipped": N_("skipped"), "expired": N_("expired")}
+               "skipped": N_("skipped"), "expired": N_("expired"),
+               "cancelled": N_("cancelled")}
 PROBLEMS = {
     "required": N_("Please fill this in."),
     "choice": N_("Please choose one of the options."),
@@ -554,6 +556,17 @@ async def resume(request: Request) -> Response:
     return web.redirect(request, f"/notices/{notice.id}?done=resumed#tally")
 
 
+async def cancel(request: Request) -> Response:
+    """What has not gone out is dropped (`store.cancel`); who got it keeps it."""
+    await web.form(request)
+    notice = (await _found(request)).notice
+    async with web.transaction(request) as db:
+        dropped = await store.cancel(db, notice.id, web.now(request))
+        await web.audit(request, db, "notices.cancel", target=f"notice:{notice.id}",
+                        detail=f"cancelled={dropped}")
+    return web.redirect(request, f"/notices/{notice.id}?done=cancelled#tally")
+
+
 async def tally(request: Request) -> Response:
     """The tally as a fragment (the page asks for it again while sending)."""
     notice = (await _found(request)).notice
@@ -576,5 +589,6 @@ routes: list[BaseRoute] = [
     Route("/notices/{notice_id}/send", send, methods=["POST"]),
     Route("/notices/{notice_id}/pause", pause, methods=["POST"]),
     Route("/notices/{notice_id}/resume", resume, methods=["POST"]),
+    Route("/notices/{notice_id}/cancel", cancel, methods=["POST"]),
     Route("/notices/{notice_id}/tally", tally),
 ]
