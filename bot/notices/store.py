@@ -136,6 +136,27 @@ async def tally(session: AsyncSession, notice_id: str, default: str
     return found
 
 
+OUTCOMES = ("read", "delivered", "sent", "pending", "paused", "failed", "unreachable",
+            "no-template", "skipped", "expired", "cancelled")
+"""Where each message of a notice is, one place each (`outcomes`)."""
+
+
+def outcomes(tally: dict[str, Counter[str]]) -> dict[str, Counter[str]]:
+    """The tally with every message counted once (for a chart: the parts add up to
+    everyone): of the sent, "read"; "delivered" but not read; "sent" without either (Telegram,
+    or no word from WhatsApp yet); then every other status as it is. Statuses without a
+    message are left out."""
+    found: dict[str, Counter[str]] = {}
+    sent, delivered, read = (tally.get(s, Counter()) for s in ("sent", "delivered", "read"))
+    parts = {"read": read, "delivered": delivered - read, "sent": sent - delivered}
+    for status in OUTCOMES:
+        counts = parts.get(status, tally.get(status, Counter()))
+        counts = Counter({lang: n for lang, n in counts.items() if n > 0})
+        if counts:
+            found[status] = counts
+    return found
+
+
 PROGRESS = ("draft", "scheduled", "sending", "paused", "sent", "expired", "cancelled")
 """Where a notice is, as the console's history shows it (`progress`)."""
 

@@ -203,6 +203,8 @@ async def test_written_in_german_drafted_reviewed_sent_paused_resumed_and_tallie
                                                           "csrf": csrf})
     assert sent.status_code == 303
     assert await count(app, OutboxMessage) == 4
+    live = (await client.get(f"/notices/{ID}/tally")).text  # while sending, it asks again
+    assert f'hx-get="/notices/{ID}/tally" hx-trigger="every 3s' in live and "0 / 4" in live
     paused = await client.post(f"/notices/{ID}/pause", data={"csrf": csrf})
     assert paused.status_code == 303
     assert await delivered(app) == {}  # paused: nothing goes out
@@ -216,6 +218,7 @@ async def test_written_in_german_drafted_reviewed_sent_paused_resumed_and_tallie
     assert "Lassen Sie sich impfen" in got["reza"]  # no Persian: German, with a note
     assert "tom" not in got
     tally = (await client.get(f"/notices/{ID}/tally")).text
+    assert "hx-trigger" not in tally and "4 / 4" in tally  # done: it stops asking
     row = re.search(r"<td>Arabic</td>(.*?)</tr>", tally)
     assert row and "<td>1</td>" in row.group(1)
     assert re.search(r"<th[^>]*>sent</th>", tally)
@@ -300,6 +303,10 @@ async def test_cancelled_what_is_left_never_goes_out_and_who_got_it_keeps_it(
     assert ukrainian and german
     assert re.findall(r"<td>(\d+)</td>", ukrainian.group(1)) == ["0", "1"]  # sent, cancelled
     assert re.findall(r"<td>(\d+)</td>", german.group(1)) == ["1", "0"]
+    # The chart: a bar per language, each message once.
+    assert 'role="img" aria-label="Tally per language"' in tally
+    assert "<title>Ukrainian, cancelled: 1</title>" in tally
+    assert "<title>German, sent, not confirmed: 1</title>" in tally
     assert re.search(r'class="state cancelled">cancelled<', (await client.get("/notices")).text)
     # Sending again reaches nobody who was cancelled.
     await client.post(f"/notices/{ID}/send", data={"audience": "topic:health", "csrf": csrf})

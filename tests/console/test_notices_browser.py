@@ -153,9 +153,11 @@ def test_written_in_german_drafted_previewed_sent_to_terminal_and_telegram_pause
         assert previews[lang] in words(got), (lang, got)
     assert "هذه ترجمة آلية" in telegram[7001] and "автоматичний переклад" in telegram[7002]
 
-    page.reload()
+    # No reload: the tally asks again every few seconds while sending, then stops.
     tally = page.locator("#tally")
-    assert tally.locator(".state").inner_text() == "sent"
+    tally.locator(".state", has_text="sent").wait_for(timeout=8000)
+    assert tally.get_attribute("hx-trigger") is None
+    assert tally.get_by_role("img", name="Tally per language").is_visible()
     rows = {row.locator("td, th").first.inner_text(): row.inner_text()
             for row in tally.locator("#tally-table tbody tr").all()}
     assert set(rows) == {"Arabic", "Ukrainian", "German", "All"}

@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from bot.console import web
+from bot.console import charts, web
 from bot.console.web import N_
 from bot.db.tables import AuditEntry, Notice
 from bot.districts import districts_in
@@ -67,6 +67,13 @@ TALLY_NAMES = {"sent": N_("sent"), "delivered": N_("delivered"), "read": N_("rea
                "unreachable": N_("unreachable"), "no-template": N_("no template"),
                "skipped": N_("skipped"), "expired": N_("expired"),
                "cancelled": N_("cancelled")}
+OUTCOME_NAMES = {"read": N_("read"), "delivered": N_("delivered, not read yet"),
+                 "sent": N_("sent, not confirmed"), "pending": N_("waiting"),
+                 "paused": N_("paused"), "failed": N_("failed"),
+                 "unreachable": N_("unreachable"), "no-template": N_("no template"),
+                 "skipped": N_("skipped"), "expired": N_("expired"),
+                 "cancelled": N_("cancelled")}
+"""The chart's parts (`store.outcomes`: each message once)."""
 PROBLEMS = {
     "required": N_("Please fill this in."),
     "choice": N_("Please choose one of the options."),
@@ -344,9 +351,16 @@ async def _tally(request: Request, notice_id: str) -> dict[str, Any]:
     total = sum(sum(c.values()) for s, c in tally.items() if s not in store.RECEIPTS)
     done = total - sum(tally.get("pending", Counter()).values()) - sum(
         tally.get("paused", Counter()).values())
+    names = _language_names(request)
+    parts = store.outcomes(tally)
+    chart = charts.stacked_bars(
+        web.gettext(request, N_("Tally per language")),
+        [(names.get(lang, lang), {s: c[lang] for s, c in parts.items()})
+         for lang in languages],
+        [(s, web.gettext(request, OUTCOME_NAMES[s])) for s in parts])
     return {"tally": tally, "statuses": statuses, "tally_languages": languages,
             "state": state, "sent_row": row, "total": total, "finished": done,
-            "tally_names": TALLY_NAMES}
+            "tally_names": TALLY_NAMES, "tally_chart": chart}
 
 
 async def _counts(request: Request, expression: str, notice: NoticeFile
