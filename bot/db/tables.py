@@ -561,3 +561,19 @@ class InterpreterRequest(Base):
     status: Mapped[str] = mapped_column(String(12), default="open")
     """open | done"""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TemplateApproval(Base):
+    """A WhatsApp message template's approval in one language, as Meta last said it
+    (`GET /{WABA}/message_templates`, fetched by the bot's service about hourly): what the
+    staff console shows, and what tells it which languages' people outside the 24-hour window
+    would be skipped. Nothing about a person."""
+
+    __tablename__ = "template_approvals"
+
+    name: Mapped[str] = mapped_column(String(512), primary_key=True)
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
+    """As Meta writes it ("de", "en_US")."""
+    status: Mapped[str] = mapped_column(String(20))
+    """APPROVED | PENDING | REJECTED | PAUSED | DISABLED (or another Meta may add)."""
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime())
