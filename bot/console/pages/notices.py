@@ -37,7 +37,7 @@ from bot.districts import districts_in
 from bot.engine.cursor import as_param
 from bot.engine.model import Text as ChatText
 from bot.i18n import text_of
-from bot.notices import actions, drafts, store, translation
+from bot.notices import actions, approvals, drafts, store, translation
 from bot.notices.audience import AudienceError, parse
 from bot.notices.composer import new_id
 from bot.notices.content import NoticeError, NoticeFile, Text, expires_at, reviewed
@@ -588,10 +588,70 @@ async def tally(request: Request) -> Response:
                     **await _tally(request, notice.id), **_common(request))
 
 
+# -- WhatsApp templates ---------------------------------------------------------------
+APPROVAL_NAMES = {"approved": N_("approved"), "pending": N_("waiting for Meta"),
+                  "rejected": N_("rejected"), "paused": N_("paused by Meta"),
+                  "disabled": N_("disabled by Meta"), "other": N_("another status"),
+                  "not_at_meta": N_("not at Meta"), "not_listed": N_("not used"),
+                  "unknown": N_("not checked")}
+APPROVAL_LOOKS = {"approved": "reviewed", "pending": "machine", "rejected": "missing",
+                  "paused": "missing", "disabled": "missing", "other": "missing",
+                  "not_at_meta": "missing", "not_listed": "", "unknown": ""}
+"""The look of each state (the classes of the languages' states)."""
+UNANSWERED = dt.timedelta(minutes=1)
+"""An ask this much later than Meta's last answer did not get one."""
+
+
+def _checks(request: Request) -> str | None:
+    """Why the bot does not ask Meta about the templates (None: it does)."""
+    settings = web.console(request).settings
+    if not settings.whatsapp:
+        return N_("WhatsApp is not configured (WHATSAPP_PHONE_NUMBER_ID and the three "
+                  "values with it).")
+    if not settings.whatsapp_business_account_id:
+        return N_("WHATSAPP_BUSINESS_ACCOUNT_ID is not set: the bot asks Meta only with it. "
+                  "Until then the languages the templates file lists are taken as approved.")
+    return None
+
+
+async def templates(request: Request) -> Response:
+    """Each template of content/whatsapp-templates.yaml per language with Meta's status."""
+    listed = approvals.listed(web.console(request).settings.content_dir)
+    async with web.transaction(request) as db:
+        known = await approvals.known(db)
+        answered, asked = await approvals.last_checked(db)
+    checked = answered is not None
+    languages = _languages(request)
+    rows = [{"template": template,
+             "states": {lang: approvals.state(template, lang, known, checked)
+                        for lang in languages}}
+            for template in listed]
+    return web.page(request, "notices/templates.html", rows=rows, answered=answered,
+                    asked=asked, not_checked=_checks(request),
+                    unanswered=asked is not None and (answered is None
+                                                      or asked - answered > UNANSWERED),
+                    approval_names=APPROVAL_NAMES, approval_looks=APPROVAL_LOOKS,
+                    done=request.query_params.get("done", ""),
+                    title=N_("WhatsApp templates"), **_common(request))
+
+
+async def check_templates(request: Request) -> Response:
+    """Ask the bot to ask Meta now (the next look of a bot process, within a minute)."""
+    await web.form(request)
+    if _checks(request) is not None:
+        raise HTTPException(409, web.gettext(request, _checks(request) or ""))
+    async with web.transaction(request) as db:
+        await approvals.check_soon(db)
+        await web.audit(request, db, "notices.templates_check")
+    return web.redirect(request, "/notices/templates?done=asked")
+
+
 routes: list[BaseRoute] = [
     Route("/notices", listing),
     Route("/notices/new", new_form),
     Route("/notices/new", create, methods=["POST"]),
+    Route("/notices/templates", templates),
+    Route("/notices/templates/check", check_templates, methods=["POST"]),
     Route("/notices/{notice_id}", show),
     Route("/notices/{notice_id}/edit", edit_form),
     Route("/notices/{notice_id}/edit", edit, methods=["POST"]),
