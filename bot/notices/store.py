@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,6 +51,39 @@ async def count(session: AsyncSession, audience: Audience, default: str) -> Coun
     """How many people would get it, by their language."""
     rows = (await session.execute(_recipients(audience))).all()
     return Counter(locale or default for _, locale in rows)
+
+
+WINDOW = dt.timedelta(hours=24)
+"""WhatsApp's customer service window: who wrote to the bot longer ago gets a notice only
+as the approved template (the channel keeps a margin of minutes inside it)."""
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Who would get a notice: how many on each channel, and on WhatsApp by language those
+    outside the 24-hour window (they get the template, where it is approved)."""
+
+    channels: Counter[str]
+    outside_window: Counter[str]
+    """Language -> people on WhatsApp who last wrote more than 24 hours ago."""
+
+
+async def reach(session: AsyncSession, audience: Audience, default: str, now: dt.datetime
+                ) -> Reach:
+    """The audience's people by channel, and on WhatsApp those outside the window, by
+    their language (numbers only, counted in the database)."""
+    people = _recipients(audience).with_only_columns(Person.id)
+    outside = case((Person.last_seen_at < now - WINDOW, True), else_=False)
+    rows = await session.execute(
+        select(Person.channel, Person.locale, outside, func.count())
+        .where(Person.id.in_(people)).group_by(Person.channel, Person.locale, outside))
+    channels: Counter[str] = Counter()
+    closed: Counter[str] = Counter()
+    for channel, locale, out, n in rows.all():
+        channels[channel] += n
+        if channel == "whatsapp" and out:
+            closed[locale or default] += n
+    return Reach(channels, closed)
 
 
 async def queue(session: AsyncSession, notice: NoticeFile, expression: str,

@@ -6,6 +6,7 @@ checked and why. Signed out, with the wrong role, without the token: refused."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 
 import httpx
@@ -43,8 +44,6 @@ async def asked_and_answered(bench: Bench, answer: list[tuple[str, str, str]]) -
 
 def cells(html: str, template: str) -> dict[str, str]:
     """Language name -> the state shown in the row of `template`."""
-    import re
-
     head = re.search(r"<thead>(.*?)</thead>", html, re.S)
     row = re.search(rf"<code>{template}</code>(.*?)</tr>", html, re.S)
     assert head and row, template
@@ -129,3 +128,51 @@ async def test_without_a_business_account_id_the_page_says_they_are_not_checked(
     async with bench.sessions() as db:
         assert not list(await db.scalars(select(AuditEntry).where(
             AuditEntry.action == "notices.templates_check")))
+
+
+async def newcomer(bench: Bench, who: str, lang: str, *, seen_hours_ago: float) -> None:
+    from datetime import timedelta
+
+    from bot.db.tables import Person
+    from bot.notices import topics
+
+    person = await staff_member(bench, who, role="newcomer", locale=lang)
+    async with transaction(bench.sessions) as db:
+        found = await db.get(Person, person.id)
+        assert found is not None
+        found.last_seen_at = bench.clock() - timedelta(hours=seen_hours_ago)
+        await topics.subscribe(db, person.id, ["health"], bench.clock())
+
+
+async def test_the_audience_counts_whatsapp_people_outside_the_window_and_skipped_languages(
+        bench: Bench, client: httpx.AsyncClient) -> None:
+    await staff_member(bench, ANA)
+    csrf = await sign_in(client, bench, ANA)
+    await asked_and_answered(bench, [("welcome_notice", lang, "APPROVED")
+                                     for lang in ("de", "en", "ar", "uk", "ru", "tr")]
+                             + [("welcome_notice", "fa", "PENDING")])
+    await newcomer(bench, "whatsapp:963944000001", "ar", seen_hours_ago=2)    # in the window
+    await newcomer(bench, "whatsapp:963944000002", "ar", seen_hours_ago=30)   # template
+    await newcomer(bench, "whatsapp:93700000003", "fa", seen_hours_ago=50)    # skipped
+    await newcomer(bench, "whatsapp:93700000004", "fa", seen_hours_ago=24 * 9)  # skipped
+    await newcomer(bench, "telegram:5005", "fa", seen_hours_ago=100)          # Telegram
+    written = await client.post("/notices/new", data={
+        "source": "de", "title": "Hitze", "text": "Trinken Sie viel Wasser.",
+        "topic": "health", "link": "", "expires": "", "csrf": csrf})
+    assert written.status_code == 303
+    page = (await client.get(written.headers["location"])).text
+    assert "5 people would get it." in page
+    assert "3 people on WhatsApp have not written to the bot for more than 24 hours" in page
+    rows = {lang: row for lang, row in re.findall(
+        r"<tr><td>(\w+)</td>(.*?)</tr>", page.split('id="audience-counts"')[1])}
+    assert re.findall(r"<td>(\d+)", rows["Arabic"])[:2] == ["2", "1"]
+    assert re.findall(r"<td>(\d+)", rows["Persian"])[:2] == ["3", "2"]
+    assert "skipped" in rows["Persian"] and "skipped" not in rows["Arabic"]
+    warning = page.split('id="template-warning"')[1].split("</p>")[0]
+    assert "Persian (waiting for Meta)" in warning and "Arabic" not in warning
+    # Only Telegram and the terminal: nothing about WhatsApp.
+    typed = await client.post(written.headers["location"].split("?")[0] + "/audience",
+                              data={"audience": "topic:health channel:telegram",
+                                    "csrf": csrf})
+    assert "1 person would get it." in typed.text
+    assert "WhatsApp" not in typed.text

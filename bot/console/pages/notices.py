@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,7 +42,7 @@ from bot.notices import actions, approvals, drafts, store, translation
 from bot.notices.audience import AudienceError, parse
 from bot.notices.composer import new_id
 from bot.notices.content import NoticeError, NoticeFile, Text, expires_at, reviewed
-from bot.notices.plan import send_plan
+from bot.notices.plan import channel_seconds, send_plan
 from bot.notices.topics import TOPICS
 
 SOURCES = ("de", "en")
@@ -373,8 +374,24 @@ async def _counts(request: Request, expression: str, notice: NoticeFile
         return {}, f"{_say(request, 'audience')} ({exc})"
     async with web.transaction(request) as db:
         counts = await store.count(db, chosen, settings.default_language)
+        reach = await store.reach(db, chosen, settings.default_language, web.now(request))
+        known = await approvals.known(db)
+        answered, _ = await approvals.last_checked(db)
     plan = send_plan(notice, counts, settings.default_language, settings.outbox_rate)
-    return {"plan": plan, "share_names": SHARES}, None
+    seconds = channel_seconds(reach.channels, {"telegram": settings.outbox_rate,
+                                               "whatsapp": settings.whatsapp_rate},
+                              settings.outbox_rate)
+    plan = replace(plan, seconds=seconds, minutes=max(1, math.ceil(seconds / 60)))
+    template = approvals.for_push(approvals.listed(settings.content_dir), approvals.NOTICE)
+    checked = answered is not None and _checks(request) is None
+    states = {lang: approvals.state(template, lang, known, checked)
+              for lang in _languages(request)}
+    return {"plan": plan, "share_names": SHARES, "outside": reach.outside_window,
+            "template_states": states, "approval_names": APPROVAL_NAMES,
+            "without_template": [lang for lang, found in states.items()
+                                 if found not in approvals.SENDS],
+            "whatsapp": reach.channels.get("whatsapp", 0),
+            "sends": approvals.SENDS}, None
 
 
 async def show(request: Request) -> Response:
