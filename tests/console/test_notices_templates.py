@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -17,11 +18,19 @@ from bot.config import Settings
 from bot.console.app import build
 from bot.db import people
 from bot.db.locks import take_turn
-from bot.db.session import transaction
+from bot.db.session import make_engine, make_sessions, transaction
 from bot.db.tables import AuditEntry, Chore
 from bot.notices import approvals
 from tests.conftest import make_settings
-from tests.console.conftest import Bench, sign_in, staff_member
+from tests.console.conftest import (
+    Bench,
+    browser_sign_in,
+    run,
+    screenshot,
+    sign_in,
+    staff_member,
+)
+from tests.fakes import FakeClock
 
 ANA = "console:ana"
 WABA = "102290129340398"
@@ -176,3 +185,57 @@ async def test_the_audience_counts_whatsapp_people_outside_the_window_and_skippe
                                     "csrf": csrf})
     assert "1 person would get it." in typed.text
     assert "WhatsApp" not in typed.text
+
+
+# -- in a browser -------------------------------------------------------------------------
+def test_staff_see_the_templates_ask_for_a_check_and_see_who_would_be_skipped(
+        page: Any, console_server: str, settings: Settings, clock: FakeClock) -> None:
+    if settings.database_url.startswith("postgresql"):
+        pytest.skip("the browser test runs on SQLite (the HTTP tests cover PostgreSQL)")
+
+    async def city() -> None:
+        engine = make_engine(settings.database_url)
+        bench = Bench(settings, engine, make_sessions(engine), clock)
+        try:
+            await asked_and_answered(bench, [
+                ("welcome_notice", "de", "APPROVED"), ("welcome_notice", "en", "APPROVED"),
+                ("welcome_notice", "ar", "APPROVED"), ("welcome_notice", "uk", "APPROVED"),
+                ("welcome_notice", "fa", "PENDING"), ("welcome_notice", "ru", "REJECTED"),
+                ("welcome_event_reminder", "de", "APPROVED"),
+                ("welcome_event_reminder", "ar", "APPROVED"),
+                ("welcome_event_reminder", "tr", "PAUSED")])
+            for n, (lang, hours) in enumerate([("ar", 2), ("ar", 30), ("ar", 40), ("fa", 50),
+                                               ("fa", 3), ("ru", 90), ("uk", 1)]):
+                await newcomer(bench, f"whatsapp:4915100000{n:02d}", lang,
+                               seen_hours_ago=hours)
+            for n, lang in enumerate(["ar", "fa", "uk", "de"]):
+                await newcomer(bench, f"telegram:{7100 + n}", lang, seen_hours_ago=5)
+        finally:
+            await engine.dispose()
+
+    run(city())
+    browser_sign_in(page, console_server, settings, clock, ANA)
+    page.get_by_role("link", name="Notices").click()
+    page.get_by_role("link", name="WhatsApp templates").click()
+    page.get_by_role("heading", name="WhatsApp templates").wait_for()
+    notice_row = page.get_by_role("row").filter(has_text="welcome_notice")
+    assert "waiting for Meta" in notice_row.inner_text()
+    assert "rejected" in notice_row.inner_text()
+    screenshot(page, "notices-templates")
+    page.get_by_role("button", name="Check now").click()
+    page.get_by_role("status").filter(has_text="the bot asks Meta within a minute").wait_for()
+
+    page.get_by_role("link", name="Back to the notices").click()
+    page.get_by_role("link", name="Write a notice").click()
+    page.get_by_label("German").check()
+    page.get_by_label("Title").fill("Hitzewarnung")
+    page.get_by_label("Text").fill("Trinken Sie viel Wasser und bleiben Sie im Schatten.")
+    page.get_by_label("Topic").select_option("health")
+    page.get_by_role("button", name="Save the draft").click()
+    page.wait_for_url(re.compile(r"/notices/hitzewarnung"))
+    counts = page.locator("#audience-counts")
+    assert "11 people would get it." in counts.inner_text()
+    warning = page.locator("#template-warning").inner_text()
+    assert "Persian (waiting for Meta)" in warning and "Russian (rejected)" in warning
+    page.evaluate("document.getElementById('window-note').scrollIntoView({block: 'center'})")
+    screenshot(page, "notices-audience-whatsapp")
