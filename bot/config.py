@@ -118,6 +118,11 @@ class Settings(BaseSettings):
     whatsapp_rate: float = Field(default=80, gt=0, le=1000)
     """Messages a second the bot sends on WhatsApp at most (Cloud API: 80 per phone number,
     more after Meta raises it)."""
+    whatsapp_business_account_id: str | None = None
+    """The WhatsApp Business Account (WABA) the phone number belongs to: with it the bot asks
+    Meta about hourly which message templates are approved in which language, and the staff
+    console shows it (`bot/channels/whatsapp/client.py`: `message_templates`). Without it the
+    templates' approval is not checked."""
 
     @field_validator("telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret",
                      "telegram_api_base", "whatsapp_phone_number_id", "whatsapp_access_token",
@@ -185,6 +190,16 @@ class Settings(BaseSettings):
             raise ValueError("the phone number ID is digits (WhatsApp > API Setup in the Meta "
                              "app), not the phone number itself")
         return value
+
+    @field_validator("whatsapp_business_account_id", mode="before")
+    @classmethod
+    def _business_account_id(cls, value: object) -> object:
+        if value == "" or value is None:
+            return None
+        if not isinstance(value, str) or not re.fullmatch(r"\d{5,30}", value.strip()):
+            raise ValueError("the WhatsApp Business Account ID is digits (WhatsApp > API "
+                             "Setup in the Meta app, under the phone number)")
+        return value.strip()
 
     @property
     def whatsapp(self) -> bool:

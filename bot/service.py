@@ -27,11 +27,12 @@ from bot.delivery.shared import SharedLimits
 from bot.delivery.transport import Transport
 from bot.events import store as events
 from bot.faq import current, tally
-from bot.notices import drafts
+from bot.notices import approvals, drafts
 from bot.notices import store as notices
 from bot.privacy import expire
 
 if TYPE_CHECKING:
+    import httpx
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from bot.channels.telegram.channel import TelegramChannel
@@ -48,6 +49,9 @@ STOP_GRACE = 10.0
 """Seconds the sender and the rounds get to finish what they are doing when stopped."""
 FAQ_DAYS_EVERY = 60.0
 """Seconds between two additions of the FAQ's counts to the day's numbers."""
+TEMPLATES_LOOK = 60.0
+"""Seconds between two looks whether Meta is to be asked about the WhatsApp templates (an
+hour after the last ask, or at once when staff asked for it in the console)."""
 
 
 def settle() -> None:
@@ -102,6 +106,8 @@ async def run_channels(app: App, stop: asyncio.Event | None = None) -> None:
              asyncio.create_task(keep_faq_current(app, stop)),  # staff's FAQ edits
              asyncio.create_task(keep_matching(app, stop)),  # Welcome Buddies' rounds
              asyncio.create_task(sender.run(stop))]
+    if whatsapp is not None and settings.whatsapp_business_account_id:
+        tasks.append(asyncio.create_task(keep_template_approvals(app, stop)))
     try:
         if telegram is not None:
             await telegram.setup_commands()
@@ -232,6 +238,57 @@ async def renew_faq(app: App) -> bool:
     except Exception:  # the desk in use goes on answering; the next look tries again
         log.exception("faq_renew_failed")
         return False
+
+
+async def keep_template_approvals(app: App, stop: asyncio.Event,
+                                  every: float = TEMPLATES_LOOK) -> None:
+    """About hourly across all of the bot's processes, and soon after staff ask for it in
+    the console: which WhatsApp templates Meta approved in which language (`check_templates`).
+    Each process looks every `every` seconds whether it is due."""
+    while not stop.is_set():
+        try:
+            await check_templates(app)
+        except Exception:
+            log.exception("template_check_failed")
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)
+
+
+async def check_templates(app: App, transport: httpx.AsyncBaseTransport | None = None
+                          ) -> bool:
+    """Ask Meta for the approval of every message template in every language and keep the
+    answer (`bot.notices.approvals`), if it is this process's turn (`take_turn`: once an
+    hour across processes; the console's "Check now" clears the time). Whether it asked and
+    Meta answered. The turn is taken in a transaction of its own, so no lock is held while
+    Meta answers; a failed ask waits for the next turn (the log says why, by code)."""
+    import httpx
+
+    from bot.channels.whatsapp.client import CloudError, message_templates
+
+    settings = app.settings
+    if not settings.whatsapp or not settings.whatsapp_business_account_id:
+        return False
+    assert settings.whatsapp_access_token is not None
+    async with transaction(app.sessions) as session:
+        if not await take_turn(session, approvals.CHORE, app.runtime.clock(), approvals.EVERY):
+            return False
+    try:
+        found = await message_templates(
+            base=settings.whatsapp_api_base,
+            business_account_id=settings.whatsapp_business_account_id,
+            token=settings.whatsapp_access_token.get_secret_value(), transport=transport)
+    except CloudError as exc:
+        log.warning("template_check_refused status=%d code=%s", exc.status, exc.code)
+        return False
+    except httpx.HTTPError as exc:
+        log.warning("template_check_failed error=%s", type(exc).__name__)
+        return False
+    async with transaction(app.sessions) as session:
+        kept = await approvals.save(session, [(t.name, t.language, t.status) for t in found],
+                                    app.runtime.clock())
+    log.info("template_check templates=%d approved=%d", kept,
+             sum(t.status == "APPROVED" for t in found))
+    return True
 
 
 async def housekeeping(app: App, stop: asyncio.Event) -> None:

@@ -34,7 +34,8 @@ def stacked_bars(title: str, rows: Sequence[tuple[str, Mapping[str, int]]],
     label_width = min(max(LABEL, 16 + 8 * longest), WIDTH // 2)  # room for the longest label
     room = WIDTH - label_width - 50
     legend_y = len(rows) * ROW + GAP
-    height = legend_y + 24
+    places, lines = _legend(series, float(label_width))
+    height = legend_y + 24 * lines
     parts = [Markup('<svg class="chart" viewBox="0 0 {w} {h}" role="img" '
                     'aria-label="{t}" xmlns="http://www.w3.org/2000/svg" '
                     'font-family="system-ui, sans-serif" font-size="13">'
@@ -45,28 +46,42 @@ def stacked_bars(title: str, rows: Sequence[tuple[str, Mapping[str, int]]],
                             'dominant-baseline="middle">{label}</text>').format(
             x=label_width - 8, y=y + ROW / 2, label=label))
         x = float(label_width)
-        for key, _ in series:
+        for key, name in series:
             value = values.get(key, 0)
             if not value:
                 continue
             width = value / top * room
             parts.append(Markup('<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{h}" '
-                                'fill="{c}"><title>{label}: {v}</title></rect>').format(
-                x=x, y=y + 5, w=max(width, 1.5), h=ROW - 10, c=colours[key],
-                label=label, v=value))
+                                'fill="{c}"><title>{label}, {name}: {v}</title></rect>'
+                                ).format(x=x, y=y + 5, w=max(width, 1.5), h=ROW - 10,
+                                         c=colours[key], label=label, name=name, v=value))
             x += width
         parts.append(Markup('<text x="{x:.1f}" y="{y}" fill="#505c6b" '
                             'dominant-baseline="middle">{total}</text>').format(
             x=x + 6, y=y + ROW / 2, total=sum(values.values())))
-    x = float(label_width)
-    for key, name in series:
+    for (key, name), (x, line) in zip(series, places, strict=True):
+        y = legend_y + 24 * line
         parts.append(Markup('<rect x="{x:.1f}" y="{y}" width="12" height="12" rx="2" '
                             'fill="{c}"/><text x="{tx:.1f}" y="{ty}" fill="#1c2430" '
                             'dominant-baseline="middle">{name}</text>').format(
-            x=x, y=legend_y, c=colours[key], tx=x + 17, ty=legend_y + 6, name=name))
-        x += 17 + 8 * len(str(escape(name))) + 22
+            x=x, y=y, c=colours[key], tx=x + 17, ty=y + 6, name=name))
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
+
+
+def _legend(series: Sequence[tuple[str, str]], start: float
+            ) -> tuple[list[tuple[float, int]], int]:
+    """Where each legend key goes (x, line), starting under the bars and wrapping onto a
+    new line where the next would run past the chart's width; and how many lines."""
+    places: list[tuple[float, int]] = []
+    x, line = start, 0
+    for _, name in series:
+        width = 17 + 8 * len(str(escape(name))) + 22
+        if x + width > WIDTH and x > start:
+            x, line = start, line + 1
+        places.append((x, line))
+        x += width
+    return places, line + 1
 
 
 WEEK_STEP = 22

@@ -32,7 +32,10 @@ HOUSEKEEPING = 70_08
 SENDING = 70_100_000
 """The outbox sender of a platform: `sending_key`."""
 
-KEYS = {"housekeeping": HOUSEKEEPING, "buddies_round": ROUNDS}
+TEMPLATES = 70_19
+"""Asking Meta which WhatsApp templates are approved (`bot.service.check_templates`)."""
+
+KEYS = {"housekeeping": HOUSEKEEPING, "buddies_round": ROUNDS, "whatsapp_templates": TEMPLATES}
 """The advisory lock of each chore (`take_turn`)."""
 
 

@@ -618,3 +618,19 @@ class FaqCheck(Base):
     """Why it failed: `file:line: what` for a line that is not JSON, else what went wrong."""
     results: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     """`bot.faq.checks.Results` as JSON, once done."""
+
+
+class TemplateApproval(Base):
+    """A WhatsApp message template's approval in one language, as Meta last said it
+    (`GET /{WABA}/message_templates`, fetched by the bot's service about hourly): what the
+    staff console shows, and what tells it which languages' people outside the 24-hour window
+    would be skipped. Nothing about a person."""
+
+    __tablename__ = "template_approvals"
+
+    name: Mapped[str] = mapped_column(String(512), primary_key=True)
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
+    """As Meta writes it ("de", "en_US")."""
+    status: Mapped[str] = mapped_column(String(20))
+    """APPROVED | PENDING | REJECTED | PAUSED | DISABLED (or another Meta may add)."""
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -3,7 +3,7 @@
     welcomebot notice send aha-hygiene --audience "topic:health locale:ar,fa" --dry-run
     welcomebot notice send aha-hygiene --audience topic:health [--at "2026-11-23 08:00"]
     welcomebot notice status aha-hygiene          progress (a live bar), then the tally
-    welcomebot notice pause|resume aha-hygiene
+    welcomebot notice pause|resume|cancel aha-hygiene   cancel: what is left never goes out
     welcomebot notice review aha-hygiene --lang ar   a person checked the Arabic text
     welcomebot notice translate aha-hygiene [--to ar,fa]   machine drafts, offline
 
@@ -32,10 +32,10 @@ if TYPE_CHECKING:
     from bot.notices.drafts import Found
 
 notice_app = typer.Typer(no_args_is_help=True,
-                         help="Notices: send to an audience, follow, pause, resume, review, "
-                              "translate.")
+                         help="Notices: send to an audience, follow, pause, resume, cancel, "
+                              "review, translate.")
 
-DONE = ("sent", "failed", "unreachable", "skipped", "expired", "no-template")
+DONE = ("sent", "failed", "unreachable", "skipped", "expired", "no-template", "cancelled")
 
 
 def _now() -> dt.datetime:
@@ -167,7 +167,7 @@ def status(notice_id: Annotated[str, typer.Argument()],
            ) -> None:
     """Progress while sending, then the tally by language: sent (and of those, delivered and
     read where WhatsApp said so), failed, unreachable, no-template (WhatsApp, outside its
-    24-hour window with no approved template), skipped and expired."""
+    24-hour window with no approved template), skipped, expired and cancelled."""
     import sys
 
     from bot.notices import store
@@ -204,7 +204,8 @@ def tally_table(tally: dict[str, Counter[str]]) -> str:
     """The tally as `notice status` prints it: a column per status, a row per language."""
     languages = sorted({lang for counts in tally.values() for lang in counts})
     statuses = [s for s in ("sent", "delivered", "read", "pending", "paused", "failed",
-                            "unreachable", "no-template", "skipped", "expired") if s in tally]
+                            "unreachable", "no-template", "skipped", "expired", "cancelled")
+                if s in tally]
     lines = ["          " + "".join(f"{s:>12}" for s in statuses)]
     for lang in languages:
         lines.append(f"{lang:<10}" + "".join(f"{tally[s][lang]:>12}" for s in statuses))
@@ -242,6 +243,22 @@ def resume(notice_id: Annotated[str, typer.Argument()]) -> None:
 
     freed = in_transaction(settings().database_url, free)
     typer.echo(f"resumed: {freed} messages go out")
+
+
+@notice_app.command("cancel")
+def cancel(notice_id: Annotated[str, typer.Argument()]) -> None:
+    """Drop what has not gone out yet (waiting or paused); who already got it keeps it."""
+    from bot import audit
+    from bot.notices import store
+
+    async def drop(session: AsyncSession) -> int:
+        count = await store.cancel(session, notice_id, _now())
+        await audit.by_operator(session, _now(), "notices.cancel", f"notice:{notice_id}",
+                                f"cancelled={count}")
+        return count
+
+    dropped = in_transaction(settings().database_url, drop)
+    typer.echo(f"cancelled: {dropped} messages will not go out")
 
 
 @notice_app.command("review")

@@ -63,6 +63,15 @@ def sending_seconds(count: int, rate: float) -> int:
     return math.ceil(count / rate)
 
 
+def channel_seconds(channels: Mapping[str, int], rates: Mapping[str, float],
+                    default_rate: float) -> int:
+    """How many seconds sending takes when each channel sends its people at its own rate
+    (`rates`, messages a second; others at `default_rate`), all channels at once: the
+    slowest channel's time, rounded up."""
+    return max((sending_seconds(count, rates.get(channel, default_rate))
+                for channel, count in channels.items() if count), default=0)
+
+
 def send_plan(notice: NoticeFile, counts: Mapping[str, int], fallback: str, rate: float
               ) -> SendPlan:
     """The plan for sending `notice` to `counts` people per language (their language as the

@@ -1,4 +1,4 @@
-"""Queueing a notice for its audience, pausing and resuming it, and its tally.
+"""Queueing a notice for its audience, pausing, resuming and cancelling it, and its tally.
 
 A notice is one outbox row per person, keyed `notice:<id>:<person>`: sending the same notice
 again, a double click or a second process adds nobody twice. Rows are written in one
@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,6 +51,39 @@ async def count(session: AsyncSession, audience: Audience, default: str) -> Coun
     """How many people would get it, by their language."""
     rows = (await session.execute(_recipients(audience))).all()
     return Counter(locale or default for _, locale in rows)
+
+
+WINDOW = dt.timedelta(hours=24)
+"""WhatsApp's customer service window: who wrote to the bot longer ago gets a notice only
+as the approved template (the channel keeps a margin of minutes inside it)."""
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Who would get a notice: how many on each channel, and on WhatsApp by language those
+    outside the 24-hour window (they get the template, where it is approved)."""
+
+    channels: Counter[str]
+    outside_window: Counter[str]
+    """Language -> people on WhatsApp who last wrote more than 24 hours ago."""
+
+
+async def reach(session: AsyncSession, audience: Audience, default: str, now: dt.datetime
+                ) -> Reach:
+    """The audience's people by channel, and on WhatsApp those outside the window, by
+    their language (numbers only, counted in the database)."""
+    people = _recipients(audience).with_only_columns(Person.id)
+    outside = case((Person.last_seen_at < now - WINDOW, True), else_=False)
+    rows = await session.execute(
+        select(Person.channel, Person.locale, outside, func.count())
+        .where(Person.id.in_(people)).group_by(Person.channel, Person.locale, outside))
+    channels: Counter[str] = Counter()
+    closed: Counter[str] = Counter()
+    for channel, locale, out, n in rows.all():
+        channels[channel] += n
+        if channel == "whatsapp" and out:
+            closed[locale or default] += n
+    return Reach(channels, closed)
 
 
 async def queue(session: AsyncSession, notice: NoticeFile, expression: str,
@@ -97,16 +131,29 @@ async def resume(session: AsyncSession, notice_id: str) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+async def cancel(session: AsyncSession, notice_id: str, now: dt.datetime) -> int:
+    """Drop what of the notice has not gone out (waiting or paused): those messages are
+    `cancelled` and never sent; the people who already got it keep it. Returns how many were
+    dropped. A message a sender is sending at this moment may still go out (it then counts
+    as sent); sending the notice again later adds nobody who was cancelled (one row a
+    person)."""
+    result = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.batch == batch_of(notice_id),
+                                    OutboxMessage.status.in_(("pending", "paused")))
+        .values(status="cancelled", done_at=now, claimed_until=None))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 RECEIPTS = ("delivered", "read")
 """Counts in a tally that are part of "sent", not statuses of their own."""
 
 
 async def tally(session: AsyncSession, notice_id: str, default: str
                 ) -> dict[str, Counter[str]]:
-    """status -> language -> how many (sent, pending, failed, unreachable, skipped, expired,
-    no-template). Of the sent, "delivered" and "read" count those the platform confirmed
-    (WhatsApp does; Telegram tells a bot nothing of the kind): "read" ones count as delivered
-    too."""
+    """status -> language -> how many (sent, pending, paused, failed, unreachable, skipped,
+    expired, no-template, cancelled). Of the sent, "delivered" and "read" count those the
+    platform confirmed (WhatsApp does; Telegram tells a bot nothing of the kind): "read" ones
+    count as delivered too."""
     rows = await session.execute(
         select(OutboxMessage.status, OutboxMessage.delivery, Person.locale, func.count())
         .join(Person, Person.id == OutboxMessage.person_id)
@@ -123,21 +170,45 @@ async def tally(session: AsyncSession, notice_id: str, default: str
     return found
 
 
-PROGRESS = ("draft", "scheduled", "sending", "paused", "sent", "expired")
+OUTCOMES = ("read", "delivered", "sent", "pending", "paused", "failed", "unreachable",
+            "no-template", "skipped", "expired", "cancelled")
+"""Where each message of a notice is, one place each (`outcomes`)."""
+
+
+def outcomes(tally: dict[str, Counter[str]]) -> dict[str, Counter[str]]:
+    """The tally with every message counted once (for a chart: the parts add up to
+    everyone): of the sent, "read"; "delivered" but not read; "sent" without either (Telegram,
+    or no word from WhatsApp yet); then every other status as it is. Statuses without a
+    message are left out."""
+    found: dict[str, Counter[str]] = {}
+    sent, delivered, read = (tally.get(s, Counter()) for s in ("sent", "delivered", "read"))
+    parts = {"read": read, "delivered": delivered - read, "sent": sent - delivered}
+    for status in OUTCOMES:
+        counts = parts.get(status, tally.get(status, Counter()))
+        counts = Counter({lang: n for lang, n in counts.items() if n > 0})
+        if counts:
+            found[status] = counts
+    return found
+
+
+PROGRESS = ("draft", "scheduled", "sending", "paused", "sent", "expired", "cancelled")
 """Where a notice is, as the console's history shows it (`progress`)."""
 
 
 def progress(tally: dict[str, Counter[str]], *, queued: bool, send_at: dt.datetime | None,
              expires_at: dt.datetime | None, now: dt.datetime) -> str:
     """One of `PROGRESS`: never queued (a draft); paused with messages waiting; waiting for
-    its time; sending; expired (its time passed with nothing left to send, or it was
-    queued after it); else sent."""
+    its time; sending; cancelled (staff dropped what was left: some may have got it);
+    expired (its time passed with nothing left to send, or it was queued after it); else
+    sent."""
     if not queued:
         return "draft"
     if tally.get("paused"):
         return "paused"
     if tally.get("pending"):
         return "scheduled" if send_at is not None and send_at > now else "sending"
+    if tally.get("cancelled"):
+        return "cancelled"
     if expires_at is not None and expires_at <= now and not tally.get("sent"):
         return "expired"
     return "sent"

@@ -3,8 +3,7 @@ role (403), without the CSRF token (refused, nothing changed); a bad write form,
 audience (a message at the field, nothing saved); a notice written in German, machine drafts
 for Arabic and Ukrainian (the tiny model of tests/notices/tiny_argos.py), Arabic reviewed,
 sent to the topic's subscribers in the terminal, who get it in their language, paused,
-resumed and tallied. Then in a browser: written, the Arabic preview right to left, sent,
-the tally."""
+resumed and tallied. The browser scenario is in test_notices_browser.py."""
 
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import App, open_app
+from bot.app import App
 from bot.config import Settings
 from bot.db.session import transaction
 from bot.db.tables import AuditEntry, NoticeDraft, OutboxMessage
@@ -25,14 +24,10 @@ from bot.notices import drafts, topics, translation
 from bot.notices.content import NoticeFile
 from tests.conftest import make_settings
 from tests.console.conftest import (
-    browser_sign_in,
     delivered,
-    run,
-    screenshot,
     sign_in,
     staff_member,
 )
-from tests.fakes import FakeClock
 
 ANA = "console:ana"
 PAIRS = [("de", "en"), ("en", "ar"), ("en", "uk")]
@@ -45,7 +40,8 @@ GETS = ["/notices", "/notices/new", f"/notices/{ID}", f"/notices/{ID}/edit",
         f"/notices/{ID}/texts/ar", f"/notices/{ID}/tally"]
 POSTS = ["/notices/new", f"/notices/{ID}/edit", f"/notices/{ID}/texts/ar",
          f"/notices/{ID}/review/ar", f"/notices/{ID}/translate", f"/notices/{ID}/audience",
-         f"/notices/{ID}/send", f"/notices/{ID}/pause", f"/notices/{ID}/resume"]
+         f"/notices/{ID}/send", f"/notices/{ID}/pause", f"/notices/{ID}/resume",
+         f"/notices/{ID}/cancel"]
 
 
 @pytest.fixture(scope="session")
@@ -207,6 +203,8 @@ async def test_written_in_german_drafted_reviewed_sent_paused_resumed_and_tallie
                                                           "csrf": csrf})
     assert sent.status_code == 303
     assert await count(app, OutboxMessage) == 4
+    live = (await client.get(f"/notices/{ID}/tally")).text  # while sending, it asks again
+    assert f'hx-get="/notices/{ID}/tally" hx-trigger="every 3s' in live and "0 / 4" in live
     paused = await client.post(f"/notices/{ID}/pause", data={"csrf": csrf})
     assert paused.status_code == 303
     assert await delivered(app) == {}  # paused: nothing goes out
@@ -220,6 +218,7 @@ async def test_written_in_german_drafted_reviewed_sent_paused_resumed_and_tallie
     assert "Lassen Sie sich impfen" in got["reza"]  # no Persian: German, with a note
     assert "tom" not in got
     tally = (await client.get(f"/notices/{ID}/tally")).text
+    assert "hx-trigger" not in tally and "4 / 4" in tally  # done: it stops asking
     row = re.search(r"<td>Arabic</td>(.*?)</tr>", tally)
     assert row and "<td>1</td>" in row.group(1)
     assert re.search(r"<th[^>]*>sent</th>", tally)
@@ -246,48 +245,73 @@ async def test_written_in_german_drafted_reviewed_sent_paused_resumed_and_tallie
                        "notices.send", "notices.pause", "notices.resume"}
 
 
-# -- in a browser -------------------------------------------------------------------------
-def test_a_notice_written_previewed_right_to_left_sent_and_tallied(
-        page: Any, console_server: str, settings: Settings, clock: FakeClock) -> None:
-    if settings.database_url.startswith("postgresql"):
-        pytest.skip("the browser test runs on SQLite (the HTTP tests cover PostgreSQL)")
+async def test_each_language_may_have_its_own_link_and_only_an_https_one(
+        app: App, client: httpx.AsyncClient) -> None:
+    csrf = await signed_in(app, client)
+    await client.post("/notices/new", data={**NOTICE, "link": "https://example.org/de.mp4",
+                                             "csrf": csrf})
+    form = {"title": "تطعيم الإنفلونزا", "text": "احصلوا على اللقاح.", "csrf": csrf}
+    wrong = await client.post(f"/notices/{ID}/texts/ar",
+                              data={**form, "link": "http://example.org/ar.mp4"})
+    assert wrong.status_code == 422 and 'id="f-link-error"' in wrong.text
+    assert "http://example.org/ar.mp4" in wrong.text  # what was typed stays
+    assert "ar" not in (await stored(app)).texts
+    saved = await client.post(f"/notices/{ID}/texts/ar",
+                              data={**form, "link": "https://example.org/ar.mp4"})
+    assert saved.status_code == 303
+    notice = await stored(app)
+    assert notice.texts["ar"].video == "https://example.org/ar.mp4"
+    assert notice.texts["de"].video == "https://example.org/de.mp4"
+    shown = await client.get(f"/notices/{ID}/texts/ar")
+    assert 'value="https://example.org/ar.mp4"' in shown.text
+    page = plain((await client.get(f"/notices/{ID}")).text)
+    arabic = page.split('id="lang-ar"')[1].split("</article>")[0]
+    assert "https://example.org/ar.mp4" in arabic  # in the Arabic preview and under it
+    german = page.split('id="lang-de"')[1].split("</article>")[0]
+    assert "https://example.org/de.mp4" in german and "ar.mp4" not in german
 
-    async def people() -> None:
-        async with open_app(settings, clock=clock) as app:
-            for who, lang in (("console:hans", "de"), ("console:amal", "ar"),
-                              ("console:olena", "uk")):
-                await subscriber(app, who, lang)
 
-    run(people())
-    browser_sign_in(page, console_server, settings, clock, ANA)
-    page.get_by_role("link", name="Notices").click()
-    page.get_by_role("link", name="Write a notice").click()
-    page.locator("input[name=source][value=de]").check()
-    page.locator("#f-title").fill(NOTICE["title"])
-    page.locator("#f-text").fill(NOTICE["text"])
-    page.locator("#f-topic").select_option("health")
-    page.get_by_label("Machine drafts may go out").check()
-    page.get_by_role("button", name="Save the draft").click()
-    page.wait_for_url(re.compile(r"/notices/grippeimpfung"))
-    page.get_by_role("button", name="Make machine drafts").click()
-    page.wait_for_url(re.compile(r"done=drafted"))
-    bubble = page.locator("#lang-ar .bubble")
-    assert bubble.evaluate("e => getComputedStyle(e).direction") == "rtl"
-    page.locator("#lang-ar").get_by_role("button", name="Mark reviewed").click()
-    page.wait_for_url(re.compile(r"done=reviewed"))
-    page.locator("#f-audience").fill("topic:health locale:ar,uk")
-    page.get_by_text("2 people would get it.").wait_for()
-    page.locator("#f-audience").fill("topic:health")
-    page.get_by_text("3 people would get it.").wait_for()
-    page.get_by_role("button", name="Send", exact=True).click()
-    page.wait_for_url(re.compile(r"done=queued"))
-
-    async def send() -> None:
-        async with open_app(settings, clock=clock) as app:
-            await delivered(app)
-
-    run(send())
-    page.reload()
-    assert page.locator("#tally-table tbody tr").count() == 4  # 3 languages and all
-    page.evaluate("document.getElementById('h-langs').scrollIntoView()")
-    screenshot(page, "notices")
+async def test_cancelled_what_is_left_never_goes_out_and_who_got_it_keeps_it(
+        app: App, client: httpx.AsyncClient) -> None:
+    csrf = await signed_in(app, client)
+    await subscriber(app, "console:hans", "de")
+    await subscriber(app, "console:amal", "ar")
+    await client.post("/notices/new", data={**NOTICE, "csrf": csrf})
+    await client.post(f"/notices/{ID}/send", data={"audience": "topic:health", "csrf": csrf})
+    first = await delivered(app)
+    assert sorted(first) == ["amal", "hans"]
+    # Two more people, sent to them too, paused; then cancelled.
+    await subscriber(app, "console:olena", "uk")
+    await subscriber(app, "console:reza", "fa")
+    await client.post(f"/notices/{ID}/send", data={"audience": "topic:health", "csrf": csrf})
+    await client.post(f"/notices/{ID}/pause", data={"csrf": csrf})
+    shown = (await client.get(f"/notices/{ID}")).text
+    assert "Cancel the notice" in shown and "Resume" in shown
+    cancelled = await client.post(f"/notices/{ID}/cancel", data={"csrf": csrf})
+    assert cancelled.status_code == 303
+    assert cancelled.headers["location"] == f"/notices/{ID}?done=cancelled#tally"
+    page = (await client.get(f"/notices/{ID}?done=cancelled")).text
+    assert "Cancelled: what had not gone out will not be sent." in page
+    assert "Cancel the notice" not in page and "Resume" not in page
+    await client.post(f"/notices/{ID}/resume", data={"csrf": csrf})  # nothing to resume
+    assert await delivered(app) == {}
+    tally = (await client.get(f"/notices/{ID}/tally")).text
+    assert re.search(r'class="state cancelled">cancelled<', tally)
+    assert re.search(r"<th[^>]*>cancelled</th>", tally)
+    ukrainian = re.search(r"<td>Ukrainian</td>(.*?)</tr>", tally)
+    german = re.search(r"<td>German</td>(.*?)</tr>", tally)
+    assert ukrainian and german
+    assert re.findall(r"<td>(\d+)</td>", ukrainian.group(1)) == ["0", "1"]  # sent, cancelled
+    assert re.findall(r"<td>(\d+)</td>", german.group(1)) == ["1", "0"]
+    # The chart: a bar per language, each message once.
+    assert 'role="img" aria-label="Tally per language"' in tally
+    assert "<title>Ukrainian, cancelled: 1</title>" in tally
+    assert "<title>German, sent, not confirmed: 1</title>" in tally
+    assert re.search(r'class="state cancelled">cancelled<', (await client.get("/notices")).text)
+    # Sending again reaches nobody who was cancelled.
+    await client.post(f"/notices/{ID}/send", data={"audience": "topic:health", "csrf": csrf})
+    assert await delivered(app) == {}
+    async with app.sessions() as session:
+        audited = list(await session.scalars(select(AuditEntry.detail).where(
+            AuditEntry.action == "notices.cancel", AuditEntry.target == f"notice:{ID}")))
+    assert audited == ["cancelled=2"]

@@ -65,3 +65,8 @@ def test_dry_run_says_who_gets_what_and_how_long_then_sending_queues_each_once(
     assert status.stdout.splitlines()[-1].split() == ["all", "4"]
     resumed = runner.invoke(app, ["notice", "resume", "aha-hygiene"])
     assert "resumed: 4 messages go out" in resumed.stdout
+    cancelled = runner.invoke(app, ["notice", "cancel", "aha-hygiene"])
+    assert "cancelled: 4 messages will not go out" in cancelled.stdout
+    status = runner.invoke(app, ["notice", "status", "aha-hygiene", "--no-follow"])
+    assert status.stdout.splitlines()[0].split() == ["cancelled"]
+    assert status.stdout.splitlines()[-1].split() == ["all", "4"]

@@ -127,3 +127,22 @@ async def test_a_paused_notice_waits_and_an_expired_one_is_not_sent(
     async with app.sessions() as session:
         tally = await store.tally(session, "heat", "de")
     assert tally == {"expired": Counter({"de": 3})}
+
+
+def test_the_outcomes_count_each_message_once() -> None:
+    tally = {"sent": Counter(ar=5, de=2), "delivered": Counter(ar=4), "read": Counter(ar=1),
+             "failed": Counter(ar=1), "cancelled": Counter(de=3)}
+    parts = store.outcomes(tally)
+    assert parts == {"read": Counter(ar=1), "delivered": Counter(ar=3),
+                     "sent": Counter(ar=1, de=2), "failed": Counter(ar=1),
+                     "cancelled": Counter(de=3)}
+    assert sum(sum(c.values()) for c in parts.values()) == 5 + 2 + 1 + 3
+
+
+def test_each_channel_sends_at_its_own_rate_and_the_slowest_says_how_long() -> None:
+    from bot.notices.plan import channel_seconds
+
+    rates = {"telegram": 25, "whatsapp": 80}
+    assert channel_seconds({"telegram": 1000, "whatsapp": 4000}, rates, 25) == 50
+    assert channel_seconds({"telegram": 100, "whatsapp": 0}, rates, 25) == 4
+    assert channel_seconds({"console": 30}, rates, 25) == 2 and channel_seconds({}, rates, 25) == 0

@@ -9,7 +9,8 @@ channel.py    `WhatsAppChannel`: turns, replies, the outbox's transport (the win
               templates), status notifications handed to `bot.delivery.receipts`
 webhook.py    the webhook on the bot's HTTP server: Meta's handshake, signed notifications
 inbound.py    notifications -> what people did (`Said`, `Paged`, `Opened`) and `Status`es
-client.py     the Graph API calls: send a message, upload a file; errors by code
+client.py     the Graph API calls: send a message, upload a file, the templates Meta
+              approved per language (`message_templates`); errors by code
 sender.py     Cloud API calls paced and retried by error code (`Unreachable`, `WindowClosed`)
 pairs.py      WhatsApp's pair rate: `ChatPace` with one message every 6 seconds a person
 render.py     rendered replies -> text, reply buttons and lists within WhatsApp's limits

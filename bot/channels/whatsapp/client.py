@@ -1,4 +1,5 @@
-"""The Graph API calls the bot makes: send a message, upload a file. No retries here
+"""The Graph API calls the bot makes: send a message, upload a file, and ask which message
+templates Meta approved in which language (`message_templates`). No retries here
 (`sender.py` decides what to do with each error).
 
 Errors come as `{"error": {"code": 130429, "message": ..., "error_data": {"details": ...}}}`,
@@ -9,6 +10,7 @@ not by the HTTP status. A proxy's HTML error page has no code; its status says i
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -16,6 +18,8 @@ import httpx
 log = logging.getLogger(__name__)
 
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+PAGES = 50
+"""At most this many pages of templates are read (at 100 a page: more than a WABA holds)."""
 
 
 class CloudError(Exception):
@@ -60,6 +64,50 @@ class CloudApi:
 
     async def close(self) -> None:
         await self.http.aclose()
+
+
+@dataclass(frozen=True)
+class TemplateStatus:
+    """A message template in one language as Meta has it."""
+
+    name: str
+    language: str
+    """As Meta writes it: "de", "en_US"."""
+    status: str
+    """APPROVED | PENDING | REJECTED | PAUSED | DISABLED (and any Meta adds)."""
+
+
+async def message_templates(*, base: str, business_account_id: str, token: str,
+                            transport: httpx.AsyncBaseTransport | None = None,
+                            limit: int = 100) -> list[TemplateStatus]:
+    """Every message template of the WhatsApp Business Account in every language, with its
+    status: `GET {base}/{WABA id}/message_templates?fields=name,language,status`, page after
+    page (Graph's cursor paging: `paging.cursors.after` while `paging.next` is there). The
+    token needs the whatsapp_business_management permission. Raises `CloudError` as `send`
+    does; a page that is not the API's shape is a `CloudError` too."""
+    found: list[TemplateStatus] = []
+    async with httpx.AsyncClient(base_url=f"{base.rstrip('/')}/{business_account_id}",
+                                 headers={"Authorization": f"Bearer {token}"},
+                                 timeout=TIMEOUT, transport=transport) as http:
+        after: str | None = None
+        for _ in range(PAGES):
+            params = {"fields": "name,language,status", "limit": str(limit)}
+            if after:
+                params["after"] = after
+            answer = _answer(await http.get("/message_templates", params=params))
+            data, paging = answer.get("data"), answer.get("paging") or {}
+            if not isinstance(data, list) or not isinstance(paging, dict):
+                raise CloudError(200, None, "message_templates without data")
+            for item in data:
+                if isinstance(item, dict) and all(isinstance(item.get(key), str)
+                                                  for key in ("name", "language", "status")):
+                    found.append(TemplateStatus(item["name"], item["language"],
+                                                item["status"]))
+            cursors = paging.get("cursors")
+            after = cursors.get("after") if isinstance(cursors, dict) else None
+            if not paging.get("next") or not isinstance(after, str) or not after:
+                break
+    return found
 
 
 def _answer(response: httpx.Response) -> dict[str, Any]:

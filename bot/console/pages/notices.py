@@ -4,7 +4,7 @@ draft in the database (`bot.notices.drafts`, as the chat's /compose keeps them);
 language side by side with its state, edited and marked reviewed, machine drafts on a
 button; a phone-sized preview per language as the bot shows it; the audience with the
 number of people per language, counted as it is typed (htmx); sending now or at a time,
-pause, resume and the tally per language.
+pause, resume, cancel and the tally per language.
 
 The rules live in the feature (`bot.notices`: `content`, `drafts`, `audience`, `store`,
 `plan`, `translation`, `actions.message`); this module reads forms, words problems in the
@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,18 +31,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from bot.console import web
+from bot.console import charts, web
 from bot.console.web import N_
 from bot.db.tables import AuditEntry, Notice
 from bot.districts import districts_in
 from bot.engine.cursor import as_param
 from bot.engine.model import Text as ChatText
 from bot.i18n import text_of
-from bot.notices import actions, drafts, store, translation
+from bot.notices import actions, approvals, drafts, store, translation
 from bot.notices.audience import AudienceError, parse
 from bot.notices.composer import new_id
 from bot.notices.content import NoticeError, NoticeFile, Text, expires_at, reviewed
-from bot.notices.plan import send_plan
+from bot.notices.plan import channel_seconds, send_plan
 from bot.notices.topics import TOPICS
 
 SOURCES = ("de", "en")
@@ -53,18 +54,27 @@ STATES = {"source": N_("source"), "reviewed": N_("reviewed"),
           "stale": N_("stale: the source changed"), "machine": N_("machine draft"),
           "missing": N_("missing")}
 PROGRESS = {"draft": N_("draft"), "scheduled": N_("scheduled"), "sending": N_("sending"),
-            "paused": N_("paused"), "sent": N_("sent"), "expired": N_("expired")}
+            "paused": N_("paused"), "sent": N_("sent"), "expired": N_("expired"),
+            "cancelled": N_("cancelled")}
 SHARES = {"source": N_("the original"), "reviewed": N_("reviewed translation"),
           "unreviewed": N_("translation, not reviewed"),
           "stale": N_("stale translation"), "machine": N_("machine draft, with a note"),
           "machine_off": N_("machine draft not allowed: the fallback, with a note"),
           "missing": N_("no translation: the fallback, with a note")}
 TALLIED = ("sent", "delivered", "read", "pending", "paused", "failed", "unreachable",
-           "no-template", "skipped", "expired")
+           "no-template", "skipped", "expired", "cancelled")
 TALLY_NAMES = {"sent": N_("sent"), "delivered": N_("delivered"), "read": N_("read"),
                "pending": N_("waiting"), "paused": N_("paused"), "failed": N_("failed"),
                "unreachable": N_("unreachable"), "no-template": N_("no template"),
-               "skipped": N_("skipped"), "expired": N_("expired")}
+               "skipped": N_("skipped"), "expired": N_("expired"),
+               "cancelled": N_("cancelled")}
+OUTCOME_NAMES = {"read": N_("read"), "delivered": N_("delivered, not read yet"),
+                 "sent": N_("sent, not confirmed"), "pending": N_("waiting"),
+                 "paused": N_("paused"), "failed": N_("failed"),
+                 "unreachable": N_("unreachable"), "no-template": N_("no template"),
+                 "skipped": N_("skipped"), "expired": N_("expired"),
+                 "cancelled": N_("cancelled")}
+"""The chart's parts (`store.outcomes`: each message once)."""
 PROBLEMS = {
     "required": N_("Please fill this in."),
     "choice": N_("Please choose one of the options."),
@@ -214,8 +224,7 @@ def _read(request: Request, data: FormData, *, new: bool
             errors[name] = _say(request, "too_long", max=limit)
     if values["topic"] not in TOPICS:
         errors["topic"] = _say(request, "choice")
-    if values["link"] and (not values["link"].startswith("https://")
-                           or any(c.isspace() for c in values["link"])):
+    if values["link"] and not _https(values["link"]):
         errors["link"] = _say(request, "link")
     if values["expires"]:
         expiry = _local_time(values["expires"])
@@ -224,6 +233,12 @@ def _read(request: Request, data: FormData, *, new: bool
         elif expiry.replace(tzinfo=_tz(request)) <= web.now(request):
             errors["expires"] = _say(request, "past")
     return values, errors
+
+
+def _https(link: str) -> bool:
+    """A link a notice may carry (`Text.video`): https, no spaces."""
+    return link.startswith("https://") and len(link) > 8 and not any(
+        c.isspace() for c in link)
 
 
 def _local_time(value: str) -> dt.datetime | None:
@@ -337,9 +352,16 @@ async def _tally(request: Request, notice_id: str) -> dict[str, Any]:
     total = sum(sum(c.values()) for s, c in tally.items() if s not in store.RECEIPTS)
     done = total - sum(tally.get("pending", Counter()).values()) - sum(
         tally.get("paused", Counter()).values())
+    names = _language_names(request)
+    parts = store.outcomes(tally)
+    chart = charts.stacked_bars(
+        web.gettext(request, N_("Tally per language")),
+        [(names.get(lang, lang), {s: c[lang] for s, c in parts.items()})
+         for lang in languages],
+        [(s, web.gettext(request, OUTCOME_NAMES[s])) for s in parts])
     return {"tally": tally, "statuses": statuses, "tally_languages": languages,
             "state": state, "sent_row": row, "total": total, "finished": done,
-            "tally_names": TALLY_NAMES}
+            "tally_names": TALLY_NAMES, "tally_chart": chart}
 
 
 async def _counts(request: Request, expression: str, notice: NoticeFile
@@ -352,8 +374,24 @@ async def _counts(request: Request, expression: str, notice: NoticeFile
         return {}, f"{_say(request, 'audience')} ({exc})"
     async with web.transaction(request) as db:
         counts = await store.count(db, chosen, settings.default_language)
+        reach = await store.reach(db, chosen, settings.default_language, web.now(request))
+        known = await approvals.known(db)
+        answered, _ = await approvals.last_checked(db)
     plan = send_plan(notice, counts, settings.default_language, settings.outbox_rate)
-    return {"plan": plan, "share_names": SHARES}, None
+    seconds = channel_seconds(reach.channels, {"telegram": settings.outbox_rate,
+                                               "whatsapp": settings.whatsapp_rate},
+                              settings.outbox_rate)
+    plan = replace(plan, seconds=seconds, minutes=max(1, math.ceil(seconds / 60)))
+    template = approvals.for_push(approvals.listed(settings.content_dir), approvals.NOTICE)
+    checked = answered is not None and _checks(request) is None
+    states = {lang: approvals.state(template, lang, known, checked)
+              for lang in _languages(request)}
+    return {"plan": plan, "share_names": SHARES, "outside": reach.outside_window,
+            "template_states": states, "approval_names": APPROVAL_NAMES,
+            "without_template": [lang for lang, found in states.items()
+                                 if found not in approvals.SENDS],
+            "whatsapp": reach.channels.get("whatsapp", 0),
+            "sends": approvals.SENDS}, None
 
 
 async def show(request: Request) -> Response:
@@ -378,21 +416,22 @@ async def text_form(request: Request) -> Response:
     lang = request.path_params["lang"]
     if lang not in _languages(request) or lang == notice.source:
         raise HTTPException(404)
-    values = {name: str(data.get(name, "")).strip() for name in ("title", "text")}
+    values = {name: str(data.get(name, "")).strip() for name in ("title", "text", "link")}
     errors: dict[str, str] = {}
     for name, limit in (("title", TITLE_MAX), ("text", TEXT_MAX)):
         if not values[name]:
             errors[name] = _say(request, "required")
         elif len(values[name]) > limit:
             errors[name] = _say(request, "too_long", max=limit)
+    if values["link"] and not _https(values["link"]):
+        errors["link"] = _say(request, "link")
     if errors:
         return web.page(request, "notices/text.html", status_code=422, notice=notice,
                         lang=lang, values=values, errors=errors, title=N_("Notice"),
                         **_common(request))
-    old = notice.texts.get(lang)
     texts = dict(notice.texts)
     texts[lang] = Text(title=values["title"], text=values["text"],
-                       video=old.video if old else None)
+                       video=values["link"] or None)
     changed = notice.model_copy(update={"texts": texts})
     mark = data.get("reviewed") == "yes"
     if mark:
@@ -411,7 +450,8 @@ async def text_page(request: Request) -> Response:
     if lang not in _languages(request) or lang == notice.source:
         raise HTTPException(404)
     text = notice.texts.get(lang)
-    values = {"title": text.title if text else "", "text": text.text.strip() if text else ""}
+    values = {"title": text.title if text else "", "text": text.text.strip() if text else "",
+              "link": (text.video or "") if text else ""}
     return web.page(request, "notices/text.html", notice=notice, lang=lang, values=values,
                     errors={}, title=N_("Notice"), **_common(request))
 
@@ -547,6 +587,17 @@ async def resume(request: Request) -> Response:
     return web.redirect(request, f"/notices/{notice.id}?done=resumed#tally")
 
 
+async def cancel(request: Request) -> Response:
+    """What has not gone out is dropped (`store.cancel`); who got it keeps it."""
+    await web.form(request)
+    notice = (await _found(request)).notice
+    async with web.transaction(request) as db:
+        dropped = await store.cancel(db, notice.id, web.now(request))
+        await web.audit(request, db, "notices.cancel", target=f"notice:{notice.id}",
+                        detail=f"cancelled={dropped}")
+    return web.redirect(request, f"/notices/{notice.id}?done=cancelled#tally")
+
+
 async def tally(request: Request) -> Response:
     """The tally as a fragment (the page asks for it again while sending)."""
     notice = (await _found(request)).notice
@@ -554,10 +605,70 @@ async def tally(request: Request) -> Response:
                     **await _tally(request, notice.id), **_common(request))
 
 
+# -- WhatsApp templates ---------------------------------------------------------------
+APPROVAL_NAMES = {"approved": N_("approved"), "pending": N_("waiting for Meta"),
+                  "rejected": N_("rejected"), "paused": N_("paused by Meta"),
+                  "disabled": N_("disabled by Meta"), "other": N_("another status"),
+                  "not_at_meta": N_("not at Meta"), "not_listed": N_("not used"),
+                  "unknown": N_("not checked")}
+APPROVAL_LOOKS = {"approved": "reviewed", "pending": "machine", "rejected": "missing",
+                  "paused": "missing", "disabled": "missing", "other": "missing",
+                  "not_at_meta": "missing", "not_listed": "", "unknown": ""}
+"""The look of each state (the classes of the languages' states)."""
+UNANSWERED = dt.timedelta(minutes=1)
+"""An ask this much later than Meta's last answer did not get one."""
+
+
+def _checks(request: Request) -> str | None:
+    """Why the bot does not ask Meta about the templates (None: it does)."""
+    settings = web.console(request).settings
+    if not settings.whatsapp:
+        return N_("WhatsApp is not configured (WHATSAPP_PHONE_NUMBER_ID and the three "
+                  "values with it).")
+    if not settings.whatsapp_business_account_id:
+        return N_("WHATSAPP_BUSINESS_ACCOUNT_ID is not set: the bot asks Meta only with it. "
+                  "Until then the languages the templates file lists are taken as approved.")
+    return None
+
+
+async def templates(request: Request) -> Response:
+    """Each template of content/whatsapp-templates.yaml per language with Meta's status."""
+    listed = approvals.listed(web.console(request).settings.content_dir)
+    async with web.transaction(request) as db:
+        known = await approvals.known(db)
+        answered, asked = await approvals.last_checked(db)
+    checked = answered is not None
+    languages = _languages(request)
+    rows = [{"template": template,
+             "states": {lang: approvals.state(template, lang, known, checked)
+                        for lang in languages}}
+            for template in listed]
+    return web.page(request, "notices/templates.html", rows=rows, answered=answered,
+                    asked=asked, not_checked=_checks(request),
+                    unanswered=asked is not None and (answered is None
+                                                      or asked - answered > UNANSWERED),
+                    approval_names=APPROVAL_NAMES, approval_looks=APPROVAL_LOOKS,
+                    done=request.query_params.get("done", ""),
+                    title=N_("WhatsApp templates"), **_common(request))
+
+
+async def check_templates(request: Request) -> Response:
+    """Ask the bot to ask Meta now (the next look of a bot process, within a minute)."""
+    await web.form(request)
+    if _checks(request) is not None:
+        raise HTTPException(409, web.gettext(request, _checks(request) or ""))
+    async with web.transaction(request) as db:
+        await approvals.check_soon(db)
+        await web.audit(request, db, "notices.templates_check")
+    return web.redirect(request, "/notices/templates?done=asked")
+
+
 routes: list[BaseRoute] = [
     Route("/notices", listing),
     Route("/notices/new", new_form),
     Route("/notices/new", create, methods=["POST"]),
+    Route("/notices/templates", templates),
+    Route("/notices/templates/check", check_templates, methods=["POST"]),
     Route("/notices/{notice_id}", show),
     Route("/notices/{notice_id}/edit", edit_form),
     Route("/notices/{notice_id}/edit", edit, methods=["POST"]),
@@ -569,5 +680,6 @@ routes: list[BaseRoute] = [
     Route("/notices/{notice_id}/send", send, methods=["POST"]),
     Route("/notices/{notice_id}/pause", pause, methods=["POST"]),
     Route("/notices/{notice_id}/resume", resume, methods=["POST"]),
+    Route("/notices/{notice_id}/cancel", cancel, methods=["POST"]),
     Route("/notices/{notice_id}/tally", tally),
 ]

@@ -12,6 +12,7 @@ who has not written for 24 hours is accepted, as Meta does, and then reported fa
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import hashlib
 import hmac
@@ -29,6 +30,8 @@ from aiohttp import web
 from tests.fakes import FakeClock
 
 PHONE_NUMBER_ID = "106540352242922"
+WABA_ID = "102290129340398"
+"""The WhatsApp Business Account the phone number belongs to (its message templates)."""
 TOKEN = "EAAG-test-token-for-the-fake-cloud-api"
 APP_SECRET = "the-app-secret-of-the-meta-app"
 VERIFY_TOKEN = "the-verify-token-0123456789"
@@ -79,6 +82,12 @@ class FakeCloud:
     clock: FakeClock
     approved: set[tuple[str, str]] = field(default_factory=set)
     """(template name, language) pairs Meta has approved."""
+    statuses: dict[tuple[str, str], str] = field(default_factory=dict)
+    """Other (template name, language) pairs Meta has, with their status ("PENDING",
+    "REJECTED", "PAUSED", "DISABLED"); `message_templates` lists them with the approved."""
+    page_size: int = 25
+    """Templates per page of `GET /{WABA}/message_templates` at most (Meta: `limit`, 25 by
+    default)."""
     sent: dict[str, list[Sent]] = field(default_factory=lambda: defaultdict(list))
     calls: list[tuple[str, dict[str, Any], float]] = field(default_factory=list)
     failures: deque[Failure] = field(default_factory=deque)
@@ -105,6 +114,7 @@ class FakeCloud:
         app = web.Application()
         app.router.add_post(f"/{VERSION}/{{phone}}/messages", self._messages)
         app.router.add_post(f"/{VERSION}/{{phone}}/media", self._media)
+        app.router.add_get(f"/{VERSION}/{{waba}}/message_templates", self._templates)
         self.runner = web.AppRunner(app, access_log=None)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
@@ -123,9 +133,38 @@ class FakeCloud:
     def _check_caller(self, request: web.Request) -> web.Response | None:
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
             return _error(graph_error(190, "Invalid OAuth access token", status=401))
-        if request.match_info["phone"] != PHONE_NUMBER_ID:
+        if request.match_info.get("phone", PHONE_NUMBER_ID) != PHONE_NUMBER_ID:
             return _error(graph_error(100, "Unsupported post request"))
+        if request.match_info.get("waba", WABA_ID) != WABA_ID:
+            return _error(graph_error(100, "Unsupported get request"))
         return None
+
+    async def _templates(self, request: web.Request) -> web.Response:
+        """Graph's shape: `{"data": [...], "paging": {"cursors": {"before", "after"},
+        "next"}}`, `next` only while there is a next page; only the `fields` asked for
+        (and `id`, which Graph always gives)."""
+        refused = self._check_caller(request)
+        if refused is not None:
+            return refused
+        self.calls.append(("message_templates", dict(request.query), time.monotonic()))
+        if self.failures:
+            return _error(self.failures.popleft())
+        every = sorted({**{pair: "APPROVED" for pair in self.approved}, **self.statuses}.items())
+        fields = request.query.get("fields", "name,language,status,category,components")
+        limit = min(int(request.query.get("limit", "25")), self.page_size)
+        start = int(_cursor_of(request.query["after"])) if "after" in request.query else 0
+        page = every[start:start + limit]
+        data = [{key: value for key, value in (("name", name), ("language", lang),
+                                                ("status", status), ("category", "UTILITY"))
+                 if key in fields.split(",")} | {"id": str(10**14 + start + n)}
+                for n, ((name, lang), status) in enumerate(page)]
+        end = start + len(page)
+        paging: dict[str, Any] = {"cursors": {"before": _cursor(start), "after": _cursor(end)}}
+        if end < len(every):
+            paging["next"] = (f"https://graph.facebook.com/{VERSION}/"
+                              f"{request.match_info['waba']}/message_templates?"
+                              f"fields={fields}&limit={limit}&after={_cursor(end)}")
+        return web.json_response({"data": data, "paging": paging})
 
     async def _media(self, request: web.Request) -> web.Response:
         refused = self._check_caller(request)
@@ -281,6 +320,15 @@ class FakePerson:
         before = len(self.inbox)
         assert await self.send(message) == 200
         return self.inbox[before:]
+
+
+def _cursor(index: int) -> str:
+    """An opaque-looking cursor, as Graph's are (base64 of the position)."""
+    return base64.b64encode(str(index).encode()).decode()
+
+
+def _cursor_of(cursor: str) -> str:
+    return base64.b64decode(cursor.encode()).decode()
 
 
 def _error(failure: Failure) -> web.Response:
