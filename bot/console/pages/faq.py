@@ -27,6 +27,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from bot.console import web
+from bot.console.pages.faq_quality import LINKS
 from bot.console.web import N_
 from bot.faq import edits, store
 from bot.faq.content import Content
@@ -106,8 +107,8 @@ async def show_list(request: Request) -> Response:
     waiting = {topic_id: sum(1 for lang in _languages(request)
                              if topic.state(lang) not in ("source", "reviewed"))
                for topic_id, topic in topics.items()}
-    return web.page(request, "faq/list.html", topics=list(topics.values()), titles=titles,
-                    waiting=waiting, title=N_("FAQ"), **_common(request))
+    return web.page(request, "faq/list.html", links=LINKS, topics=list(topics.values()),
+                    titles=titles, waiting=waiting, title=N_("FAQ"), **_common(request))
 
 
 # -- a topic -------------------------------------------------------------------------------
@@ -216,7 +217,7 @@ def _render_gaps(request: Request, groups: list[Group], topics: dict[str, edits.
         by_lang.setdefault(group.lang, []).append(group)
     # The language asked most in first.
     order = sorted(by_lang, key=lambda lang: (-sum(g.count for g in by_lang[lang]), lang))
-    return web.page(request, "faq/gaps.html", status_code=status_code,
+    return web.page(request, "faq/gaps.html", links=LINKS, status_code=status_code,
                     by_lang=[(lang, by_lang[lang]) for lang in order], count=len(groups),
                     topic_ids=sorted(topics, key=lambda t: titles[t].casefold()),
                     titles=titles, errors=errors or {}, chosen=chosen or {},

@@ -63,8 +63,13 @@ def _language_names(request: Request) -> dict[str, str]:
             for code in web.console(request).settings.languages}
 
 
+LINKS = (("/faq", N_("Topics")), ("/faq/gaps", N_("Unanswered questions")),
+         ("/faq/helpful", N_("Did this help?")), ("/faq/check", N_("Held-out check")))
+"""The FAQ's pages, linked above each of them (templates/faq_quality/_links.html)."""
+
+
 def _links(request: Request) -> list[tuple[str, str]]:
-    return [("/faq/helpful", N_("Did this help?")), ("/faq/check", N_("Held-out check"))]
+    return list(LINKS)
 
 
 # -- /faq/helpful ----------------------------------------------------------------------------

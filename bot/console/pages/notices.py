@@ -435,7 +435,8 @@ async def text_form(request: Request) -> Response:
     changed = notice.model_copy(update={"texts": texts})
     mark = data.get("reviewed") == "yes"
     if mark:
-        changed = reviewed(changed, [lang], changed.fingerprint())
+        changed = reviewed(changed, [lang], changed.fingerprint(),
+                           who=web.staff(request).who, at=web.now(request))
     async with web.transaction(request) as db:
         await drafts.put(db, changed, web.now(request))
         await web.audit(request, db, "notices.text", target=f"notice:{notice.id}",
@@ -465,7 +466,8 @@ async def review(request: Request) -> Response:
         raise HTTPException(404)
     stamp = notice.fingerprint()
     async with web.transaction(request) as db:
-        await drafts.put(db, reviewed(notice, [lang], stamp), web.now(request))
+        await drafts.put(db, reviewed(notice, [lang], stamp, who=web.staff(request).who,
+                                         at=web.now(request)), web.now(request))
         await web.audit(request, db, "notices.review", target=f"notice:{notice.id}",
                         detail=f"lang={lang} based_on={stamp}")
     return web.redirect(request, f"/notices/{notice.id}?done=reviewed#lang-{lang}")
