@@ -239,6 +239,9 @@ async def test_a_translator_reviews_the_arabic_draft_and_the_reader_gets_no_mach
     rima_cookies = dict(client.cookies)
     client.cookies.clear()
     client.cookies.update(staff_cookies)
+    # The notice's own page says who reviewed the Arabic, against which source.
+    assert (f"Reviewed by {RIMA} against the source {notice.fingerprint()}."
+            in (await client.get(f"/notices/{ID}")).text)
     assert (await client.post(f"/notices/{ID}/send", data={
         "audience": "topic:health", "csrf": ana_csrf})).status_code == 303
     got = plain("\n".join((await delivered(app))["amal"]))
