@@ -1,6 +1,7 @@
 """The FAQ pages in a real browser (headless Chromium): staff open the unanswered questions,
 grouped by language and wording, add a Persian group to a topic with the keyboard-usable
-select box, and find it among the topic's Persian ways of asking, right to left. Makes the
+select box, and find it among the topic's Persian ways of asking, right to left; then the
+same question asked in the terminal chat is answered with that topic. Makes the
 screenshots "faq-gaps" and "faq-topic" (README: "The staff console")."""
 
 from __future__ import annotations
@@ -8,12 +9,16 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from bot.app import open_app
 from bot.config import Settings
 from bot.db.session import make_engine, make_sessions, transaction
 from bot.db.tables import FaqGap
 from bot.faq import edits
+from bot.service import renew_faq
 from tests.console.conftest import browser_sign_in, run, screenshot
+from tests.console.test_faq import BIDI
 from tests.fakes import FakeClock
+from tests.faq.test_flow import at_menu
 
 ASKED = [
     ("کجا می‌توانم دوچرخه تعمیر کنم", "fa", 0), ("کجا می‌توانم دوچرخه تعمیر کنم", "fa", 1),
@@ -67,3 +72,14 @@ def test_staff_add_a_persian_group_of_unanswered_questions_to_a_topic(
     page.evaluate("document.getElementById('h-fa').scrollIntoView(); window.scrollBy(0, -24)")
     asked_fa.evaluate("area => { area.scrollTop = area.scrollHeight; }")
     screenshot(page, "faq-topic")
+
+    async def asked_in_the_chat() -> tuple[str, str]:
+        """What the bot answers Reza in Persian now, and the topic's Persian answer."""
+        async with open_app(settings, clock=clock) as app:
+            await renew_faq(app)
+            reza = await at_menu(app, "reza", "fa")
+            said = await reza.say("کجا می‌توانم دوچرخه تعمیر کنم")
+            return said[0].text, app.deps.faq.content.topics["local-transport"].parts("fa")[0]
+
+    said, answer = run(asked_in_the_chat())
+    assert BIDI.sub("", said) == BIDI.sub("", answer)

@@ -1,6 +1,8 @@
 """The review pages in a browser (headless Chromium): a translator of Arabic signs in, finds
 the Arabic machine draft of a notice in their queue, sees it right to left beside the German
-source with the glossary's terms, corrects it and marks it reviewed. Screenshot "review"."""
+source with the glossary's terms, corrects it and marks it reviewed. Sent
+then, the notice reaches an Arabic reader in the reviewed Arabic without the "automatic
+translation" note. Screenshot "review"."""
 
 from __future__ import annotations
 
@@ -10,13 +12,17 @@ from typing import Any
 
 import pytest
 
+from bot.app import open_app
 from bot.config import Settings
 from bot.db import people
 from bot.db.session import make_engine, make_sessions, transaction
-from bot.notices import drafts
+from bot.notices import drafts, store
+from bot.notices.actions import MACHINE_NOTE
+from bot.notices.audience import parse
 from bot.notices.content import NoticeFile, Text
 from bot.reviewers import set_languages
 from tests.console.conftest import run, screenshot
+from tests.console.test_notices_browser import sent_everywhere, subscribed
 from tests.fakes import FakeClock
 
 RIMA = "console:rima"
@@ -64,7 +70,25 @@ def test_a_translator_marks_the_arabic_draft_reviewed(
         finally:
             await engine.dispose()
 
+    async def amal_subscribes() -> None:
+        async with open_app(settings, clock=clock) as app:
+            await subscribed(app, "console", "amal", "ar")
+
+    async def sent_to_health() -> str:
+        """The notice sent to everyone on health: what Amal read."""
+        async with open_app(settings, clock=clock) as app:
+            async with transaction(app.sessions) as db:
+                notice = await drafts.get(db, NOTICE.id)
+                assert notice is not None
+                await store.queue(db, notice, "topic:health",
+                                  parse("topic:health", tuple(settings.languages)),
+                                  send_at=clock(), expires_at=None, now=clock())
+            note = app.catalogs.translator("ar").gettext(MACHINE_NOTE)
+        terminal, _ = await sent_everywhere(settings, clock)
+        return f"{terminal['amal']}\n{note}"
+
     token, _ = run(prepare())
+    run(amal_subscribes())
     page.goto(f"{console_server}/signin/link/{token}")
     page.get_by_role("button", name=re.compile("Sign in|Anmelden")).click()
     page.wait_for_url(f"{console_server}/review")
@@ -89,3 +113,6 @@ def test_a_translator_marks_the_arabic_draft_reviewed(
     notice = run(stored())
     assert notice.state("ar") == "reviewed" and notice.texts["ar"].reviewed_by == RIMA
     assert notice.texts["ar"].title == REVIEWED_TITLE
+    amal, note = run(sent_to_health()).rsplit("\n", 1)
+    assert REVIEWED_TITLE in amal.replace("\u2068", "").replace("\u2069", "")
+    assert note and note not in amal and "automatic" not in note
