@@ -61,6 +61,7 @@ async def unanswered(where: App | Bench, *questions: tuple[str, str]) -> list[in
 def form_of(topic: edits.Edited, csrf: str, **changes: str) -> dict[str, str]:
     """The editor's form as it is shown for `topic`, with `changes`."""
     data = {"csrf": csrf, "reviewed": str(topic.data["reviewed"] or ""),
+            "revision": str(topic.edit.revision if topic.edit else 0),
             "sources": "\n".join(topic.data["sources"]),
             "keywords": "\n".join(topic.data["keywords"])}
     for lang in ("de", "en", "ar", "fa", "uk", "ru", "tr"):
@@ -266,3 +267,27 @@ async def test_a_group_drafted_into_a_new_topic_waits_for_its_answers(
         actions = [e.action for e in await db.scalars(select(AuditEntry))
                    if e.action.startswith("faq.")]
     assert actions == ["faq.draft", "faq.edit"]
+
+
+async def test_a_group_added_while_someone_edits_the_topic_is_not_lost_by_their_save(
+        bench: Bench, client: httpx.AsyncClient) -> None:
+    """Ana opens the transport topic; meanwhile a colleague adds a Persian question to it
+    from the unanswered list. Ana's save is refused (409, said at the top), nothing of hers is
+    kept, the added question stays; saved again from the page as it is now, both are kept."""
+    csrf = await signed_in(bench, client)
+    shown = await topic_now(bench, "local-transport")
+    await unanswered(bench, (BICYCLE, "fa"))
+    added = await client.post("/faq/gaps/add", data={"csrf": csrf, "gap": "1",
+                                                      "topic": "local-transport"})
+    assert added.status_code == 303
+    keywords = "\n".join([*shown.data["keywords"], "Nachtbus"])
+    late = await client.post("/faq/local-transport", data=form_of(shown, csrf,
+                                                                  keywords=keywords))
+    assert late.status_code == 409 and "Someone changed this topic" in late.text
+    now = await topic_now(bench, "local-transport")
+    assert BICYCLE in now.questions("fa") and "Nachtbus" not in now.data["keywords"]
+    again = await client.post("/faq/local-transport", data=form_of(now, csrf,
+                                                                   keywords=keywords))
+    assert again.status_code == 303
+    now = await topic_now(bench, "local-transport")
+    assert BICYCLE in now.questions("fa") and "Nachtbus" in now.data["keywords"]

@@ -128,7 +128,8 @@ def _values(topic: edits.Edited, languages: list[str]) -> dict[str, str]:
 
 
 def _render_topic(request: Request, topic: edits.Edited, *, values: dict[str, str] | None = None,
-                  errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+                  errors: dict[str, str] | None = None, status_code: int = 200,
+                  changed_meanwhile: bool = False) -> Response:
     languages = _languages(request)
     topic_ids = set(_files(request).topics) | {topic.id}
     open_problems = [] if topic.edit is None or not topic.edit.new else [
@@ -141,7 +142,7 @@ def _render_topic(request: Request, topic: edits.Edited, *, values: dict[str, st
                     field_names={"reviewed": N_("Reviewed on"), "sources": N_("Sources"),
                                  "keywords": N_("German keywords")},
                     saved=request.query_params.get("saved") == "1",
-                    title=N_("FAQ topic"), **_common(request))
+                    changed_meanwhile=changed_meanwhile, title=N_("FAQ topic"), **_common(request))
 
 
 async def show_topic(request: Request) -> Response:
@@ -176,6 +177,10 @@ async def save_topic(request: Request) -> Response:
         topic = found.get(topic_id)
         if topic is None:
             raise HTTPException(404)
+        if str(data.get("revision", "0")) != str(topic.edit.revision if topic.edit else 0):
+            # Saved by someone else since this form was shown (a group of unanswered
+            # questions added, another editor): saving the form's lists would drop theirs.
+            return _render_topic(request, topic, status_code=409, changed_meanwhile=True)
         changed = _changed(topic, data, languages)
         merged = edits.raw(topic.file, edits.Edit(topic_id, changed))
         broken = [problem for problem in edits.problems(merged, languages, set(found))
