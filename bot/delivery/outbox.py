@@ -148,6 +148,15 @@ async def settle_many(session: AsyncSession, message_ids: Sequence[int], status:
                           .values(status=status, done_at=now, claimed_until=None))
 
 
+async def settle_sent(session: AsyncSession, receipts: Mapping[int, str], now: datetime
+                      ) -> None:
+    """Messages sent, each with the platform's id of it (message id -> receipt): marked
+    sent and their receipts kept, in one statement."""
+    await session.execute(update(OutboxMessage), [
+        {"id": id_, "status": "sent", "done_at": now, "claimed_until": None, "receipt": receipt}
+        for id_, receipt in receipts.items()])
+
+
 async def keep_receipts(session: AsyncSession, receipts: Mapping[int, str]) -> None:
     """Note the platform's message id on each sent row (message id -> receipt)."""
     await session.execute(update(OutboxMessage),
