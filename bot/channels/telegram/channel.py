@@ -28,7 +28,13 @@ from aiogram.methods import (
     SetMyCommands,
     SetWebhook,
 )
-from aiogram.types import BotCommand, BufferedInputFile, LinkPreviewOptions, Update
+from aiogram.types import (
+    BotCommand,
+    BufferedInputFile,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Update,
+)
 
 from bot.channels.render import render, text_of
 from bot.channels.sequencer import Sequencer
@@ -58,6 +64,8 @@ CHAT_GAP, CHAT_BURST = 1.0, 3
 """Telegram asks for no more than about one message a second in one chat, allowing short
 bursts (a notice in two pieces and its calendar file)."""
 """BotCommand.description: 1-256 characters."""
+RENDERED = 64
+"""Pushes' renderings kept: a notice in every language, with room for reminders."""
 
 PRIVATE_CHAT_ONLY = N_("I can only talk in a private chat. Please open a chat with me and "
                        "write there; nobody in this group will see it.")
@@ -76,6 +84,9 @@ class TelegramChannel:
         self.sender = Sender(self.bot, **(sender_options or {}))
         self.sender.metrics = runtime.metrics
         self.sequencer = Sequencer()
+        self._rendered: dict[tuple[str | None, str],
+                             list[tuple[str, InlineKeyboardMarkup | None]]] = {}
+        """What pushes say, rendered (`_pieces`), the oldest first."""
         self.chat_pace = ChatPace(gap=CHAT_GAP, burst=CHAT_BURST)
         self.dispatcher = Dispatcher(disable_fsm=True)  # conversation state is ours, in the DB
         # aiogram validates every answer as Response[<returned type>]; pydantic keeps such
@@ -130,16 +141,34 @@ class TelegramChannel:
         """For the outbox (`bot.delivery`): in a private chat, the chat id is the user's."""
         return await self._send(outbound, int(outbound.identity.external_id))
 
+    def _pieces(self, outbound: Outbound, *, reply: bool
+                ) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+        """The Telegram messages `outbound` says: escaped text and keyboard. A push's are
+        rendered once per language and replies (`RENDERED`: a notice to 10,000 people says
+        the same thing in each of 7 languages; only the chat differs per person), a reply
+        to someone chatting each time (what they typed is kept no longer than needed)."""
+        if reply:
+            return self._render(outbound)
+        key = (outbound.lang, repr(outbound.replies))  # frozen dataclasses: a full repr
+        found = self._rendered.get(key)
+        if found is None:
+            found = self._rendered[key] = self._render(outbound)
+            if len(self._rendered) > RENDERED:
+                del self._rendered[next(iter(self._rendered))]  # the oldest
+        return found
+
+    def _render(self, outbound: Outbound) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+        rendered = [render(said, outbound.lang, self.catalogs) for said in outbound.replies]
+        return [piece for message in merge(rendered) for piece in pieces(message)]
+
     async def _send(self, outbound: Outbound, chat_id: int, *, reply: bool = False
                     ) -> Transmitted:
         try:
-            rendered = [render(said, outbound.lang, self.catalogs) for said in outbound.replies]
-            for message in merge(rendered):
-                for text, markup in pieces(message):
-                    await self._pace(reply, chat_id)
-                    await self.sender.call(SendMessage(
-                        chat_id=chat_id, text=text, parse_mode="HTML", reply_markup=markup,
-                        link_preview_options=LinkPreviewOptions(is_disabled=True)))
+            for text, markup in self._pieces(outbound, reply=reply):
+                await self._pace(reply, chat_id)
+                await self.sender.call(SendMessage(
+                    chat_id=chat_id, text=text, parse_mode="HTML", reply_markup=markup,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True)))
             for said in outbound.replies:
                 if said.attachment is not None:
                     await self._pace(reply, chat_id)
