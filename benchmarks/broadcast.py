@@ -90,7 +90,7 @@ def settings_for(url: str, rate: float = 25.0) -> Any:
 
     return Settings(_env_file=None, database_url=url,  # type: ignore[call-arg]
                     flows_dir=ROOT / "flows", content_dir=ROOT / "content",
-                    translations_dir=ROOT / "translations", outbox_rate=rate or 30.0)
+                    translations_dir=ROOT / "translations", telegram_rate=rate or 30.0)
 
 
 async def queue_notice(url: str) -> int:
@@ -258,7 +258,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--rate", type=float, default=25.0,
-                        help="OUTBOX_RATE, the bot's limit; 0: none")
+                        help="TELEGRAM_RATE, the bot's limit; 0: none")
     parser.add_argument("--limit", type=float, default=30.0, help="the fake's; 0: none")
     parser.add_argument("--in-flight", type=int, default=0,
                         help="messages sent and not yet recorded at most; default: the "

@@ -161,9 +161,9 @@ def outbox_sender(app: App, telegram: TelegramChannel | None = None,
     if console is not None:
         transports["console"] = console
     if telegram is not None:
-        telegram.bucket = TokenBucket(app.settings.outbox_rate, burst=1)
+        telegram.bucket = TokenBucket(app.settings.telegram_rate, burst=1)
         transports["telegram"] = telegram
-        rates.append(app.settings.outbox_rate)
+        rates.append(app.settings.telegram_rate)
     if whatsapp is not None:
         transports["whatsapp"] = whatsapp
         rates.append(app.settings.whatsapp_rate)
