@@ -60,6 +60,11 @@ def batch_for(in_flight: int) -> int:
     return max(50, 2 * in_flight)
 
 
+SWEEP_EVERY = timedelta(seconds=1)
+"""How often a claim also marks the messages past their expiry as expired: a statement
+that reads every pending row (a notice to 100,000 people is 100,000 of them), so not at
+each claim of a batch; an expired message is never claimed meanwhile."""
+
 HELPERS_GRACE = 7.0
 """Seconds the election and the shared limits get to finish when the sender stops (an
 election's check waits up to `election.TIMEOUT`)."""
@@ -105,6 +110,8 @@ class Sender:
     _won: set[str] = field(default_factory=set, init=False, repr=False)
     """Platforms this process has just begun to send: what a dead sender had claimed on
     them is released before the next claim."""
+    _swept: datetime | None = field(default=None, init=False, repr=False)
+    """When a claim last marked the expired messages (`SWEEP_EVERY`)."""
     _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
     _elected: Election | None = field(default=None, init=False, repr=False)
     """The election while `run` runs (`drain` sends every platform it has a transport
@@ -225,9 +232,13 @@ class Sender:
         channels = self._channels()
         if not channels:
             return [], {}, []
+        now = self._now()
+        sweep = self._swept is None or not timedelta(0) <= now - self._swept < SWEEP_EVERY
         async with transaction(self.sessions) as session:
-            due = await outbox.claim(session, self._now(), channels, limit=self.batch,
-                                     lease=self.lease, besides=self._in_hand)
+            due = await outbox.claim(session, now, channels, limit=self.batch,
+                                     lease=self.lease, besides=self._in_hand, expire=sweep)
+        if sweep:
+            self._swept = now
         if not due:
             return due, {}, []
         self._in_hand |= {message.id for message in due}
