@@ -309,7 +309,8 @@ def main() -> None:
     print(f"CPU of the {args.processes} sender process(es): {result['cpu']:.1f} s "
           f"({result['cpu'] / result['seconds']:.0%} of one core); the fake Bot API's, on the "
           f"same machine: {stats['cpu']:.1f} s")
-    print(f"sender CPU per message: {result['cpu'] / max(result['sent'], 1) * 1000:.2f} ms; "
+    print(f"sender CPU per message: {result['cpu'] / max(result['sent'], 1) * 1000:.2f} ms"
+          f"{' (the killed process not counted)' if result['killed_at'] else ''}; "
           f"peak resident memory of a sender process: {result['rss'] / 1024:.0f} MB")
     print(f"429 received {stats['too_many']}, sent before retry_after passed {stats['early']}, "
           f"lost {args.recipients - delivered}, sent twice {twice}")
