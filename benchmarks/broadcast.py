@@ -1,7 +1,7 @@
 """A notice to N people through the fake Bot API (its own process), limited like Telegram.
 
     .venv/bin/python benchmarks/broadcast.py [--recipients 10000] [--rate 25] [--limit 30]
-        [--in-flight 8] [--batch 50] [--processes 1] [--kill-after S] [--replies R]
+        [--in-flight N] [--batch N] [--processes 1] [--kill-after S] [--replies R]
         [--database postgresql+asyncpg://postgres@127.0.0.1:5432/test]
 
 It queues content/notices/aha-hygiene.yaml for N subscribers and runs the outbox sender until
@@ -90,7 +90,7 @@ def settings_for(url: str, rate: float = 25.0) -> Any:
 
     return Settings(_env_file=None, database_url=url,  # type: ignore[call-arg]
                     flows_dir=ROOT / "flows", content_dir=ROOT / "content",
-                    translations_dir=ROOT / "translations", outbox_rate=rate or 30.0)
+                    translations_dir=ROOT / "translations", telegram_rate=rate or 30.0)
 
 
 async def queue_notice(url: str) -> int:
@@ -118,8 +118,9 @@ async def send(url: str, base: str, args: argparse.Namespace, go: Any,
                pipe: Connection) -> None:
     """One sender process, wired as `welcomebot deliver --until-empty` wires it. Tells the
     parent when it is ready, when it begins to send the platform ("lead"), and at the end
-    its (wall, CPU) seconds."""
+    its (wall, CPU) seconds and its peak resident memory (KiB)."""
     import os
+    import resource
 
     from bot.app import open_app
     from bot.channels.telegram.channel import TelegramChannel
@@ -161,7 +162,8 @@ async def send(url: str, base: str, args: argparse.Namespace, go: Any,
         if talker is not None:
             await talker
         await channel.close()
-    pipe.send(("done", seconds, cpu))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    pipe.send(("done", seconds, cpu, peak))
 
 
 async def talk(channel: Any, args: argparse.Namespace, done: asyncio.Event) -> None:
@@ -220,7 +222,7 @@ def broadcast(url: str, base: str, args: argparse.Namespace) -> dict[str, Any]:
     go.set()
     started = time.monotonic()
     leaders: list[tuple[float, int]] = []  # (when, pid)
-    done: dict[int, tuple[float, float]] = {}
+    done: dict[int, tuple[float, float, int]] = {}
     killed: tuple[float, int] | None = None
     limit = started + 120 + 3 * queued / max(args.rate or 30, 1)
     while len(done) < len(processes) - (killed is not None) and time.monotonic() < limit:
@@ -229,13 +231,13 @@ def broadcast(url: str, base: str, args: argparse.Namespace) -> dict[str, Any]:
                 continue
             while process.pid not in done and pipe.poll():
                 try:
-                    kind, first, second = pipe.recv()
+                    kind, first, second, *more = pipe.recv()
                 except EOFError:
                     break
                 if kind == "lead":
                     leaders.append((second, first))
                 elif kind == "done":
-                    done[process.pid] = (first, second)
+                    done[process.pid] = (first, second, more[0])
         if (args.kill_after and killed is None and leaders
                 and time.monotonic() - started >= args.kill_after):
             pid = leaders[-1][1]
@@ -247,7 +249,8 @@ def broadcast(url: str, base: str, args: argparse.Namespace) -> dict[str, Any]:
         process.join(10)
     results = list(done.values())
     return {"queued": queued, "seconds": max(r[0] for r in results),
-            "cpu": sum(r[1] for r in results), "sent": asyncio.run(sent_count(url)),
+            "cpu": sum(r[1] for r in results), "rss": max(r[2] for r in results),
+            "sent": asyncio.run(sent_count(url)),
             "killed_at": killed[0] if killed else None, "leaders": leaders}
 
 
@@ -255,10 +258,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--rate", type=float, default=25.0,
-                        help="OUTBOX_RATE, the bot's limit; 0: none")
+                        help="TELEGRAM_RATE, the bot's limit; 0: none")
     parser.add_argument("--limit", type=float, default=30.0, help="the fake's; 0: none")
-    parser.add_argument("--in-flight", type=int, default=8)
-    parser.add_argument("--batch", type=int, default=50, help="messages claimed at once")
+    parser.add_argument("--in-flight", type=int, default=0,
+                        help="messages sent and not yet recorded at most; default: the "
+                             "sender's for the rate (8 up to 80/s; unlimited: as at 1,000/s)")
+    parser.add_argument("--batch", type=int, default=0,
+                        help="messages claimed at once; default: the sender's for the window")
     parser.add_argument("--processes", type=int, default=1,
                         help="sender processes at once (one is elected to send)")
     parser.add_argument("--kill-after", type=float, default=0.0,
@@ -269,6 +275,10 @@ def main() -> None:
                         help="the sender does not hear of the other processes' replies")
     parser.add_argument("--database", default=None)
     args = parser.parse_args()
+    from bot.delivery.sender import batch_for, window_for
+
+    args.in_flight = args.in_flight or window_for(args.rate or 1000.0)
+    args.batch = args.batch or batch_for(args.in_flight)
     if args.kill_after and args.processes < 2:
         parser.error("--kill-after needs --processes 2 or more: someone must take over")
 
@@ -299,6 +309,9 @@ def main() -> None:
     print(f"CPU of the {args.processes} sender process(es): {result['cpu']:.1f} s "
           f"({result['cpu'] / result['seconds']:.0%} of one core); the fake Bot API's, on the "
           f"same machine: {stats['cpu']:.1f} s")
+    print(f"sender CPU per message: {result['cpu'] / max(result['sent'], 1) * 1000:.2f} ms"
+          f"{' (the killed process not counted)' if result['killed_at'] else ''}; "
+          f"peak resident memory of a sender process: {result['rss'] / 1024:.0f} MB")
     print(f"429 received {stats['too_many']}, sent before retry_after passed {stats['early']}, "
           f"lost {args.recipients - delivered}, sent twice {twice}")
     if args.replies:

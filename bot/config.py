@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from babel import Locale, UnknownLocaleError
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core.core_schema import ValidationInfo
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -30,6 +37,10 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 WHATSAPP_API_BASE = "https://graph.facebook.com/v23.0"
 """Meta's Graph API, at the version the WhatsApp channel was written against."""
+
+
+OLD_NAMES = {"TELEGRAM_RATE": "OUTBOX_RATE"}
+"""Settings renamed: the old name is still read (when the new one is not set)."""
 
 
 def _split(value: object) -> object:
@@ -72,8 +83,11 @@ class Settings(BaseSettings):
     event_reminders: CommaList = ["24", "2"]
     """Hours before an event that people who booked are reminded; the first asks whether
     they are still coming."""
-    outbox_rate: float = Field(default=25, gt=0, le=30)
-    """Messages a second the outbox sends at most (Telegram allows about 30)."""
+    telegram_rate: float = Field(default=25, gt=0, le=30, validation_alias=AliasChoices(
+        "telegram_rate", "outbox_rate"))
+    """Messages a second the bot sends on Telegram at most, for the whole deployment
+    (Telegram allows about 30). `OUTBOX_RATE` is its old name, still read when
+    `TELEGRAM_RATE` is not set."""
     outbox_lease: float = Field(default=120, gt=0, le=3600)
     """Seconds a sender holds the messages it took; a crashed one's are taken over after."""
     outage_seconds: float = Field(default=60, gt=0, le=600)
@@ -115,14 +129,19 @@ class Settings(BaseSettings):
     whatsapp_app_secret: SecretStr | None = None
     whatsapp_verify_token: SecretStr | None = None
     whatsapp_api_base: str = WHATSAPP_API_BASE
-    whatsapp_rate: float = Field(default=80, gt=0, le=1000)
-    """Messages a second the bot sends on WhatsApp at most (Cloud API: 80 per phone number,
-    more after Meta raises it)."""
+    whatsapp_rate: float = Field(default=80, ge=80, le=1000)
+    """Messages a second the bot sends on WhatsApp at most: the phone number's throughput
+    (Cloud API: 80 a second, up to 1,000 once Meta raises it)."""
     whatsapp_business_account_id: str | None = None
     """The WhatsApp Business Account (WABA) the phone number belongs to: with it the bot asks
     Meta about hourly which message templates are approved in which language, and the staff
     console shows it (`bot/channels/whatsapp/client.py`: `message_templates`). Without it the
     templates' approval is not checked."""
+
+    @property
+    def outbox_rate(self) -> float:
+        """`telegram_rate` by its old name (what a notice's sending time is reckoned at)."""
+        return self.telegram_rate
 
     @field_validator("telegram_bot_token", "telegram_webhook_url", "telegram_webhook_secret",
                      "telegram_api_base", "whatsapp_phone_number_id", "whatsapp_access_token",
@@ -356,6 +375,10 @@ def load_settings(env_file: Path | str | None = ENV_FILE) -> Settings:
         raise SettingsError(describe(exc, path, problems)) from None
     if problems:
         raise SettingsError(describe(None, path, problems))
+    old = _where(OLD_NAMES["TELEGRAM_RATE"], path)
+    if old and not _where("TELEGRAM_RATE", path):
+        logging.getLogger(__name__).warning(
+            "OUTBOX_RATE%s is the old name of TELEGRAM_RATE: rename it (it is still read)", old)
     return loaded
 
 
@@ -411,7 +434,7 @@ def _env_file_problems(env_file: Path | None) -> tuple[list[str], str | None]:
         text = read_text(env_file)
     except NotText as exc:
         return [f"{exc}; until then it is not read"], None
-    known = [name.upper() for name in Settings.model_fields]
+    known = [name.upper() for name in Settings.model_fields] + list(OLD_NAMES.values())
     problems = []
     for binding in parse_stream(io.StringIO(text)):
         original = binding.original.string

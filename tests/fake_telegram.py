@@ -1,6 +1,8 @@
 """A fake Telegram Bot API server on 127.0.0.1 that speaks the real HTTP protocol, so the
 unmodified aiogram `Bot` talks to it over a socket (`TELEGRAM_API_BASE`).
 
+Parameters come as the real API takes them: a form (urlencoded or multipart, as aiogram
+sends them; objects JSON-encoded in their fields) or a JSON body (application/json).
 It keeps what the bot sent per chat, hands out updates to `getUpdates` (long polling), and
 can be told to misbehave: a scripted failure for the next calls of a method (429 with
 retry_after, 403, a 502 HTML page from the "front proxy", 500), users who blocked the bot,
@@ -87,7 +89,15 @@ class FakeTelegram:
         if request.match_info["token"] != TOKEN:
             return _error(401, "Unauthorized")
         method = request.match_info["method"].lower()
-        params = {k: _decode(v) for k, v in (await request.post()).items()}
+        if request.content_type == "application/json":  # as the Bot API takes it too
+            try:
+                params = await request.json()
+            except ValueError:
+                return _error(400, "Bad Request: can't parse JSON body")
+            if not isinstance(params, dict):
+                return _error(400, "Bad Request: the JSON body must be an object")
+        else:  # a form, urlencoded or multipart (aiogram's way), JSON in its fields
+            params = {k: _decode(v) for k, v in (await request.post()).items()}
         self.calls.append((method, params, time.monotonic()))
         scripted = self.failures.get(method)
         if scripted:

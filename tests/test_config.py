@@ -176,3 +176,37 @@ def test_a_env_file_that_is_not_utf8_is_named(env: Path) -> None:
     message = _problems(env, "LOG_LEVEL=error\n".encode("utf-16-le"))
     assert (f"{env}:1: not UTF-8 text (it looks like UTF-16 without a byte order mark); save "
             "it as UTF-8; until then it is not read") in message
+
+
+def test_telegram_rate_reads_its_old_name_outbox_rate_with_a_warning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    for name in ("TELEGRAM_RATE", "OUTBOX_RATE"):
+        monkeypatch.delenv(name, raising=False)
+    assert load_settings(None).telegram_rate == 25
+    env = tmp_path / ".env"
+    env.write_text("OUTBOX_RATE=20\n", encoding="utf-8")
+    loaded = load_settings(env)
+    assert loaded.telegram_rate == loaded.outbox_rate == 20
+    assert f"OUTBOX_RATE ({env}:1) is the old name of TELEGRAM_RATE" in caplog.text
+    caplog.clear()
+    env.write_text("OUTBOX_RATE=20\nTELEGRAM_RATE=28\n", encoding="utf-8")
+    assert load_settings(env).telegram_rate == 28  # the new name wins
+    assert "old name" not in caplog.text
+    env.write_text("TELEGRAM_RATE=31\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=rf"TELEGRAM_RATE \({re.escape(str(env))}:1\)"):
+        load_settings(env)  # Telegram allows about 30
+
+
+@pytest.mark.parametrize(("rate", "fine"), [("79", False), ("80", True), ("1000", True),
+                                            ("1001", False)])
+def test_whatsapp_rate_is_the_numbers_throughput_80_to_1000(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rate: str, fine: bool) -> None:
+    monkeypatch.delenv("WHATSAPP_RATE", raising=False)
+    env = tmp_path / ".env"
+    env.write_text(f"WHATSAPP_RATE={rate}\n", encoding="utf-8")
+    if fine:
+        assert load_settings(env).whatsapp_rate == float(rate)
+    else:
+        with pytest.raises(SettingsError, match=r"WHATSAPP_RATE \("):
+            load_settings(env)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -40,6 +41,29 @@ from bot.runtime import Outbound, Runtime
 
 log = logging.getLogger(__name__)
 
+
+WINDOW, WINDOW_SECONDS = 8, 0.1
+"""The in-flight window (`Sender.in_flight`): at least `WINDOW` messages, or what the
+platform's rate sends in `WINDOW_SECONDS`: a crash sends at most that again."""
+
+
+def window_for(rate: float) -> int:
+    """Messages sent and not yet recorded at most, for a platform sent at `rate` a second:
+    8 at Telegram's 25-30 (the pace is the bucket's, not the round trips'); at a fast one a
+    tenth of a second's worth (100 at 1,000 a second), so that recording the outcomes, a
+    transaction for each half window, keeps up."""
+    return max(WINDOW, math.ceil(rate * WINDOW_SECONDS))
+
+
+def batch_for(in_flight: int) -> int:
+    """Messages claimed at once: 50, or two windows' worth when the window is larger."""
+    return max(50, 2 * in_flight)
+
+
+SWEEP_EVERY = timedelta(seconds=1)
+"""How often a claim also marks the messages past their expiry as expired: a statement
+that reads every pending row (a notice to 100,000 people is 100,000 of them), so not at
+each claim of a batch; an expired message is never claimed meanwhile."""
 
 HELPERS_GRACE = 7.0
 """Seconds the election and the shared limits get to finish when the sender stops (an
@@ -71,7 +95,9 @@ class Sender:
     in_flight: int = 8
     """Messages sent at once, and recorded together: the HTTP round trips overlap, so the
     token bucket, not the latency, sets the pace. It is also the most a crash can send
-    twice: one is sent only when fewer than `in_flight` are sent and not yet recorded."""
+    twice: one is sent only when fewer than `in_flight` are sent and not yet recorded.
+    `window_for(rate)` gives a platform's: 8 at Telegram's 30/s, a tenth of a second's
+    worth at a fast one (100 at 1,000/s), so that a transaction records many at once."""
     election: Election | None = None
     """Which platforms this process sends (`run`): one process per platform across all of
     the bot's processes (`bot.delivery.election`). None: every platform, no other process
@@ -84,6 +110,8 @@ class Sender:
     _won: set[str] = field(default_factory=set, init=False, repr=False)
     """Platforms this process has just begun to send: what a dead sender had claimed on
     them is released before the next claim."""
+    _swept: datetime | None = field(default=None, init=False, repr=False)
+    """When a claim last marked the expired messages (`SWEEP_EVERY`)."""
     _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
     _elected: Election | None = field(default=None, init=False, repr=False)
     """The election while `run` runs (`drain` sends every platform it has a transport
@@ -204,9 +232,13 @@ class Sender:
         channels = self._channels()
         if not channels:
             return [], {}, []
+        now = self._now()
+        sweep = self._swept is None or not timedelta(0) <= now - self._swept < SWEEP_EVERY
         async with transaction(self.sessions) as session:
-            due = await outbox.claim(session, self._now(), channels, limit=self.batch,
-                                     lease=self.lease, besides=self._in_hand)
+            due = await outbox.claim(session, now, channels, limit=self.batch,
+                                     lease=self.lease, besides=self._in_hand, expire=sweep)
+        if sweep:
+            self._swept = now
         if not due:
             return due, {}, []
         self._in_hand |= {message.id for message in due}
@@ -241,13 +273,18 @@ class Sender:
         started_all = False
         outstanding = 0
         """Sent (or being sent) and not yet recorded: at most `in_flight`."""
-        # Recording takes a transaction: wait for half the window to fill (or the end), so
-        # that a fast platform does not cost one transaction per message.
+        # Recording takes a transaction: wait for half the window to fill, or for every
+        # message still out to come back once all were sent, so that a fast platform does
+        # not cost one transaction per message, nor the end of a batch one per message.
         enough = max(1, self.in_flight // 2)
+
+        def worth_recording() -> bool:
+            return bool(finished) and (len(finished) >= enough
+                                       or (started_all and len(finished) >= outstanding))
 
         async def send(message: outbox.Due, outbound: Outbound) -> None:
             finished.append((message, await self._transmit(message, outbound)))
-            if started_all or len(finished) >= enough:
+            if worth_recording():
                 arrived.set()
 
         async def record() -> None:
@@ -270,7 +307,7 @@ class Sender:
                 outstanding -= len(outcomes)
                 for _ in outcomes:
                     slots.release()
-                if finished and (started_all or len(finished) >= enough):
+                if worth_recording():
                     arrived.set()
 
         recorder = asyncio.create_task(record())
@@ -348,6 +385,8 @@ class Sender:
         return wanted
 
     async def _record(self, outcomes: list[tuple[outbox.Due, Result | str]]) -> None:
+        """The outcomes of sent (or skipped) messages, in one transaction: a statement for
+        those sent with a receipt, one per other status, one per retry."""
         now = self._now()
         done: dict[str, list[int]] = {}
         receipts: dict[int, str] = {}
@@ -356,7 +395,8 @@ class Sender:
             for message, result in outcomes:
                 if isinstance(result, Sent):
                     receipts[message.id] = result.receipt
-                    result = Transmitted.SENT
+                    counted.append((message.channel, str(Transmitted.SENT)))
+                    continue
                 if result is Transmitted.RETRY and message.attempts + 1 < self.max_attempts:
                     # Exponential backoff with jitter: 30 s, 1 min, 2 min ... up to an hour.
                     delay = min(3600.0, 30.0 * 2 ** message.attempts) * (0.5 + self.rng.random())
@@ -370,7 +410,9 @@ class Sender:
             for status, ids in done.items():
                 await outbox.settle_many(session, ids, status, now)
             if receipts:
-                await outbox.keep_receipts(session, receipts)
+                await outbox.settle_sent(session, receipts, now)
         for channel, outcome in counted:
             self.runtime.metrics.outbox_sends.labels(channel, outcome).inc()
+        if receipts:
+            done.setdefault(str(Transmitted.SENT), []).extend(receipts)
         log.info("outbox_batch %s", " ".join(f"{k}={len(v)}" for k, v in sorted(done.items())))

@@ -15,7 +15,7 @@ the outbox leaves it room; across processes:
   replies.
 
 The outbox thus leaves room for everyone's replies within about half a second: at
-OUTBOX_RATE=25 against Telegram's 30, the 5 a second between them absorb what arrives
+TELEGRAM_RATE=25 against Telegram's 30, the 5 a second between them absorb what arrives
 before the sender has heard of it. PostgreSQL only (on SQLite there is one process).
 """
 

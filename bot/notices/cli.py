@@ -138,7 +138,7 @@ def _plan(notice: NoticeFile, counts: Counter[str], loaded: Settings,
     """The send plan (`bot.notices.plan`) as `notice send` prints it."""
     from bot.notices.plan import send_plan
 
-    plan = send_plan(notice, counts, loaded.default_language, loaded.outbox_rate)
+    plan = send_plan(notice, counts, loaded.default_language, loaded.telegram_rate)
     lines = [f"{plan.total} people would get '{notice.id}':"]
     for share in plan.shares:
         shown = {
@@ -153,7 +153,7 @@ def _plan(notice: NoticeFile, counts: Counter[str], loaded: Settings,
             "missing": f"NO translation: they get {share.shown_in} with a note",
         }[share.kind]
         lines.append(f"  {share.lang}: {share.count:>6}  {shown}")
-    lines.append(f"at {loaded.outbox_rate:g} messages a second this takes about "
+    lines.append(f"at {loaded.telegram_rate:g} messages a second this takes about "
                  f"{dt.timedelta(seconds=plan.seconds)}")
     if expiry is not None:
         local = expiry.astimezone(ZoneInfo(loaded.timezone))

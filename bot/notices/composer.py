@@ -182,7 +182,7 @@ async def plan(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     chosen = _languages(args)
     audience = parse(_expression(notice, chosen), tuple(settings.languages))
     counts: Counter[str] = await store.count(_session(ctx), audience, settings.default_language)
-    sending = send_plan(notice, counts, settings.default_language, settings.outbox_rate)
+    sending = send_plan(notice, counts, settings.default_language, settings.telegram_rate)
     names = endonyms(settings.languages)
     lines: list[JSON] = []
     for share in sending.shares:
@@ -225,7 +225,7 @@ async def send(ctx: ActionContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
     added = await store.queue(session, notice, expression,
                               parse(expression, tuple(settings.languages)),
                               send_at=ctx.now, expires_at=None, now=ctx.now)
-    over = ctx.now + timedelta(seconds=sending_seconds(added, settings.outbox_rate)) + LOOK_AGAIN
+    over = ctx.now + timedelta(seconds=sending_seconds(added, settings.telegram_rate)) + LOOK_AGAIN
     await _tally_later(session, notice.id, ctx.person.id, over)
     await audit.record(session, ctx.now, who=identity(ctx.person.channel, ctx.person.external_id),
                        via="chat", action="notices.send", target=f"notice:{notice.id}",

@@ -34,7 +34,7 @@ async def deliver(settings: Settings, base: str, *args: str,
     env = {**os.environ, "DATABASE_URL": settings.database_url,
            "FLOWS_DIR": str(ROOT / "flows"), "CONTENT_DIR": str(ROOT / "content"),
            "TRANSLATIONS_DIR": str(ROOT / "translations"), "TELEGRAM_BOT_TOKEN": TOKEN,
-           "TELEGRAM_API_BASE": base, "OUTBOX_RATE": str(rate), "OUTBOX_LEASE": "600",
+           "TELEGRAM_API_BASE": base, "TELEGRAM_RATE": str(rate), "OUTBOX_LEASE": "600",
            "LOG_LEVEL": "WARNING"}
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "deliver", *args, env=env, cwd=ROOT,

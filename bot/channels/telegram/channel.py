@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Awaitable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
@@ -28,7 +30,13 @@ from aiogram.methods import (
     SetMyCommands,
     SetWebhook,
 )
-from aiogram.types import BotCommand, BufferedInputFile, LinkPreviewOptions, Update
+from aiogram.types import (
+    BotCommand,
+    BufferedInputFile,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Update,
+)
 
 from bot.channels.render import render, text_of
 from bot.channels.sequencer import Sequencer
@@ -58,9 +66,39 @@ CHAT_GAP, CHAT_BURST = 1.0, 3
 """Telegram asks for no more than about one message a second in one chat, allowing short
 bursts (a notice in two pieces and its calendar file)."""
 """BotCommand.description: 1-256 characters."""
+RENDERED = 64
+"""Pushes' renderings kept: a notice in every language, with room for reminders."""
 
 PRIVATE_CHAT_ONLY = N_("I can only talk in a private chat. Please open a chat with me and "
                        "write there; nobody in this group will see it.")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One Telegram message of a push, with its sendMessage JSON body from the chat id on:
+    a person's body is `{"chat_id":<id>` and `rest`, made once per rendering."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None
+    rest: bytes
+
+    @classmethod
+    def of(cls, text: str, markup: InlineKeyboardMarkup | None) -> Piece:
+        body: dict[str, object] = {"text": text, "parse_mode": "HTML"}
+        if markup is not None:
+            body["reply_markup"] = markup.model_dump(mode="json", exclude_none=True)
+        body["link_preview_options"] = {"is_disabled": True}
+        encoded = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        return cls(text, markup, b"," + encoded[1:])  # without its "{"
+
+    def body_for(self, chat_id: int) -> bytes:
+        return b'{"chat_id":' + str(chat_id).encode() + self.rest
+
+    def method(self, chat_id: int) -> SendMessage:
+        """The call as aiogram knows it (named by the errors aiogram raises)."""
+        return SendMessage(chat_id=chat_id, text=self.text, parse_mode="HTML",
+                           reply_markup=self.markup,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True))
 
 
 class TelegramChannel:
@@ -76,6 +114,8 @@ class TelegramChannel:
         self.sender = Sender(self.bot, **(sender_options or {}))
         self.sender.metrics = runtime.metrics
         self.sequencer = Sequencer()
+        self._rendered: dict[tuple[str | None, str], list[Piece]] = {}
+        """What pushes say, rendered (`_pieces`), the oldest first."""
         self.chat_pace = ChatPace(gap=CHAT_GAP, burst=CHAT_BURST)
         self.dispatcher = Dispatcher(disable_fsm=True)  # conversation state is ours, in the DB
         # aiogram validates every answer as Response[<returned type>]; pydantic keeps such
@@ -130,16 +170,37 @@ class TelegramChannel:
         """For the outbox (`bot.delivery`): in a private chat, the chat id is the user's."""
         return await self._send(outbound, int(outbound.identity.external_id))
 
+    def _pieces(self, outbound: Outbound) -> list[Piece]:
+        """The Telegram messages a push says, rendered once per language and replies
+        (`RENDERED`: a notice to 10,000 people says the same thing in each of 7 languages;
+        only the chat differs per person), each with its sendMessage body but the chat id."""
+        key = (outbound.lang, repr(outbound.replies))  # frozen dataclasses: a full repr
+        found = self._rendered.get(key)
+        if found is None:
+            found = self._rendered[key] = [Piece.of(text, markup)
+                                           for text, markup in self._render(outbound)]
+            if len(self._rendered) > RENDERED:
+                del self._rendered[next(iter(self._rendered))]  # the oldest
+        return found
+
+    def _render(self, outbound: Outbound) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+        rendered = [render(said, outbound.lang, self.catalogs) for said in outbound.replies]
+        return [piece for message in merge(rendered) for piece in pieces(message)]
+
     async def _send(self, outbound: Outbound, chat_id: int, *, reply: bool = False
                     ) -> Transmitted:
         try:
-            rendered = [render(said, outbound.lang, self.catalogs) for said in outbound.replies]
-            for message in merge(rendered):
-                for text, markup in pieces(message):
+            if reply:  # someone chatting: rendered each time (what they typed is not kept)
+                for text, markup in self._render(outbound):
                     await self._pace(reply, chat_id)
                     await self.sender.call(SendMessage(
                         chat_id=chat_id, text=text, parse_mode="HTML", reply_markup=markup,
                         link_preview_options=LinkPreviewOptions(is_disabled=True)))
+            else:
+                for piece in self._pieces(outbound):
+                    await self._pace(reply, chat_id)
+                    await self.sender.post_json("sendMessage", piece.body_for(chat_id),
+                                                partial(piece.method, chat_id))
             for said in outbound.replies:
                 if said.attachment is not None:
                     await self._pace(reply, chat_id)

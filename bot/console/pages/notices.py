@@ -377,10 +377,10 @@ async def _counts(request: Request, expression: str, notice: NoticeFile
         reach = await store.reach(db, chosen, settings.default_language, web.now(request))
         known = await approvals.known(db)
         answered, _ = await approvals.last_checked(db)
-    plan = send_plan(notice, counts, settings.default_language, settings.outbox_rate)
-    seconds = channel_seconds(reach.channels, {"telegram": settings.outbox_rate,
+    plan = send_plan(notice, counts, settings.default_language, settings.telegram_rate)
+    seconds = channel_seconds(reach.channels, {"telegram": settings.telegram_rate,
                                                "whatsapp": settings.whatsapp_rate},
-                              settings.outbox_rate)
+                              settings.telegram_rate)
     plan = replace(plan, seconds=seconds, minutes=max(1, math.ceil(seconds / 60)))
     template = approvals.for_push(approvals.listed(settings.content_dir), approvals.NOTICE)
     checked = answered is not None and _checks(request) is None
