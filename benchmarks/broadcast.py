@@ -128,7 +128,8 @@ async def send(url: str, base: str, args: argparse.Namespace, go: Any,
     from bot.service import outbox_sender
     from tests.fake_telegram import TOKEN
 
-    async with open_app(settings_for(url, args.rate)) as app:
+    # As `welcomebot deliver` opens it: without the FAQ model (it answers nothing).
+    async with open_app(settings_for(url, args.rate), answers=False) as app:
         channel = TelegramChannel(app.runtime, app.catalogs, app.deps.flows, token=TOKEN,
                                   api_base=base)
         sender = outbox_sender(app, channel)
