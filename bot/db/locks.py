@@ -35,6 +35,10 @@ SENDING = 70_100_000
 TEMPLATES = 70_19
 """Asking Meta which WhatsApp templates are approved (`bot.service.check_templates`)."""
 
+FAQ_CHECK = 70_20
+"""Starting the FAQ's held-out check from a console (`bot.faq.checks.begin`): one at a time
+across the console's processes."""
+
 KEYS = {"housekeeping": HOUSEKEEPING, "buddies_round": ROUNDS, "whatsapp_templates": TEMPLATES}
 """The advisory lock of each chore (`take_turn`)."""
 

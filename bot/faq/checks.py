@@ -32,6 +32,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.db import locks
 from bot.db.tables import FaqCheck, Person
 from bot.faq.content import Content
 from bot.faq.current import CurrentDesk
@@ -300,6 +301,19 @@ async def start(db: AsyncSession, staff_id: int | None, path: Path, now: datetim
     db.add(check)
     await db.flush()
     return check
+
+
+async def begin(db: AsyncSession, staff_id: int | None, path: Path, now: datetime
+                ) -> tuple[FaqCheck, bool]:
+    """A new run (`start`) unless one is under way (`running`): (the run, whether it is new).
+    The look and the start hold a lock till the transaction ends, so that two console
+    processes asked at the same moment start one run, not two (PostgreSQL; SQLite has one
+    writer at a time)."""
+    await locks.lock(db, locks.FAQ_CHECK)
+    busy = await running(db, now)
+    if busy is not None:
+        return busy, False
+    return await start(db, staff_id, path, now), True
 
 
 async def finish(db: AsyncSession, check_id: int, results: Results, now: datetime) -> None:

@@ -4,14 +4,18 @@ is not JSON named with its place."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.faq.checks import Line, Results, change, content_digest, measure, results_of
+from bot.db.session import make_engine, make_sessions, transaction
+from bot.faq.checks import Line, Results, begin, change, content_digest, measure, results_of
 from bot.faq.desk import FaqDesk
 from bot.faq.evaluation import BadLine, Evaluation, Outcome
+from tests.fakes import FakeClock
 
 
 def lines(path: Path, *items: dict[str, object]) -> Path:
@@ -99,3 +103,25 @@ def test_the_desk_is_opened_again_after_the_city_edits_an_answer(tmp_path: Path)
     assert again is not first
     assert "Abendkurse gibt es auch." in again.content.topics["german-courses"].answer["de"]
     assert content_digest(again.content) != content_digest(first.content)
+
+
+async def test_two_consoles_asked_at_the_same_moment_start_one_run(
+        db_url: str, clock: FakeClock) -> None:
+    """Ana and Omar press "Run the check now" in two console processes at once: one run
+    starts, the other is told one is under way (PostgreSQL: the start holds a lock)."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time; the console runs on PostgreSQL")
+    engines = [make_engine(db_url) for _ in range(2)]
+
+    async def press(engine: AsyncEngine) -> bool:
+        async with transaction(make_sessions(engine)) as db:
+            _, new = await begin(db, None, Path("held-out.jsonl"), clock())
+            await asyncio.sleep(0.3)  # the transaction still open while the other presses
+            return new
+
+    try:
+        started = await asyncio.gather(*(press(engine) for engine in engines))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert sorted(started) == [False, True]

@@ -165,11 +165,10 @@ async def run_check(request: Request) -> Response:
         return await check(request, status_code=409, problem=PROBLEMS["unset"])
     now = web.now(request)
     async with web.transaction(request) as db:
-        busy = await checks.running(db, now)
-        if busy is None:
-            started = await checks.start(db, web.staff(request).person_id, path, now)
+        started, new = await checks.begin(db, web.staff(request).person_id, path, now)
+        if new:
             await web.audit(request, db, "faq.check", target=f"faq_check:{started.id}")
-    if busy is not None:
+    if not new:
         return await check(request, status_code=409, problem=PROBLEMS["busy"])
     task = asyncio.create_task(carry_out(found, started.id))
     _TASKS.add(task)
