@@ -69,7 +69,7 @@ bench, "console:ana")`, then `await client.post("/events/1/cancel", data={"reaso
 "csrf": csrf})`; `await delivered(app)` runs the bot's sender and says who got what. In a browser
 (plain, not async, tests): `page`, `console_server` (its URL), `browser_sign_in(page,
 console_server, settings, clock, "console:ana")`, `screenshot(page, "events")` into
-docs/screenshots/, and `run(coro)` for bot work in between.
+docs/img/, and `run(coro)` for bot work in between.
 """
 
 from __future__ import annotations

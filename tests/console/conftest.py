@@ -63,7 +63,7 @@ from tests.fakes import FakeClock
 
 T = TypeVar("T")
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
 VIEWPORT = {"width": 1280, "height": 800}
 
 
@@ -303,6 +303,6 @@ def browser_sign_in(page: Any, base: str, settings: Settings, clock: FakeClock, 
 
 
 def screenshot(page: Any, name: str) -> None:
-    """docs/screenshots/<name>.png, 1280x800 (rewritten each run)."""
+    """docs/img/<name>.png, 1280x800 (rewritten each run)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))

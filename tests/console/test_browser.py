@@ -1,6 +1,6 @@
 """The staff console in a real browser (headless Chromium): signing in with the code the bot
 sent, the overview, finding a person, changing their role, the audit log. Makes the
-screenshots of docs/screenshots/ (README: "The staff console")."""
+screenshots of docs/img/ (README: "The staff console")."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ nothing; take, hand back, note, FAQ answer, interpreter request and close, each 
 the staff member via the console; the inbox's views and filters. The scenario: an Arabic
 speaker asks for a person in the chat, staff read the German translation in the console and
 answer in German, and the newcomer receives Arabic. Then in a browser: open the case,
-answer, see the answer in the list (docs/screenshots/cases.png)."""
+answer, see the answer in the list (docs/img/cases.png)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """How good the FAQ's answers are, in a real browser (headless Chromium): staff look at "Did
 this help?" for the last weeks, go to the held-out check, run it with the keyboard-usable
 button, watch it finish without reloading (htmx asks again while it runs), correct the file
-and run it again to see the difference. Makes docs/screenshots/faq-helpful.png and
+and run it again to see the difference. Makes docs/img/faq-helpful.png and
 faq-check.png."""
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ in German, lets the machine drafts go (the tiny models of tests/notices/tiny_arg
 Arabic and Ukrainian), previews Arabic right to left, sends it to people in the terminal and
 on Telegram (the fake Bot API, the real aiogram client), pauses and resumes it, and sees who
 got what in the tally. Makes the screenshots notices-write, notices, notices-audience and
-notices-tally of docs/screenshots/."""
+notices-tally of docs/img/."""
 
 from __future__ import annotations
 
