@@ -90,8 +90,29 @@ def _stamp(content_dir: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 # -- results -------------------------------------------------------------------------------
+class Rates:
+    """The two rates of a count of lines (a language's, or a whole run's): `right` of the
+    `on_topic` lines answered with their topic, `said_dont_know` of the `null` lines (no
+    answer expected) where the bot said it did not know."""
+
+    right: int
+    on_topic: int
+    said_dont_know: int
+    null: int
+
+    @property
+    def accuracy(self) -> float | None:
+        """Lines with a topic answered with that topic."""
+        return self.right / self.on_topic if self.on_topic else None
+
+    @property
+    def dont_know(self) -> float | None:
+        """Lines without a topic where the bot said it did not know (the don't-know rate)."""
+        return self.said_dont_know / self.null if self.null else None
+
+
 @dataclass(frozen=True)
-class LanguageScore:
+class LanguageScore(Rates):
     """One language's lines: on-topic ones answered with the right topic, and lines without
     an answer where the bot said it did not know."""
 
@@ -100,14 +121,6 @@ class LanguageScore:
     on_topic: int = 0
     said_dont_know: int = 0
     null: int = 0
-
-    @property
-    def accuracy(self) -> float | None:
-        return self.right / self.on_topic if self.on_topic else None
-
-    @property
-    def dont_know(self) -> float | None:
-        return self.said_dont_know / self.null if self.null else None
 
 
 @dataclass(frozen=True)
@@ -125,7 +138,7 @@ class Line:
 
 
 @dataclass(frozen=True)
-class Results:
+class Results(Rates):
     """What a finished run found; `to_json` / `from_json` for the `faq_checks.results` column."""
 
     right: int
@@ -142,16 +155,6 @@ class Results:
     """What the FAQ content was (its topics, ways of asking, answers, small talk)."""
     ways_of_asking: int = 0
     topics: int = 0
-
-    @property
-    def accuracy(self) -> float | None:
-        """Lines with a topic answered with that topic."""
-        return self.right / self.on_topic if self.on_topic else None
-
-    @property
-    def dont_know(self) -> float | None:
-        """Lines without a topic where the bot said it did not know (the don't-know rate)."""
-        return self.said_dont_know / self.null if self.null else None
 
     @property
     def misses(self) -> list[Line]:

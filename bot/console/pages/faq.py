@@ -17,9 +17,11 @@ listed after it in `bot/console/app.py`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from babel import Locale
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -31,7 +33,7 @@ from bot.console.pages.faq_quality import LINKS
 from bot.console.web import N_
 from bot.faq import edits, store
 from bot.faq.content import Content
-from bot.faq.gaps import Group, grouped, wordings
+from bot.faq.gaps import Asked, Group, grouped, wordings
 from bot.faq.titles import TITLES
 
 RTL = ("ar", "fa")
@@ -95,9 +97,14 @@ def _common(request: Request) -> dict[str, Any]:
             "state_names": STATES, "text_dir": _dir, "source": edits.SOURCE}
 
 
+async def _topics_in(request: Request, db: AsyncSession) -> dict[str, edits.Edited]:
+    """Every topic as the bot answers with it: the files with staff's edits laid over."""
+    return edits.edited(_files(request), await edits.load(db))
+
+
 async def _topics(request: Request) -> dict[str, edits.Edited]:
     async with web.transaction(request) as db:
-        return edits.edited(_files(request), await edits.load(db))
+        return await _topics_in(request, db)
 
 
 # -- the list ------------------------------------------------------------------------------
@@ -173,7 +180,7 @@ async def save_topic(request: Request) -> Response:
     languages = _languages(request)
     who, now = web.staff(request).who, web.now(request)
     async with web.transaction(request) as db:
-        found = edits.edited(_files(request), await edits.load(db))
+        found = await _topics_in(request, db)
         topic = found.get(topic_id)
         if topic is None:
             raise HTTPException(404)
@@ -230,11 +237,13 @@ def _render_gaps(request: Request, groups: list[Group], topics: dict[str, edits.
                     **_common(request))
 
 
-async def show_gaps(request: Request) -> Response:
+async def show_gaps(request: Request, *, errors: dict[str, str] | None = None,
+                    chosen: dict[str, str] | None = None, status_code: int = 200) -> Response:
     async with web.transaction(request) as db:
         asked = await store.open_gaps(db)
-        topics = edits.edited(_files(request), await edits.load(db))
-    return _render_gaps(request, grouped(asked), topics)
+        topics = await _topics_in(request, db)
+    return _render_gaps(request, grouped(asked), topics, errors=errors, chosen=chosen,
+                        status_code=status_code)
 
 
 def _ids(data: FormData) -> list[int]:
@@ -242,11 +251,13 @@ def _ids(data: FormData) -> list[int]:
 
 
 async def _refuse(request: Request, key: str, code: str, chosen: dict[str, str]) -> Response:
-    async with web.transaction(request) as db:
-        asked = await store.open_gaps(db)
-        topics = edits.edited(_files(request), await edits.load(db))
-    return _render_gaps(request, grouped(asked), topics, errors={key: _say(request, code)},
-                        chosen=chosen, status_code=422)
+    return await show_gaps(request, errors={key: _say(request, code)}, chosen=chosen,
+                           status_code=422)
+
+
+def _one_group(rows: Sequence[Asked], ids: Sequence[int]) -> bool:
+    """The questions posted are all still listed, and of one language (a group)."""
+    return bool(rows) and len(rows) == len(ids) and len({row.lang for row in rows}) == 1
 
 
 async def add_gaps(request: Request) -> Response:
@@ -257,11 +268,11 @@ async def add_gaps(request: Request) -> Response:
     topic_id = str(data.get("topic", "")).strip()
     key = f"topic-{ids[0] if ids else 0}"
     async with web.transaction(request) as db:
-        topics = edits.edited(_files(request), await edits.load(db))
+        topics = await _topics_in(request, db)
         rows = await store.gaps_by_id(db, ids)
         if topic_id not in topics:
             problem = "choose"
-        elif not rows or len(rows) != len(ids) or len({row.lang for row in rows}) != 1:
+        elif not _one_group(rows, ids):
             problem = "gone"
         else:
             problem = ""
@@ -285,13 +296,13 @@ async def draft_topic(request: Request) -> Response:
     topic_id = str(data.get("new_topic", "")).strip().lower()
     key = f"new-{ids[0] if ids else 0}"
     async with web.transaction(request) as db:
-        topics = edits.edited(_files(request), await edits.load(db))
+        topics = await _topics_in(request, db)
         rows = await store.gaps_by_id(db, ids)
         if not edits.TOPIC_ID.fullmatch(topic_id):
             problem = "topic_id"
         elif topic_id in topics or topic_id in TITLES:
             problem = "taken"
-        elif not rows or len(rows) != len(ids) or len({row.lang for row in rows}) != 1:
+        elif not _one_group(rows, ids):
             problem = "gone"
         else:
             problem = ""
