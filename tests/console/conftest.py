@@ -42,7 +42,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -154,6 +154,17 @@ async def staff_member(app: App | Bench, who: str, *, role: str = "staff",
 
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+async def sent_to_sign_in(client: httpx.AsyncClient, gets: Sequence[str],
+                          posts: Sequence[str]) -> None:
+    """Not signed in: every page in `gets` and every form in `posts` sends to /signin."""
+    for path in gets:
+        response = await client.get(path)
+        assert response.status_code == 303 and response.headers["location"].startswith(
+            "/signin"), path
+    for path in posts:
+        assert (await client.post(path, data={})).status_code == 303, path
 
 
 def csrf_of(html: str) -> str:

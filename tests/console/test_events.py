@@ -26,6 +26,7 @@ from tests.console.conftest import (
     delivered,
     run,
     screenshot,
+    sent_to_sign_in,
     sign_in,
     staff_member,
 )
@@ -83,13 +84,7 @@ async def book_in_chat(app: App, user: str, lang: str, seats: str = "1") -> None
 async def test_every_route_asks_to_sign_in_then_checks_the_role_and_the_token(
         app: App, client: httpx.AsyncClient) -> None:
     await add_cafe(app)
-    for path in GETS:
-        response = await client.get(path)
-        assert response.status_code == 303 and response.headers["location"].startswith(
-            "/signin"), path
-    for path in POSTS:
-        response = await client.post(path, data={})
-        assert response.status_code == 303, path
+    await sent_to_sign_in(client, GETS, POSTS)
     csrf = await signed_in(app, client)
     for path in POSTS:  # without the token: refused, nothing changes
         assert (await client.post(path, data=CAFE)).status_code == 403, path

@@ -27,7 +27,7 @@ from bot.faq.desk import VECTORS_FILE
 from bot.faq.review import FaqAnswers
 from bot.service import renew_faq
 from tests.conftest import ROOT
-from tests.console.conftest import Bench, now_of, sign_in, staff_member
+from tests.console.conftest import Bench, now_of, sent_to_sign_in, sign_in, staff_member
 from tests.faq.test_flow import at_menu
 
 ANA = "console:ana"
@@ -79,12 +79,7 @@ async def topic_now(where: App | Bench, topic_id: str) -> edits.Edited:
 async def test_every_route_asks_to_sign_in_then_checks_the_role_and_the_token(
         bench: Bench, client: httpx.AsyncClient) -> None:
     [gap] = await unanswered(bench, (BICYCLE, "fa"))
-    for path in GETS:
-        response = await client.get(path)
-        assert response.status_code == 303 and response.headers["location"].startswith(
-            "/signin"), path
-    for path in POSTS:
-        assert (await client.post(path, data={})).status_code == 303, path
+    await sent_to_sign_in(client, GETS, POSTS)
     csrf = await signed_in(bench, client)
     for path in GETS:
         assert (await client.get(path)).status_code == 200, path

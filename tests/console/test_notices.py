@@ -25,6 +25,7 @@ from bot.notices.content import NoticeFile
 from tests.conftest import make_settings
 from tests.console.conftest import (
     delivered,
+    sent_to_sign_in,
     sign_in,
     staff_member,
 )
@@ -97,12 +98,7 @@ def plain(text: str) -> str:
 
 async def test_every_route_asks_to_sign_in_then_checks_the_role_and_the_token(
         app: App, client: httpx.AsyncClient) -> None:
-    for path in GETS:
-        response = await client.get(path)
-        assert response.status_code == 303 and response.headers["location"].startswith(
-            "/signin"), path
-    for path in POSTS:
-        assert (await client.post(path, data={})).status_code == 303, path
+    await sent_to_sign_in(client, GETS, POSTS)
     csrf = await signed_in(app, client)
     assert (await client.post("/notices/new", data={**NOTICE, "csrf": csrf})).status_code == 303
     await subscriber(app, "console:amal", "ar")

@@ -22,7 +22,7 @@ from bot.db.session import transaction
 from bot.db.tables import AuditEntry, Event, EventSeries, NoticeDraft, ReviewerLanguage
 from bot.events.series import Series
 from bot.reviewers import languages_of, set_languages
-from tests.console.conftest import csrf_of, delivered, sign_in, staff_member
+from tests.console.conftest import csrf_of, delivered, sent_to_sign_in, sign_in, staff_member
 from tests.console.test_events import CAFE
 from tests.console.test_notices import (  # noqa: F401 (fixtures: the tiny model's settings)
     ID,
@@ -84,12 +84,7 @@ async def written_and_drafted(app: App, client: httpx.AsyncClient) -> str:
 
 async def test_every_route_asks_to_sign_in_and_a_reviewer_reaches_only_their_languages(
         app: App, client: httpx.AsyncClient) -> None:
-    for path in GETS:
-        response = await client.get(path)
-        assert response.status_code == 303 and response.headers["location"].startswith(
-            "/signin"), path
-    for path in POSTS:
-        assert (await client.post(path, data={})).status_code == 303, path
+    await sent_to_sign_in(client, GETS, POSTS)
     await written_and_drafted(app, client)
     client.cookies.clear()
     await reviewer(app, RIMA, ["ar"])
