@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.engine.definition import Command, FlowFile, MenuEntry, StepBase
 from bot.engine.issues import Issue
-from bot.engine.model import Text
+from bot.engine.model import Button, Text
 from bot.engine.normalize import normalize
 from bot.engine.steps import STEPS
 from bot.engine.textfile import NotText, read_text
@@ -103,8 +103,20 @@ class FlowSet:
             self._menus[role] = self._menu_for(role)
         return self._menus[role]
 
+    def menu_buttons(self, role: str) -> tuple[Button, ...]:
+        """The menu's buttons for this role (`menu_for`), made once: every push that ends
+        in the menu shows them (a notice to 10,000 people asks the menu 10,000 times)."""
+        if role not in self._menu_buttons:
+            self._menu_buttons[role] = tuple(Button(Text(entry.label), f"flow:{flow_id}")
+                                             for flow_id, entry in self.menu_for(role))
+        return self._menu_buttons[role]
+
     @cached_property
     def _menus(self) -> dict[str, list[tuple[str, MenuEntry]]]:
+        return {}
+
+    @cached_property
+    def _menu_buttons(self) -> dict[str, tuple[Button, ...]]:
         return {}
 
     def _menu_for(self, role: str) -> list[tuple[str, MenuEntry]]:

@@ -167,10 +167,7 @@ class Ask(StepBase):
 
 def buttons(step: Ask, cur: Cursor) -> tuple[Button, ...]:
     if step.choices == "menu":
-        return tuple(
-            Button(Text(entry.label), f"flow:{flow_id}")
-            for flow_id, entry in cur.flows.menu_for(cur.data.person.role)
-        )
+        return cur.flows.menu_buttons(cur.data.person.role)
     if step.choices == "languages":
         names = cur.data.lexicon.endonyms
         return tuple(Button(Verbatim(names[code]), f"lang:{code}") for code in names)
