@@ -33,6 +33,14 @@ class Text:
     count: str | None = None
     context: str | None = None
 
+    def __hash__(self) -> int:
+        """By value, like the other frozen models (its `params` are a mapping, which
+        Python does not hash): a channel keys what it rendered on the replies (the same
+        notice to 10,000 people is rendered once per language). A parameter that cannot
+        be hashed raises TypeError."""
+        return hash((self.msgid, frozenset(self.params.items()), self.plural, self.count,
+                     self.context))
+
     @property
     def key(self) -> str:
         """The message's key in a GNU catalog: the msgid, after its context and EOT if any."""

@@ -12,7 +12,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, TypeVar
 
@@ -40,7 +40,7 @@ from aiogram.types import (
 
 from bot.channels.render import render, text_of
 from bot.channels.sequencer import Sequencer
-from bot.channels.telegram.render import merge, pieces
+from bot.channels.telegram.render import merge, numbered, parse_callback_data, pieces
 from bot.channels.telegram.routers import get_routers
 from bot.channels.telegram.sender import GaveUp, Sender, Unreachable
 from bot.delivery.bucket import TokenBucket
@@ -75,29 +75,43 @@ PRIVATE_CHAT_ONLY = N_("I can only talk in a private chat. Please open a chat wi
 
 @dataclass(frozen=True)
 class Piece:
-    """One Telegram message of a push, with its sendMessage JSON body from the chat id on:
-    a person's body is `{"chat_id":<id>` and `rest`, made once per rendering."""
+    """One Telegram message of a push, with its sendMessage JSON body from the chat id on,
+    made once per rendering: a person's body is `{"chat_id":<id>`, then `rest` with their
+    question's number put in the buttons' callback data. Only the chat id and that number
+    differ between two people sent the same notice."""
 
     text: str
     markup: InlineKeyboardMarkup | None
+    """Its buttons' callback data without the question's number ("|<value>")."""
     rest: bytes
+    reply: int | None
+    """Which of the replies' `prompt` numbers the buttons (None: no buttons)."""
+
+    CALLBACK = b'"callback_data":"|'
 
     @classmethod
-    def of(cls, text: str, markup: InlineKeyboardMarkup | None) -> Piece:
+    def of(cls, text: str, markup: InlineKeyboardMarkup | None, reply: int | None) -> Piece:
         body: dict[str, object] = {"text": text, "parse_mode": "HTML"}
         if markup is not None:
             body["reply_markup"] = markup.model_dump(mode="json", exclude_none=True)
         body["link_preview_options"] = {"is_disabled": True}
         encoded = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        return cls(text, markup, b"," + encoded[1:])  # without its "{"
+        return cls(text, markup, b"," + encoded[1:], reply)  # without its "{"
 
-    def body_for(self, chat_id: int) -> bytes:
-        return b'{"chat_id":' + str(chat_id).encode() + self.rest
+    def prompt(self, replies: tuple[Reply, ...]) -> int | None:
+        return replies[self.reply].prompt if self.reply is not None else None
 
-    def method(self, chat_id: int) -> SendMessage:
+    def body_for(self, chat_id: int, prompt: int | None) -> bytes:
+        rest = self.rest
+        if prompt is not None and self.markup is not None:
+            # A label's quotes are escaped (\"), so only callback data matches.
+            rest = rest.replace(self.CALLBACK, b'"callback_data":"%d|' % prompt)
+        return b'{"chat_id":' + str(chat_id).encode() + rest
+
+    def method(self, chat_id: int, prompt: int | None) -> SendMessage:
         """The call as aiogram knows it (named by the errors aiogram raises)."""
         return SendMessage(chat_id=chat_id, text=self.text, parse_mode="HTML",
-                           reply_markup=self.markup,
+                           reply_markup=numbered(self.markup, prompt),
                            link_preview_options=LinkPreviewOptions(is_disabled=True))
 
 
@@ -114,7 +128,7 @@ class TelegramChannel:
         self.sender = Sender(self.bot, **(sender_options or {}))
         self.sender.metrics = runtime.metrics
         self.sequencer = Sequencer()
-        self._rendered: dict[tuple[str | None, str], list[Piece]] = {}
+        self._rendered: dict[tuple[object, ...], list[Piece]] = {}
         """What pushes say, rendered (`_pieces`), the oldest first."""
         self.chat_pace = ChatPace(gap=CHAT_GAP, burst=CHAT_BURST)
         self.dispatcher = Dispatcher(disable_fsm=True)  # conversation state is ours, in the DB
@@ -171,17 +185,34 @@ class TelegramChannel:
         return await self._send(outbound, int(outbound.identity.external_id))
 
     def _pieces(self, outbound: Outbound) -> list[Piece]:
-        """The Telegram messages a push says, rendered once per language and replies
-        (`RENDERED`: a notice to 10,000 people says the same thing in each of 7 languages;
-        only the chat differs per person), each with its sendMessage body but the chat id."""
-        key = (outbound.lang, repr(outbound.replies))  # frozen dataclasses: a full repr
-        found = self._rendered.get(key)
+        """The Telegram messages a push says, rendered once per language and replies but
+        their questions' numbers (`RENDERED`: a notice to 10,000 people says the same thing
+        in each of 7 languages, and ends in the same menu; only the chat and the number of
+        the person's question differ), each with its sendMessage body but those two."""
+        replies = outbound.replies
+        key: tuple[object, ...] = (outbound.lang, tuple(
+            (r.text, r.buttons, r.every_language, r.lang, r.attachment is None)
+            for r in replies))
+        try:
+            found = self._rendered.get(key)
+        except TypeError:  # a parameter that is not hashable: rendered for this one
+            return self._pieces_of(outbound)
         if found is None:
-            found = self._rendered[key] = [Piece.of(text, markup)
-                                           for text, markup in self._render(outbound)]
+            found = self._rendered[key] = self._pieces_of(outbound)
             if len(self._rendered) > RENDERED:
                 del self._rendered[next(iter(self._rendered))]  # the oldest
         return found
+
+    def _pieces_of(self, outbound: Outbound) -> list[Piece]:
+        """`_pieces` rendered: each reply numbered by its place for the while, to know
+        whose `prompt` a piece's buttons take."""
+        placed = replace(outbound, replies=tuple(
+            replace(r, prompt=n) for n, r in enumerate(outbound.replies)))
+        made = []
+        for text, markup in self._render(placed):
+            reply = None if markup is None else _placed(markup)
+            made.append(Piece.of(text, numbered(markup, None), reply))
+        return made
 
     def _render(self, outbound: Outbound) -> list[tuple[str, InlineKeyboardMarkup | None]]:
         rendered = [render(said, outbound.lang, self.catalogs) for said in outbound.replies]
@@ -199,8 +230,9 @@ class TelegramChannel:
             else:
                 for piece in self._pieces(outbound):
                     await self._pace(reply, chat_id)
-                    await self.sender.post_json("sendMessage", piece.body_for(chat_id),
-                                                partial(piece.method, chat_id))
+                    prompt = piece.prompt(outbound.replies)
+                    await self.sender.post_json("sendMessage", piece.body_for(chat_id, prompt),
+                                                partial(piece.method, chat_id, prompt))
             for said in outbound.replies:
                 if said.attachment is not None:
                     await self._pace(reply, chat_id)
@@ -334,3 +366,9 @@ def _fit(text: str) -> str:
     if len(text) <= MAX_COMMAND_DESCRIPTION:
         return text
     return text[:MAX_COMMAND_DESCRIPTION - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _placed(markup: InlineKeyboardMarkup) -> int | None:
+    """The place of the reply whose buttons these are (`_pieces_of` numbered them so)."""
+    data = markup.inline_keyboard[0][0].callback_data
+    return parse_callback_data(data)[0]

@@ -51,6 +51,17 @@ def keyboard(message: Rendered) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
+def numbered(markup: InlineKeyboardMarkup | None, prompt: int | None
+             ) -> InlineKeyboardMarkup | None:
+    """`markup` with its buttons' callback data numbered `prompt` instead."""
+    if markup is None:
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [button.model_copy(update={"callback_data": callback_data(
+            prompt, parse_callback_data(button.callback_data)[1])}) for button in row]
+        for row in markup.inline_keyboard])
+
+
 def merge(messages: list[Rendered], limit: int = MAX_TEXT) -> list[Rendered]:
     """One Telegram message per turn where it fits (`bot.channels.render.join`)."""
     return join(messages, lambda before, after:

@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Mapping
 from pathlib import Path
+
+from sqlalchemy import update
 
 from bot.app import App
 from bot.channels.telegram.channel import TelegramChannel
 from bot.db import people
 from bot.db.session import transaction
+from bot.db.tables import Person
 from bot.delivery.sender import Sender
+from bot.engine.model import ConversationState, Position
 from bot.notices import store
 from bot.notices.audience import parse
 from bot.notices.content import load_notice
@@ -27,14 +32,21 @@ NOTICE = load_notice(ROOT / "content" / "notices" / "aha-hygiene.yaml")
 
 
 async def send_notice(app: App, channel: TelegramChannel, chats: list[tuple[int, str]], *,
-                      in_flight: int = 8) -> dict[str, int]:
+                      in_flight: int = 8, asked: Mapping[int, int] | None = None
+                      ) -> dict[str, int]:
     """Queue the notice for `chats` (chat id, language) and send it, `in_flight` at once;
-    the tally by status."""
+    the tally by status. `asked`: chat id -> how many questions the bot had asked them
+    before (their conversation rests in the menu)."""
     rows = read_rows("channel,id,locale,topics\n" + "".join(
         f"telegram,{chat},{lang},health\n" for chat, lang in chats), "test.csv", LANGS)
     now = app.runtime.clock()
     async with transaction(app.sessions) as session:
         await import_rows(session, rows, now)
+        for chat, prompt in (asked or {}).items():
+            state = ConversationState(lang=dict(chats)[chat], at=Position("menu", "main"),
+                                      prompt=prompt)
+            await session.execute(update(Person).where(Person.external_id == str(chat))
+                                  .values(conversation=state.to_json()))
         await store.queue(session, NOTICE, "topic:health", parse("topic:health", LANGS),
                           send_at=now, expires_at=None, now=now)
     sender = Sender(app.sessions, app.runtime, {"telegram": channel}, rng=random.Random(3),
@@ -61,6 +73,24 @@ async def test_a_notice_goes_as_json_the_same_words_for_everyone_of_a_language(
     assert all(len(texts) == 1 for texts in by_lang.values())  # one text per language
     assert by_lang["ar"] != by_lang["uk"]
     assert NOTICE.texts["uk"].title in next(iter(by_lang["uk"]))
+
+
+async def test_people_at_different_questions_get_the_same_notice_with_buttons_of_their_own(
+        app: App, fake: FakeTelegram, channel: TelegramChannel,
+        polling: TelegramChannel) -> None:
+    # Rendered once for both (one language, the same menu after it), but the menu's
+    # buttons carry each person's own question number: a tap on them is not a stale one.
+    assert await send_notice(app, channel, [(3300, "en"), (3301, "en")],
+                             asked={3301: 40}) == {"sent": 2}
+    first, second = fake.sent[3300][-1], fake.sent[3301][-1]
+    assert first.text == second.text
+    numbers = {chat: {button["callback_data"].partition("|")[0]
+                      for row in fake.sent[chat][-1].buttons for button in row}
+               for chat in (3300, 3301)}
+    assert numbers == {3300: {"1"}, 3301: {"41"}}
+    fake.user(3301, "en").taps("🔔 Notices")
+    topics = (await fake.wait_for(3301, 2))[-1]
+    assert topics.text.startswith("Which notices would you like to get?")
 
 
 async def test_a_429_is_waited_out_and_5xx_and_proxy_pages_are_tried_again(
