@@ -13,10 +13,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import logging
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
@@ -26,7 +25,6 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.exceptions import (
     ClientDecodeError,
-    TelegramAPIError,
     TelegramEntityTooLarge,
     TelegramForbiddenError,
     TelegramNetworkError,
@@ -35,6 +33,7 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import TelegramMethod
 from aiohttp import ClientError, ClientTimeout
+from yarl import URL
 
 from bot.delivery.bucket import TokenBucket
 
@@ -46,6 +45,8 @@ T = TypeVar("T")
 
 Sleep = Callable[[float], Awaitable[Any]]
 JSON_BODY = {"Content-Type": "application/json"}
+OK = re.compile(rb'\s*\{\s*"ok"\s*:\s*true\b')
+"""The start of a successful answer: the Bot API's object, whose `ok` comes first."""
 
 
 class Unreachable(Exception):
@@ -74,46 +75,51 @@ class Sender:
         """The limit this bot's sends share (set by the service), told of every 429."""
         self.metrics: Metrics | None = None
         """Where every 429 is counted (set by the channel)."""
+        self._urls: dict[str, URL] = {}
+        """API method -> its URL, parsed once (`post_json`)."""
 
     async def call(self, method: TelegramMethod[T]) -> T:
         """Call `method` through aiogram."""
         return await self._attempts(method.__api_method__, lambda: self.bot(method))
 
     async def post_json(self, api_method: str, body: bytes,
-                        described: Callable[[], TelegramMethod[Any]]) -> Any:
+                        described: Callable[[], TelegramMethod[Any]]) -> None:
         """Call `api_method` with a JSON `body` serialized beforehand (the Bot API takes
         application/json), on aiogram's own HTTP session: no model built, validated or
         form-encoded per call (a notice to 10,000 people is 10,000 calls whose bodies differ
-        only in the chat id). Returns the answer's `result`. Errors are aiogram's, judged by
-        aiogram's own `check_response` and handled as `call` handles them; `described()`
-        builds the method they name, only when one is raised (or the call, when the bot's
-        HTTP client is not aiogram's aiohttp one)."""
+        only in the chat id). An answer `{"ok":true,...}` is success, and not parsed further
+        (a sent message comes back whole: a notice's 2.5 KB again). Errors are aiogram's,
+        judged by aiogram's own `check_response` and handled as `call` handles them;
+        `described()` builds the method they name, only when one is raised (or the call,
+        when the bot's HTTP client is not aiogram's aiohttp one)."""
         session = self.bot.session
         if not isinstance(session, AiohttpSession):  # another HTTP client: aiogram's way
-            return await self.call(described())
+            await self.call(described())
+            return
+        url = self._urls.get(api_method)
+        if url is None:
+            url = self._urls[api_method] = URL(
+                session.api.api_url(token=self.bot.token, method=api_method), encoded=True)
+        timeout = ClientTimeout(total=session.timeout)
 
-        async def attempt() -> Any:
+        async def attempt() -> None:
             client = await session.create_session()
-            url = session.api.api_url(token=self.bot.token, method=api_method)
             try:
                 async with client.post(url, data=body, headers=JSON_BODY,
-                                       timeout=ClientTimeout(total=session.timeout)) as answer:
+                                       timeout=timeout) as answer:
                     status, content = answer.status, await answer.read()
             except TimeoutError as exc:
                 raise TelegramNetworkError(described(), "Request timeout error") from exc
             except ClientError as exc:
                 raise TelegramNetworkError(described(), f"{type(exc).__name__}: {exc}") from exc
-            if status == HTTPStatus.OK:
-                with contextlib.suppress(ValueError):
-                    found = json.loads(content)
-                    if isinstance(found, dict) and found.get("ok") is True:
-                        return found.get("result")
-            # Anything else (429, 403, 400, 5xx, an HTML page): aiogram's classification.
+            if status == HTTPStatus.OK and OK.match(content):
+                return
+            # Anything else (429, 403, 400, 5xx, an HTML page): aiogram's classification,
+            # which raises unless the answer was a success after all.
             session.check_response(self.bot, described(), status,
                                    content.decode("utf-8", errors="replace"))
-            raise TelegramAPIError(described(), f"unexpected answer, HTTP {status}")
 
-        return await self._attempts(api_method, attempt)
+        await self._attempts(api_method, attempt)
 
     async def _attempts(self, api_method: str, attempt: Callable[[], Awaitable[T]]) -> T:
         """`attempt()` until it succeeds, handled by the kind of error (the module's
