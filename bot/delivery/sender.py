@@ -135,7 +135,7 @@ class Sender:
         flow step, all in one transaction (if one fails, all again, each in a savepoint, so
         it spoils only itself); send them, `in_flight` at a time; record every outcome."""
         batch = await self._next_batch()
-        await self._deliver(batch)
+        await self._deliver(batch, asyncio.Semaphore(self.in_flight))
         return len(batch[0])
 
     async def run(self, stop: asyncio.Event, *, idle: float = 1.0,
@@ -148,7 +148,10 @@ class Sender:
         helpers = [asyncio.create_task(self._elect(election, halt))]
         if self.shared is not None:
             helpers.append(asyncio.create_task(self.shared.run(halt)))
-        sending: asyncio.Task[None] | None = None
+        sending: list[asyncio.Task[None]] = []
+        """Batches being sent: the last one, and the one before while its last messages
+        are out: the window (`in_flight`, one for both) stays full from batch to batch."""
+        window = asyncio.Semaphore(self.in_flight)
         try:
             while not stop.is_set():
                 try:
@@ -158,12 +161,13 @@ class Sender:
                     log.exception("outbox_drain_failed")
                     self.runtime.metrics.database_errors.labels("sender").inc()
                     batch = ([], {}, [])
-                if sending is not None:
-                    await self._finish(sending)
-                    sending = None
                 if batch[0]:
-                    sending = asyncio.create_task(self._deliver(batch))
+                    sending.append(asyncio.create_task(self._deliver(batch, window)))
+                    while len(sending) > 1:  # the next batch is prepared beside the last
+                        await self._finish(sending.pop(0))
                     continue
+                while sending:
+                    await self._finish(sending.pop(0))
                 if until_empty and not await self._waiting():
                     break
                 self._wake.clear()
@@ -171,8 +175,8 @@ class Sender:
                 await asyncio.wait(waits, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
                 for wait in waits:
                     wait.cancel()
-            if sending is not None:
-                await self._finish(sending)
+            while sending:
+                await self._finish(sending.pop(0))
         finally:
             # The helpers end at their next look (cancelled inside a database call, they
             # could leave its connection half-used); then another process takes over at
@@ -254,7 +258,7 @@ class Sender:
             raise
         return due, outcomes, ready
 
-    async def _deliver(self, batch: Batch) -> None:
+    async def _deliver(self, batch: Batch, window: asyncio.Semaphore) -> None:
         """Send the batch, at most `in_flight` messages sent but not yet recorded: a crash
         can send again only those. Outcomes are recorded as they come in, while the next
         messages are already being sent, so recording never stalls the pace."""
@@ -262,17 +266,19 @@ class Sender:
         try:
             if decided:
                 await self._record(list(decided.values()))
-            await self._send_all(ready)
+            await self._send_all(ready, window)
         finally:
             self._in_hand -= {message.id for message in due}
 
-    async def _send_all(self, ready: list[tuple[outbox.Due, Outbound]]) -> None:
-        slots = asyncio.Semaphore(self.in_flight)
+    async def _send_all(self, ready: list[tuple[outbox.Due, Outbound]],
+                        slots: asyncio.Semaphore) -> None:
+        """`slots`: the window, shared by the batches being sent at once (`run` overlaps
+        two): a message is sent only with a slot, freed when its outcome is recorded."""
         finished: list[tuple[outbox.Due, Result | str]] = []
         arrived = asyncio.Event()
         started_all = False
         outstanding = 0
-        """Sent (or being sent) and not yet recorded: at most `in_flight`."""
+        """Sent (or being sent) and not yet recorded, of this batch: each holds a slot."""
         # Recording takes a transaction: wait for half the window to fill, or for every
         # message still out to come back once all were sent, so that a fast platform does
         # not cost one transaction per message, nor the end of a batch one per message.
@@ -301,8 +307,11 @@ class Sender:
                 except BaseException as exc:
                     if isinstance(exc, Exception):
                         self.runtime.metrics.database_errors.labels("sender").inc()
-                    for _ in range(self.in_flight):  # free the loop to notice and stop
+                    # Not recorded: left to their lease, as after a crash. Their slots are
+                    # freed, so that the loop notices and stops.
+                    for _ in range(outstanding):
                         slots.release()
+                    outstanding = 0
                     raise
                 outstanding -= len(outcomes)
                 for _ in outcomes:
@@ -316,6 +325,7 @@ class Sender:
             for message, outbound in ready:
                 await slots.acquire()
                 if recorder.done():  # recording failed: send nothing more, let it raise
+                    slots.release()
                     break
                 if not self._sends(message.channel):
                     # Another process sends this platform now (this one lost its election):
