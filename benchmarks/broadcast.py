@@ -4,7 +4,8 @@
         [--in-flight N] [--batch N] [--processes 1] [--kill-after S] [--replies R]
         [--database postgresql+asyncpg://postgres@127.0.0.1:5432/test]
 
-It queues content/notices/aha-hygiene.yaml for N subscribers and runs the outbox sender until
+It queues content/notices/aha-hygiene.yaml for N subscribers (resting in the menu, each at a
+question of their own) and runs the outbox sender until
 nothing is left, then reports the sustained rate, the 429s the fake answered, sends made
 before a retry_after had passed (must be 0), messages lost (must be 0) and sent twice.
 `--rate 0` lifts the bot's own limit (and `--limit 0` the fake's): the sender's ceiling.
@@ -79,7 +80,11 @@ async def prepare(url: str, recipients: int) -> None:
                 {"id": n + 1, "channel": "telegram", "external_id": str(100000 + n),
                  "locale": languages[n % 7], "role": "newcomer", "consent": "given",
                  "consent_at": now, "consent_source": "imported", "created_at": now,
-                 "last_seen_at": now, "version": 0} for n in ids])
+                 "last_seen_at": now, "version": 0,
+                 # People who have chatted before: in the menu, at their n-th question
+                 # (the number the menu's buttons carry differs from person to person).
+                 "conversation": {"lang": languages[n % 7], "at": ["menu", "main"],
+                                  "prompt": 1 + n % 97}} for n in ids])
             await conn.execute(insert(Subscription), [
                 {"person_id": n + 1, "topic": "health", "since": now} for n in ids])
     await engine.dispose()
@@ -125,7 +130,7 @@ async def send(url: str, base: str, args: argparse.Namespace, go: Any,
     from bot.app import open_app
     from bot.channels.telegram.channel import TelegramChannel
     from bot.delivery.bucket import TokenBucket
-    from bot.service import outbox_sender
+    from bot.service import outbox_sender, settle
     from tests.fake_telegram import TOKEN
 
     # As `welcomebot deliver` opens it: without the FAQ model (it answers nothing).
@@ -138,6 +143,7 @@ async def send(url: str, base: str, args: argparse.Namespace, go: Any,
             sender.shared = None
         if not args.rate:  # the sender's ceiling
             channel.bucket = TokenBucket(1_000_000.0, burst=1000)
+        settle()
         election = sender.election
         assert election is not None
         pipe.send(("ready", os.getpid(), 0.0))

@@ -167,7 +167,7 @@ async def _deliver(loaded: Settings, until_empty: bool, metrics_port: int | None
 
     from bot.app import open_app
     from bot.server import build_app, serve
-    from bot.service import outbox_sender, telegram_channel, whatsapp_channel
+    from bot.service import outbox_sender, settle, telegram_channel, whatsapp_channel
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -178,6 +178,7 @@ async def _deliver(loaded: Settings, until_empty: bool, metrics_port: int | None
         telegram = telegram_channel(bot) if loaded.telegram_bot_token is not None else None
         whatsapp = whatsapp_channel(bot) if loaded.whatsapp else None
         sender = outbox_sender(bot, telegram, whatsapp)
+        settle()  # measured: without it, pauses of 0.3 s every few seconds of a broadcast
         runner = None
         if metrics_port is not None:
             metrics = bot.deps.metrics
