@@ -132,6 +132,10 @@ class Settings(BaseSettings):
     whatsapp_rate: float = Field(default=80, ge=80, le=1000)
     """Messages a second the bot sends on WhatsApp at most: the phone number's throughput
     (Cloud API: 80 a second, up to 1,000 once Meta raises it)."""
+    whatsapp_daily_limit: int = Field(default=1000, ge=0)
+    """Different people the phone number may write to first in 24 hours (WhatsApp's
+    messaging limit, by the number's tier: 250, 1,000, 10,000, 100,000; 0: unlimited).
+    Pushes beyond it wait until there is room (`bot.delivery.daily`)."""
     whatsapp_business_account_id: str | None = None
     """The WhatsApp Business Account (WABA) the phone number belongs to: with it the bot asks
     Meta about hourly which message templates are approved in which language, and the staff

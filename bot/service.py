@@ -19,6 +19,7 @@ from bot.buddies.rounds import keep_matching
 from bot.db.locks import take_turn
 from bot.db.session import fold_log, transaction
 from bot.delivery.bucket import TokenBucket
+from bot.delivery.daily import DailyLimit
 from bot.delivery.election import election_for
 from bot.delivery.outbox import Due
 from bot.delivery.receipts import Receipts
@@ -187,10 +188,13 @@ def outbox_sender(app: App, telegram: TelegramChannel | None = None,
             shared.watch("telegram", telegram.bucket, telegram.chat_pace)
         if whatsapp is not None:
             shared.watch("whatsapp", whatsapp.bucket, whatsapp.pairs)
+    daily = ({"whatsapp": DailyLimit(app.settings.whatsapp_daily_limit)}
+             if whatsapp is not None else {})
     return Sender(app.sessions, app.runtime, transports,
                   batch=batch_for(in_flight), in_flight=in_flight,
                   lease=timedelta(seconds=app.settings.outbox_lease),
-                  wanted={"notices": notice_wanted}, election=election, shared=shared)
+                  wanted={"notices": notice_wanted}, election=election, shared=shared,
+                  daily=daily)
 
 
 async def notice_wanted(session: AsyncSession, messages: Sequence[Due]) -> set[int]:

@@ -262,6 +262,12 @@ class OutboxMessage(Base):
     """What the platform said since it was sent: delivered | read | failed (WhatsApp)."""
     error: Mapped[str | None] = mapped_column(String(40))
     """The platform's error code when it failed after it was sent ("131026")."""
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    """When sending it opened a conversation the platform limits per day (WhatsApp: a
+    template to someone outside the 24-hour window; `bot.delivery.daily`)."""
+    held: Mapped[str | None] = mapped_column(String(12))
+    """Why a pending message waits past its time: "daily-limit" (WhatsApp's limit on new
+    conversations a day was reached; `due_at` is when there is room again)."""
 
 
 class Subscription(Base):

@@ -32,6 +32,10 @@ class Due:
     push: str
     payload: Mapping[str, JSON]
     attempts: int
+    external_id: str = ""
+    """The person's id on their channel (a phone number on WhatsApp)."""
+    seen_at: datetime | None = None
+    """When they last wrote to the bot (WhatsApp's 24-hour window)."""
 
 
 async def queue(session: AsyncSession, *, key: str, person_id: int, push: str,
@@ -80,7 +84,8 @@ async def claim(session: AsyncSession, now: datetime, channels: Sequence[str], *
     alive = or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now)
     query = (
         select(OutboxMessage.id, OutboxMessage.person_id, Person.channel, OutboxMessage.push,
-               OutboxMessage.payload, OutboxMessage.attempts)
+               OutboxMessage.payload, OutboxMessage.attempts, Person.external_id,
+               Person.last_seen_at)
         .join(Person, Person.id == OutboxMessage.person_id)
         .where(and_(OutboxMessage.status == "pending", OutboxMessage.due_at <= now, free,
                     alive, Person.channel.in_(channels), Person.unreachable_at.is_(None)),
@@ -94,7 +99,8 @@ async def claim(session: AsyncSession, now: datetime, channels: Sequence[str], *
         await session.execute(update(OutboxMessage)
                               .where(OutboxMessage.id.in_([r.id for r in rows]))
                               .values(claimed_until=now + lease))
-    return [Due(r.id, r.person_id, r.channel, r.push, r.payload, r.attempts) for r in rows]
+    return [Due(r.id, r.person_id, r.channel, r.push, r.payload, r.attempts, r.external_id,
+                r.last_seen_at) for r in rows]
 
 
 async def release(session: AsyncSession, channels: Sequence[str], *,
@@ -151,7 +157,7 @@ async def settle(session: AsyncSession, message_id: int, status: str, now: datet
 async def settle_many(session: AsyncSession, message_ids: Sequence[int], status: str,
                       now: datetime) -> None:
     await session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(message_ids))
-                          .values(status=status, done_at=now, claimed_until=None))
+                          .values(status=status, done_at=now, claimed_until=None, held=None))
 
 
 async def settle_sent(session: AsyncSession, receipts: Mapping[int, str], now: datetime
@@ -159,8 +165,36 @@ async def settle_sent(session: AsyncSession, receipts: Mapping[int, str], now: d
     """Messages sent, each with the platform's id of it (message id -> receipt): marked
     sent and their receipts kept, in one statement."""
     await session.execute(update(OutboxMessage), [
-        {"id": id_, "status": "sent", "done_at": now, "claimed_until": None, "receipt": receipt}
-        for id_, receipt in receipts.items()])
+        {"id": id_, "status": "sent", "done_at": now, "claimed_until": None, "receipt": receipt,
+         "held": None} for id_, receipt in receipts.items()])
+
+
+HELD = "daily-limit"
+"""`OutboxMessage.held` of a message waiting for room under a platform's daily limit."""
+
+
+async def hold(session: AsyncSession, message_ids: Sequence[int], until: datetime) -> None:
+    """Put off until `until`, when the platform's daily limit has room again (`HELD`); not
+    an attempt."""
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(message_ids))
+                          .values(due_at=until, claimed_until=None, held=HELD))
+
+
+async def mark_opened(session: AsyncSession, opened: Mapping[int, datetime]) -> None:
+    """Sending these (message id -> when) opened a conversation the platform counts per
+    day."""
+    await session.execute(update(OutboxMessage),
+                          [{"id": id_, "opened_at": at} for id_, at in opened.items()])
+
+
+async def opened_since(session: AsyncSession, channel: str, since: datetime
+                       ) -> list[tuple[int, datetime]]:
+    """(person id, when) of the conversations pushes opened on `channel` after `since`."""
+    rows = await session.execute(
+        select(OutboxMessage.person_id, OutboxMessage.opened_at)
+        .join(Person, Person.id == OutboxMessage.person_id)
+        .where(OutboxMessage.opened_at > since, Person.channel == channel))
+    return [(person_id, at) for person_id, at in rows.all() if at is not None]
 
 
 async def keep_receipts(session: AsyncSession, receipts: Mapping[int, str]) -> None:

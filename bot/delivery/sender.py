@@ -34,9 +34,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.session import transaction
 from bot.delivery import outbox
+from bot.delivery.daily import DAY, DailyLimit
 from bot.delivery.election import EVERY, Election
 from bot.delivery.shared import SharedLimits
-from bot.delivery.transport import Result, Sent, Transmitted, Transport
+from bot.delivery.transport import Opening, Result, Sent, Transmitted, Transport
 from bot.runtime import Outbound, Runtime
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,16 @@ class Sender:
     shared: SharedLimits | None = None
     """Replies of the processes that do not send a platform, counted against its limits
     (`bot.delivery.shared`), run beside the sender."""
+    daily: Mapping[str, DailyLimit] = field(default_factory=dict)
+    """Per platform, its limit on different people written to first in 24 hours (WhatsApp:
+    `WHATSAPP_DAILY_LIMIT`): the pushes that would open a conversation beyond it are put
+    off until there is room (`outbox.hold`), not sent and not failed."""
+    _opening: dict[int, datetime] = field(default_factory=dict, init=False, repr=False)
+    """Messages being sent that open a conversation under a daily limit: when they took
+    their place in it (kept on the row once sent, given back if the send fails)."""
+    _daily_loaded: set[str] = field(default_factory=set, init=False, repr=False)
+    """Platforms whose daily limit was loaded from the outbox since this process began to
+    send them."""
     _in_hand: set[int] = field(default_factory=set, init=False, repr=False)
     """Messages claimed and not yet recorded: never claimed again meanwhile."""
     _won: set[str] = field(default_factory=set, init=False, repr=False)
@@ -208,6 +219,7 @@ class Sender:
         """What a dead sender had claimed on the platforms this process has just begun to
         send may be claimed again now (the election says no other process sends them)."""
         won, self._won = self._won, set()
+        self._daily_loaded -= won  # what the previous sender opened is in the outbox now
         if not won or self._elected is None or not self._elected.exclusive:
             return
         try:
@@ -243,6 +255,8 @@ class Sender:
                                      lease=self.lease, besides=self._in_hand, expire=sweep)
         if sweep:
             self._swept = now
+        if due and self.daily:
+            due = await self._within_daily_limits(due, now)
         if not due:
             return due, {}, []
         self._in_hand |= {message.id for message in due}
@@ -255,8 +269,46 @@ class Sender:
                     outcomes, ready = await self._prepare_all(session, due, careful=True)
         except BaseException:
             self._in_hand -= {message.id for message in due}  # left to their lease
+            for message in due:
+                at = self._opening.pop(message.id, None)
+                if at is not None:
+                    self.daily[message.channel].forget(message.person_id, at)
             raise
         return due, outcomes, ready
+
+    async def _within_daily_limits(self, due: list[outbox.Due], now: datetime
+                                   ) -> list[outbox.Due]:
+        """Those of `due` that may go now. The pushes that would open a conversation beyond
+        their platform's daily limit are put off until it has room (`outbox.hold`); those
+        within it take their place in it at once (given back if they are not sent)."""
+        going: list[outbox.Due] = []
+        later: dict[datetime, list[outbox.Due]] = {}
+        for message in due:
+            limit = self.daily.get(message.channel)
+            transport = self.transports[message.channel]
+            if (limit is None or not limit.limit or not isinstance(transport, Opening)
+                    or not transport.opens(message.external_id, message.seen_at)):
+                going.append(message)
+                continue
+            if message.channel not in self._daily_loaded:
+                async with self.sessions() as session:
+                    limit.load(await outbox.opened_since(session, message.channel, now - DAY))
+                self._daily_loaded.add(message.channel)
+            at = limit.when(message.person_id, now)
+            if at > now:
+                later.setdefault(at, []).append(message)
+                continue
+            limit.open(message.person_id, now)
+            self._opening[message.id] = now
+            going.append(message)
+        if later:
+            async with transaction(self.sessions) as session:
+                for at, messages in later.items():
+                    await outbox.hold(session, [m.id for m in messages], at)
+            for at, messages in later.items():
+                log.info("outbox_daily_limit channel=%s held=%d until=%s",
+                         messages[0].channel, len(messages), at.isoformat())
+        return going
 
     async def _deliver(self, batch: Batch, window: asyncio.Semaphore) -> None:
         """Send the batch, at most `in_flight` messages sent but not yet recorded: a crash
@@ -421,8 +473,20 @@ class Sender:
                 await outbox.settle_many(session, ids, status, now)
             if receipts:
                 await outbox.settle_sent(session, receipts, now)
+            opened = {message.id: self._opening[message.id] for message, result in outcomes
+                      if message.id in self._opening and _sent(result)}
+            if opened:
+                await outbox.mark_opened(session, opened)
+        for message, result in outcomes:  # committed: what did not open gives its place back
+            at = self._opening.pop(message.id, None)
+            if at is not None and not _sent(result):
+                self.daily[message.channel].forget(message.person_id, at)
         for channel, outcome in counted:
             self.runtime.metrics.outbox_sends.labels(channel, outcome).inc()
         if receipts:
             done.setdefault(str(Transmitted.SENT), []).extend(receipts)
         log.info("outbox_batch %s", " ".join(f"{k}={len(v)}" for k, v in sorted(done.items())))
+
+
+def _sent(result: Result | str) -> bool:
+    return isinstance(result, Sent) or result is Transmitted.SENT

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from bot.runtime import Outbound
 
 
@@ -46,3 +48,14 @@ class Transport(Protocol):
     after `await bucket.take()` on the channel's own bucket (its platform's limit)."""
 
     async def transmit(self, outbound: Outbound) -> Result: ...
+
+
+@runtime_checkable
+class Opening(Protocol):
+    """A transport whose platform limits how many different people a day the business may
+    write to first (WhatsApp's messaging limit, `bot.delivery.daily`)."""
+
+    def opens(self, external_id: str, seen_at: datetime | None) -> bool:
+        """Whether a push to this person (who last wrote at `seen_at`) would open such a
+        conversation (WhatsApp: they are outside the 24-hour window; a template goes)."""
+        ...

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.notices.content import NoticeFile
     from bot.notices.drafts import Found
+    from bot.notices.store import Reach
 
 notice_app = typer.Typer(no_args_is_help=True,
                          help="Notices: send to an audience, follow, pause, resume, cancel, "
@@ -109,10 +110,12 @@ def send(
             typer.echo(f"--at '{at}': write a local time like 2026-11-23 08:00", err=True)
             raise typer.Exit(2) from None
     expiry = expires_at(notice, tz)
-    counts: Counter[str] = in_transaction(
-        loaded.database_url,
-        lambda session: store.count(session, chosen, loaded.default_language))
-    typer.echo(_plan(notice, counts, loaded, expiry))
+    async def look(session: AsyncSession) -> tuple[Counter[str], Reach]:
+        return (await store.count(session, chosen, loaded.default_language),
+                await store.reach(session, chosen, loaded.default_language, _now()))
+
+    counts, reach = in_transaction(loaded.database_url, look)
+    typer.echo(_plan(notice, counts, loaded, expiry, reach))
     if dry_run:
         return
     if expiry is not None and expiry <= start:
@@ -134,9 +137,9 @@ def send(
 
 
 def _plan(notice: NoticeFile, counts: Counter[str], loaded: Settings,
-          expiry: dt.datetime | None) -> str:
+          expiry: dt.datetime | None, reach: Reach | None = None) -> str:
     """The send plan (`bot.notices.plan`) as `notice send` prints it."""
-    from bot.notices.plan import send_plan
+    from bot.notices.plan import daily_waves, send_plan
 
     plan = send_plan(notice, counts, loaded.default_language, loaded.telegram_rate)
     lines = [f"{plan.total} people would get '{notice.id}':"]
@@ -155,6 +158,18 @@ def _plan(notice: NoticeFile, counts: Counter[str], loaded: Settings,
         lines.append(f"  {share.lang}: {share.count:>6}  {shown}")
     lines.append(f"at {loaded.telegram_rate:g} messages a second this takes about "
                  f"{dt.timedelta(seconds=plan.seconds)}")
+    silent = sum(reach.outside_window.values()) if reach is not None else 0
+    if reach is not None and silent:
+        limit = loaded.whatsapp_daily_limit
+        waves = daily_waves(silent, reach.opened, limit)
+        lines.append(f"WhatsApp: {silent} of them have not written for 24 hours: they get the "
+                     f"template first" + (f", and the number may write first to {limit} "
+                     f"people a day (WHATSAPP_DAILY_LIMIT; {reach.opened} in the last 24 "
+                     f"hours)" if limit else ""))
+        if len(waves) > 1:
+            later = ", ".join(f"{n} within {24 * day} hours"
+                              for day, n in enumerate(waves[1:], start=1))
+            lines.append(f"  {waves[0]} go now; the others wait for room: {later}")
     if expiry is not None:
         local = expiry.astimezone(ZoneInfo(loaded.timezone))
         lines.append(f"what has not gone out by {local:%d.%m.%Y %H:%M} is not sent")
@@ -198,6 +213,15 @@ def status(notice_id: Annotated[str, typer.Argument()],
                 time.sleep(1)
                 tally = read()
     typer.echo(tally_table(tally))
+    waits = in_transaction(loaded.database_url,
+                           lambda session: store.waiting(session, notice_id))
+    if waits.count and waits.first is not None and waits.last is not None:
+        tz = ZoneInfo(loaded.timezone)
+        typer.echo(f"{waits.count} of the pending wait for WhatsApp's daily limit on new "
+                   f"conversations (WHATSAPP_DAILY_LIMIT): the next go at "
+                   f"{waits.first.astimezone(tz):%d.%m.%Y %H:%M}, the last by "
+                   f"{waits.last.astimezone(tz):%d.%m.%Y %H:%M} (or later, if the room is "
+                   f"taken meanwhile)")
 
 
 def tally_table(tally: dict[str, Counter[str]]) -> str:

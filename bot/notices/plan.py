@@ -85,3 +85,20 @@ def send_plan(notice: NoticeFile, counts: Mapping[str, int], fallback: str, rate
     total = sum(counts.values())
     return SendPlan(tuple(shares), total, sending_seconds(total, rate),
                     max(1, math.ceil(total / rate / 60)))
+
+
+def daily_waves(opening: int, opened: int, limit: int) -> tuple[int, ...]:
+    """How many of `opening` people (on WhatsApp, silent for 24 hours: a template opens a
+    conversation with each) go at once, and in each 24 hours after, when the number may
+    write first to `limit` people a day and did so to `opened` in the last 24 hours (the
+    room comes back as those age, so "a day later" is at the latest). `limit` 0: no limit.
+
+    >>> daily_waves(2500, 400, 1000)
+    (600, 1000, 900)
+    """
+    if not limit or opening <= 0:
+        return (opening,) if opening > 0 else ()
+    waves = [min(opening, max(0, limit - opened))]
+    while sum(waves) < opening:
+        waves.append(min(limit, opening - sum(waves)))
+    return tuple(waves)

@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.tables import Notice, OutboxMessage, Person, Subscription
-from bot.delivery.outbox import OUTBOX
+from bot.delivery.outbox import HELD, OUTBOX
 from bot.notices.audience import Audience
 from bot.notices.content import NoticeFile
 
@@ -68,6 +68,9 @@ class Reach:
     channels: Counter[str]
     outside_window: Counter[str]
     """Language -> people on WhatsApp who last wrote more than 24 hours ago."""
+    opened: int = 0
+    """People on WhatsApp the bot wrote to first in the last 24 hours (its daily limit
+    counts them: `bot.delivery.daily`)."""
 
 
 async def reach(session: AsyncSession, audience: Audience, default: str, now: dt.datetime
@@ -85,7 +88,11 @@ async def reach(session: AsyncSession, audience: Audience, default: str, now: dt
         channels[channel] += n
         if channel == "whatsapp" and out:
             closed[locale or default] += n
-    return Reach(channels, closed)
+    opened = await session.scalar(
+        select(func.count(func.distinct(OutboxMessage.person_id)))
+        .join(Person, Person.id == OutboxMessage.person_id)
+        .where(OutboxMessage.opened_at > now - WINDOW, Person.channel == "whatsapp"))
+    return Reach(channels, closed, int(opened or 0))
 
 
 async def queue(session: AsyncSession, notice: NoticeFile, expression: str,
@@ -176,6 +183,25 @@ async def tally(session: AsyncSession, notice_id: str, default: str
             if delivery == "read":
                 found["read"][lang] += n
     return found
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Of a notice's pending messages, those put off by WhatsApp's daily limit on new
+    conversations (`bot.delivery.daily`): how many, and when the next and the last of them
+    are due to go (more may wait again then, when the room is taken)."""
+
+    count: int
+    first: dt.datetime | None
+    last: dt.datetime | None
+
+
+async def waiting(session: AsyncSession, notice_id: str) -> Waiting:
+    count, first, last = (await session.execute(
+        select(func.count(), func.min(OutboxMessage.due_at), func.max(OutboxMessage.due_at))
+        .where(OutboxMessage.batch == batch_of(notice_id), OutboxMessage.status == "pending",
+               OutboxMessage.held == HELD))).one()
+    return Waiting(int(count or 0), first, last)
 
 
 OUTCOMES = ("read", "delivered", "sent", "pending", "paused", "failed", "unreachable",

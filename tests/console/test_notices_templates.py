@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -19,7 +20,8 @@ from bot.console.app import build
 from bot.db import people
 from bot.db.locks import take_turn
 from bot.db.session import make_engine, make_sessions, transaction
-from bot.db.tables import AuditEntry, Chore
+from bot.db.tables import AuditEntry, Chore, OutboxMessage
+from bot.delivery import outbox
 from bot.notices import approvals
 from tests.conftest import make_settings
 from tests.console.conftest import (
@@ -41,7 +43,9 @@ WHATSAPP = {"whatsapp_phone_number_id": "106540352242922",
 
 @pytest.fixture
 def settings(db_url: str) -> Settings:
-    return make_settings(db_url, whatsapp_business_account_id=WABA, **WHATSAPP)
+    # A number in its first tier may write first to 2 people a day, here.
+    return make_settings(db_url, whatsapp_business_account_id=WABA, whatsapp_daily_limit=2,
+                         **WHATSAPP)
 
 
 async def asked_and_answered(bench: Bench, answer: list[tuple[str, str, str]]) -> None:
@@ -185,6 +189,35 @@ async def test_the_audience_counts_whatsapp_people_outside_the_window_and_skippe
                                     "csrf": csrf})
     assert "1 person would get it." in typed.text
     assert "WhatsApp" not in typed.text
+
+
+async def test_the_audience_and_the_tally_say_who_waits_for_whatsapps_daily_limit(
+        bench: Bench, client: httpx.AsyncClient) -> None:
+    await staff_member(bench, ANA)
+    csrf = await sign_in(client, bench, ANA)
+    await asked_and_answered(bench, [("welcome_notice", lang, "APPROVED")
+                                     for lang in ("de", "en", "ar", "fa", "uk", "ru", "tr")])
+    for n in range(5):  # silent for two days: a template opens a conversation with each
+        await newcomer(bench, f"whatsapp:38050111770{n}", "uk", seen_hours_ago=48)
+    written = await client.post("/notices/new", data={
+        "source": "de", "title": "Hitze", "text": "Trinken Sie viel Wasser.",
+        "topic": "health", "link": "", "expires": "", "csrf": csrf})
+    page = (await client.get(written.headers["location"])).text
+    note = " ".join(page.split('id="daily-limit-note">')[1].split("</p>")[0].split())
+    assert note == ("WhatsApp lets this number write first to 2 people in 24 hours (0 in the "
+                    "last 24 hours). 2 of them get it now; 2 more within 24 hours, 1 more "
+                    "within 48 hours. They wait for room; nobody is dropped.")
+    notice_id = written.headers["location"].split("/")[-1].split("?")[0]
+    sent = await client.post(f"/notices/{notice_id}/send",
+                             data={"audience": "topic:health", "csrf": csrf})
+    assert sent.status_code == 303
+    async with transaction(bench.sessions) as db:  # what the sender does beyond the limit
+        ids = list(await db.scalars(select(OutboxMessage.id).order_by(OutboxMessage.id)))
+        await outbox.hold(db, ids[2:], bench.clock() + timedelta(hours=24))
+    tally = (await client.get(f"/notices/{notice_id}/tally")).text
+    waits = " ".join(tally.split('id="daily-limit-wait">')[1].split("</p>")[0].split())
+    assert waits.startswith("3 people on WhatsApp wait for the number's daily limit")
+    assert "The next go at" in waits
 
 
 # -- in a browser -------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -70,3 +72,25 @@ def test_dry_run_says_who_gets_what_and_how_long_then_sending_queues_each_once(
     status = runner.invoke(app, ["notice", "status", "aha-hygiene", "--no-follow"])
     assert status.stdout.splitlines()[0].split() == ["cancelled"]
     assert status.stdout.splitlines()[-1].split() == ["all", "4"]
+
+
+def test_the_dry_run_says_who_waits_for_whatsapps_daily_limit_and_when_they_go(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A new number may write first to 2 people a day (its tier, here); five subscribers
+    # on WhatsApp have not written for two days: a template opens a conversation with each.
+    monkeypatch.setenv("WHATSAPP_DAILY_LIMIT", "2")
+    good = subscribers(tmp_path, "channel,id,locale,topics\n" + "".join(
+        f"whatsapp,4915112345{n:02d},uk,health\n" for n in range(5)))
+    assert runner.invoke(app, ["people", "import", str(good)]).exit_code == 0
+    database = sqlite3.connect(tmp_path / "bot.db")
+    two_days_ago = (datetime.now(UTC) - timedelta(days=2)).isoformat(sep=" ")
+    database.execute("UPDATE people SET last_seen_at = ?", (two_days_ago,))
+    database.commit()
+    database.close()
+    dry = runner.invoke(app, ["notice", "send", "aha-hygiene", "--audience", "topic:health",
+                              "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert ("WhatsApp: 5 of them have not written for 24 hours: they get the template first, "
+            "and the number may write first to 2 people a day") in dry.stdout
+    assert "2 go now; the others wait for room: 2 within 24 hours, 1 within 48 hours" \
+        in dry.stdout

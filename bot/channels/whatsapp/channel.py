@@ -22,7 +22,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -193,9 +193,14 @@ class WhatsAppChannel:
                                         outbound.outbox_id)
 
     def in_window(self, outbound: Outbound) -> bool:
-        if outbound.seen_at is None or outbound.identity.external_id in self.closed:
-            return False
-        return self.runtime.clock() - outbound.seen_at < WINDOW_LENGTH - MARGIN
+        return not self.opens(outbound.identity.external_id, outbound.seen_at)
+
+    def opens(self, external_id: str, seen_at: datetime | None) -> bool:
+        """Whether a push to this person opens a conversation (a template, outside the
+        24-hour window), which WhatsApp's daily limit counts (`bot.delivery.daily`)."""
+        if seen_at is None or external_id in self.closed:
+            return True
+        return self.runtime.clock() - seen_at >= WINDOW_LENGTH - MARGIN
 
     async def send_template(self, who: Identity, lang: str | None, push: str | None,
                             held: int | None = None) -> Result:

@@ -42,7 +42,7 @@ from bot.notices import actions, approvals, drafts, store, translation
 from bot.notices.audience import AudienceError, parse
 from bot.notices.composer import new_id
 from bot.notices.content import NoticeError, NoticeFile, Text, expires_at, reviewed
-from bot.notices.plan import channel_seconds, send_plan
+from bot.notices.plan import channel_seconds, daily_waves, send_plan
 from bot.notices.topics import TOPICS
 
 SOURCES = ("de", "en")
@@ -359,7 +359,9 @@ async def _tally(request: Request, notice_id: str) -> dict[str, Any]:
         [(names.get(lang, lang), {s: c[lang] for s, c in parts.items()})
          for lang in languages],
         [(s, web.gettext(request, OUTCOME_NAMES[s])) for s in parts])
-    return {"tally": tally, "statuses": statuses, "tally_languages": languages,
+    async with web.transaction(request) as db:
+        waits = await store.waiting(db, notice_id)
+    return {"tally": tally, "statuses": statuses, "tally_languages": languages, "waiting": waits,
             "state": state, "sent_row": row, "total": total, "finished": done,
             "tally_names": TALLY_NAMES, "tally_chart": chart}
 
@@ -386,7 +388,13 @@ async def _counts(request: Request, expression: str, notice: NoticeFile
     checked = answered is not None and _checks(request) is None
     states = {lang: approvals.state(template, lang, known, checked)
               for lang in _languages(request)}
+    # Those outside the window in a language with a template open a conversation each.
+    opening = sum(n for lang, n in reach.outside_window.items()
+                  if states.get(lang) in approvals.SENDS)
+    waves = daily_waves(opening, reach.opened, settings.whatsapp_daily_limit)
     return {"plan": plan, "share_names": SHARES, "outside": reach.outside_window,
+            "waves": waves, "daily_limit": settings.whatsapp_daily_limit,
+            "opened": reach.opened,
             "template_states": states, "approval_names": APPROVAL_NAMES,
             "without_template": [lang for lang, found in states.items()
                                  if found not in approvals.SENDS],

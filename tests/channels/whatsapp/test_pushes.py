@@ -4,7 +4,9 @@ approved; status notifications update the tally; rate limits are waited out."""
 
 from __future__ import annotations
 
+import random
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,12 +19,15 @@ from bot.config import Settings
 from bot.db import people
 from bot.db.session import transaction
 from bot.db.tables import OutboxMessage
+from bot.delivery.daily import DailyLimit
+from bot.delivery.sender import Sender
 from bot.i18n import FSI, PDI
 from bot.notices import store
 from bot.notices.audience import parse
 from bot.notices.cli import tally_table
 from bot.notices.content import NoticeFile, load_notice
 from bot.people.importer import import_rows, read_rows
+from bot.service import notice_wanted
 from tests.channels.whatsapp.conftest import drain
 from tests.channels.whatsapp.fake_cloud import THROUGHPUT, FakeCloud
 from tests.conftest import make_settings
@@ -308,3 +313,47 @@ async def test_refused_at_once_for_the_window_a_template_goes_for_undeliverable_
     async with app.sessions() as session:
         person = await people.find(session, "whatsapp", "380501119902")
         assert person is not None and person.unreachable_at is not None
+
+
+async def test_beyond_the_daily_limit_on_new_conversations_people_wait_for_the_next_day(
+        server: str, cloud: FakeCloud, app: App, clock: FakeClock,
+        whatsapp: WhatsAppChannel) -> None:
+    # A number in its first tier may write first to so many people in 24 hours; here 2.
+    # Four have been silent for days (a template opens a conversation with each); Olena
+    # wrote a minute ago, so hers is no new conversation and does not count.
+    silent = ["380501116601", "380501116602", "380501116603", "380501116604"]
+    await subscribers(app, [f"whatsapp,{n},uk,health" for n in [*silent, "380501116605"]])
+    clock.advance(days=3)
+    olena = cloud.user("380501116605")
+    await olena.says("Привіт")
+    olena.inbox.clear()
+    await queue(app, load_notice(AHA))
+
+    async def send_what_is_due() -> None:  # a sender as `welcomebot deliver` makes one
+        for _ in range(5):  # bounded: each pass sends a batch
+            sender = Sender(app.sessions, app.runtime, {"whatsapp": whatsapp},
+                            rng=random.Random(3), wanted={"notices": notice_wanted},
+                            daily={"whatsapp": DailyLimit(2)})
+            if not await sender.drain():
+                return
+
+    started = clock.current
+    await send_what_is_due()
+    templated = [n for n in silent if cloud.sent[n]]
+    assert len(templated) == 2 and all(cloud.sent[n][0].kind == "template" for n in templated)
+    assert load_notice(AHA).texts["uk"].title in plain(olena.inbox[0].text)
+    async with app.sessions() as session:
+        waits = await store.waiting(session, "aha-hygiene")
+    assert waits.count == 2 and waits.first == waits.last == started + timedelta(hours=24)
+    assert (await tally(app, "aha-hygiene"))["pending"] == Counter({"uk": 2})
+
+    clock.advance(hours=23)  # a new sender (a restart) still knows whom it wrote to today
+    await send_what_is_due()
+    assert len([n for n in silent if cloud.sent[n]]) == 2
+
+    clock.advance(hours=1, minutes=1)
+    await send_what_is_due()
+    assert all(len(cloud.sent[n]) == 1 for n in silent)  # everyone once, nobody dropped
+    assert await tally(app, "aha-hygiene") == {"sent": Counter({"uk": 5})}
+    async with app.sessions() as session:
+        assert (await store.waiting(session, "aha-hygiene")).count == 0
