@@ -88,6 +88,13 @@ class Settings(BaseSettings):
     """Messages a second the bot sends on Telegram at most, for the whole deployment
     (Telegram allows about 30). `OUTBOX_RATE` is its old name, still read when
     `TELEGRAM_RATE` is not set."""
+    telegram_paid_broadcast: bool = False
+    """Whether staff may send an urgent notice as a Telegram paid broadcast
+    (`allow_paid_broadcast`: up to 1,000 messages a second beyond the free 30, for 0.1
+    Telegram Star a message from the bot's balance; Telegram grants it to bots with at
+    least 100,000 monthly users and 10,000 Stars). Off: never."""
+    telegram_paid_rate: float = Field(default=1000, ge=30, le=1000)
+    """Messages a second of a paid broadcast (Telegram: at most 1,000)."""
     outbox_lease: float = Field(default=120, gt=0, le=3600)
     """Seconds a sender holds the messages it took; a crashed one's are taken over after."""
     outage_seconds: float = Field(default=60, gt=0, le=600)

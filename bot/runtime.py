@@ -125,6 +125,9 @@ class Outbound:
     outbox_id: int | None = None
     """The outbox message a push is (set by the sender): a WhatsApp template's button
     carries it, so that a tap finds the message at once."""
+    urgent: bool = False
+    """A push queued as urgent (`outbox.URGENT` in its payload, set by the sender): the
+    channel may send it on the platform's paid faster lane (Telegram's paid broadcast)."""
 
 
 DATABASE_ERRORS = (SQLAlchemyError, OSError)

@@ -172,6 +172,9 @@ def outbox_sender(app: App, telegram: TelegramChannel | None = None,
         telegram.bucket = TokenBucket(app.settings.telegram_rate, burst=1)
         transports["telegram"] = telegram
         rates.append(app.settings.telegram_rate)
+        if app.settings.telegram_paid_broadcast:  # urgent notices, paid, up to 1,000/s
+            telegram.paid_bucket = TokenBucket(app.settings.telegram_paid_rate, burst=1)
+            rates.append(app.settings.telegram_paid_rate)
     if whatsapp is not None:
         transports["whatsapp"] = whatsapp
         rates.append(app.settings.whatsapp_rate)

@@ -169,6 +169,9 @@ async def settle_sent(session: AsyncSession, receipts: Mapping[int, str], now: d
          "held": None} for id_, receipt in receipts.items()])
 
 
+URGENT = "urgent"
+"""A message's payload key: true for an urgent push (`Outbound.urgent`)."""
+
 HELD = "daily-limit"
 """`OutboxMessage.held` of a message waiting for room under a platform's daily limit."""
 

@@ -428,7 +428,9 @@ class Sender:
                 session, [(m.person_id, m.push, m.payload) for m in going]))
         for message, outcome in zip(going, prepared, strict=True):
             if isinstance(outcome, Outbound) and outcome.replies:
-                ready.append((message, replace(outcome, outbox_id=message.id)))
+                ready.append((message, replace(
+                    outcome, outbox_id=message.id,
+                    urgent=message.payload.get(outbox.URGENT) is True)))
             else:  # erased, or the step had nothing more to say
                 outcomes[message.id] = (message, outcome if outcome is Transmitted.RETRY
                                         else "skipped")

@@ -86,6 +86,9 @@ def send(
     = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would happen.")]
     = False,
+    paid: Annotated[bool, typer.Option(
+        "--paid", help="Urgent: a Telegram paid broadcast, up to TELEGRAM_PAID_RATE a second, "
+                       "0.1 Star a message (needs TELEGRAM_PAID_BROADCAST=true).")] = False,
 ) -> None:
     """Queue a notice for everyone in the audience (each person gets it once)."""
     from bot.districts import districts_in
@@ -94,6 +97,10 @@ def send(
     from bot.notices.content import expires_at
 
     loaded = settings()
+    if paid and not loaded.telegram_paid_broadcast:
+        typer.echo("--paid: paid broadcasts are off; set TELEGRAM_PAID_BROADCAST=true (the bot "
+                   "pays 0.1 Telegram Star a message from its balance)", err=True)
+        raise typer.Exit(2)
     notice = _load(loaded, notice_id)
     try:
         chosen = parse(audience, tuple(loaded.languages),
@@ -115,7 +122,7 @@ def send(
                 await store.reach(session, chosen, loaded.default_language, _now()))
 
     counts, reach = in_transaction(loaded.database_url, look)
-    typer.echo(_plan(notice, counts, loaded, expiry, reach))
+    typer.echo(_plan(notice, counts, loaded, expiry, reach, paid=paid))
     if dry_run:
         return
     if expiry is not None and expiry <= start:
@@ -126,9 +133,9 @@ def send(
     async def queue(session: AsyncSession) -> int:
         now = _now()
         queued = await store.queue(session, notice, audience, chosen, send_at=start,
-                                   expires_at=expiry, now=now)
+                                   expires_at=expiry, now=now, urgent=paid)
         await audit.by_operator(session, now, "notices.send", f"notice:{notice.id}",
-                                f"queued={queued}")
+                                f"queued={queued}" + (" paid" if paid else ""))
         return queued
 
     added = in_transaction(loaded.database_url, queue)
@@ -137,9 +144,11 @@ def send(
 
 
 def _plan(notice: NoticeFile, counts: Counter[str], loaded: Settings,
-          expiry: dt.datetime | None, reach: Reach | None = None) -> str:
-    """The send plan (`bot.notices.plan`) as `notice send` prints it."""
-    from bot.notices.plan import daily_waves, send_plan
+          expiry: dt.datetime | None, reach: Reach | None = None, *, paid: bool = False
+          ) -> str:
+    """The send plan (`bot.notices.plan`) as `notice send` prints it; `paid`: Telegram's
+    people get it as a paid broadcast (its cost)."""
+    from bot.notices.plan import channel_seconds, daily_waves, paid_cost, send_plan
 
     plan = send_plan(notice, counts, loaded.default_language, loaded.telegram_rate)
     lines = [f"{plan.total} people would get '{notice.id}':"]
@@ -156,8 +165,18 @@ def _plan(notice: NoticeFile, counts: Counter[str], loaded: Settings,
             "missing": f"NO translation: they get {share.shown_in} with a note",
         }[share.kind]
         lines.append(f"  {share.lang}: {share.count:>6}  {shown}")
-    lines.append(f"at {loaded.telegram_rate:g} messages a second this takes about "
-                 f"{dt.timedelta(seconds=plan.seconds)}")
+    if paid and reach is not None:
+        telegram = reach.channels.get("telegram", 0)
+        seconds = channel_seconds(reach.channels, {
+            "telegram": loaded.telegram_paid_rate, "whatsapp": loaded.whatsapp_rate},
+            loaded.telegram_rate)
+        lines.append(f"Telegram, a PAID broadcast: {telegram} messages at up to "
+                     f"{loaded.telegram_paid_rate:g} a second, 0.1 Star each: about "
+                     f"{paid_cost(telegram):g} Telegram Stars from the bot's balance")
+        lines.append(f"this takes about {dt.timedelta(seconds=seconds)}")
+    else:
+        lines.append(f"at {loaded.telegram_rate:g} messages a second this takes about "
+                     f"{dt.timedelta(seconds=plan.seconds)}")
     silent = sum(reach.outside_window.values()) if reach is not None else 0
     if reach is not None and silent:
         limit = loaded.whatsapp_daily_limit

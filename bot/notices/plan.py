@@ -102,3 +102,13 @@ def daily_waves(opening: int, opened: int, limit: int) -> tuple[int, ...]:
     while sum(waves) < opening:
         waves.append(min(limit, opening - sum(waves)))
     return tuple(waves)
+
+
+PAID_STARS = 0.1
+"""Telegram Stars a message of a paid broadcast costs (Bot API, sendMessage:
+`allow_paid_broadcast`), taken from the bot's balance."""
+
+
+def paid_cost(messages: int) -> float:
+    """Telegram Stars a paid broadcast of `messages` messages costs."""
+    return round(messages * PAID_STARS, 1)

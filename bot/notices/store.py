@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.tables import Notice, OutboxMessage, Person, Subscription
-from bot.delivery.outbox import HELD, OUTBOX
+from bot.delivery.outbox import HELD, OUTBOX, URGENT
 from bot.notices.audience import Audience
 from bot.notices.content import NoticeFile
 
@@ -97,9 +97,10 @@ async def reach(session: AsyncSession, audience: Audience, default: str, now: dt
 
 async def queue(session: AsyncSession, notice: NoticeFile, expression: str,
                 audience: Audience, *, send_at: dt.datetime, expires_at: dt.datetime | None,
-                now: dt.datetime) -> int:
+                now: dt.datetime, urgent: bool = False) -> int:
     """Queue the notice for everyone in the audience who does not have it yet; returns
-    how many rows were added."""
+    how many rows were added. `urgent`: sent on a platform's paid faster lane where the
+    deployment allows it (`TELEGRAM_PAID_BROADCAST`)."""
     stored = await session.get(Notice, notice.id)
     definition = notice.model_dump(mode="json")
     if stored is None:
@@ -113,9 +114,10 @@ async def queue(session: AsyncSession, notice: NoticeFile, expression: str,
     conn = await session.connection()
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     added = 0
+    payload = {"notice": notice.id, **({URGENT: True} if urgent else {})}
     for start in range(0, len(people), CHUNK):
         rows = [{"key": f"{batch_of(notice.id)}:{person_id}", "person_id": person_id,
-                 "push": PUSH, "payload": {"notice": notice.id}, "due_at": send_at,
+                 "push": PUSH, "payload": payload, "due_at": send_at,
                  "status": "pending", "attempts": 0, "batch": batch_of(notice.id),
                  "expires_at": expires_at} for person_id in people[start:start + CHUNK]]
         result = await conn.execute(

@@ -44,7 +44,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Coroutine, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -59,6 +59,7 @@ from bot.console.app import build
 from bot.db import people
 from bot.db.session import make_engine, make_sessions, transaction
 from bot.db.tables import Person
+from bot.notices import topics
 from tests.fakes import FakeClock
 
 T = TypeVar("T")
@@ -317,3 +318,13 @@ def screenshot(page: Any, name: str) -> None:
     """docs/img/<name>.png, 1280x800 (rewritten each run)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+async def newcomer(bench: Bench, who: str, lang: str, *, seen_hours_ago: float) -> None:
+    """A newcomer subscribed to health notices who last wrote `seen_hours_ago`."""
+    person = await staff_member(bench, who, role="newcomer", locale=lang)
+    async with transaction(bench.sessions) as db:
+        found = await db.get(Person, person.id)
+        assert found is not None
+        found.last_seen_at = bench.clock() - timedelta(hours=seen_hours_ago)
+        await topics.subscribe(db, person.id, ["health"], bench.clock())

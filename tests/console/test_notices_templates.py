@@ -27,6 +27,7 @@ from tests.conftest import make_settings
 from tests.console.conftest import (
     Bench,
     browser_sign_in,
+    newcomer,
     run,
     screenshot,
     sign_in,
@@ -141,20 +142,6 @@ async def test_without_a_business_account_id_the_page_says_they_are_not_checked(
     async with bench.sessions() as db:
         assert not list(await db.scalars(select(AuditEntry).where(
             AuditEntry.action == "notices.templates_check")))
-
-
-async def newcomer(bench: Bench, who: str, lang: str, *, seen_hours_ago: float) -> None:
-    from datetime import timedelta
-
-    from bot.db.tables import Person
-    from bot.notices import topics
-
-    person = await staff_member(bench, who, role="newcomer", locale=lang)
-    async with transaction(bench.sessions) as db:
-        found = await db.get(Person, person.id)
-        assert found is not None
-        found.last_seen_at = bench.clock() - timedelta(hours=seen_hours_ago)
-        await topics.subscribe(db, person.id, ["health"], bench.clock())
 
 
 async def test_the_audience_counts_whatsapp_people_outside_the_window_and_skipped_languages(
@@ -272,3 +259,4 @@ def test_staff_see_the_templates_ask_for_a_check_and_see_who_would_be_skipped(
     assert "Persian (waiting for Meta)" in warning and "Russian (rejected)" in warning
     page.evaluate("document.getElementById('window-note').scrollIntoView({block: 'center'})")
     screenshot(page, "notices-audience-whatsapp")
+

@@ -94,3 +94,26 @@ def test_the_dry_run_says_who_waits_for_whatsapps_daily_limit_and_when_they_go(
             "and the number may write first to 2 people a day") in dry.stdout
     assert "2 go now; the others wait for room: 2 within 24 hours, 1 within 48 hours" \
         in dry.stdout
+
+
+def test_a_paid_broadcast_is_refused_unless_allowed_and_its_dry_run_says_what_it_costs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = subscribers(tmp_path, "channel,id,locale,topics\n" + "".join(
+        f"telegram,{700 + n},ar,health\n" for n in range(30)))
+    assert runner.invoke(app, ["people", "import", str(good)]).exit_code == 0
+    refused = runner.invoke(app, ["notice", "send", "aha-hygiene", "--audience",
+                                  "topic:health", "--paid"])
+    assert refused.exit_code == 2 and "TELEGRAM_PAID_BROADCAST=true" in refused.output
+    monkeypatch.setenv("TELEGRAM_PAID_BROADCAST", "true")
+    dry = runner.invoke(app, ["notice", "send", "aha-hygiene", "--audience", "topic:health",
+                              "--paid", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert ("Telegram, a PAID broadcast: 30 messages at up to 1000 a second, 0.1 Star each: "
+            "about 3 Telegram Stars from the bot's balance") in dry.stdout
+    sent = runner.invoke(app, ["notice", "send", "aha-hygiene", "--audience", "topic:health",
+                               "--paid"])
+    assert "queued for 30 people" in sent.stdout
+    database = sqlite3.connect(tmp_path / "bot.db")
+    payloads = {row[0] for row in database.execute("SELECT payload FROM outbox")}
+    database.close()
+    assert payloads == {'{"notice": "aha-hygiene", "urgent": true}'}

@@ -101,18 +101,21 @@ class Piece:
     def prompt(self, replies: tuple[Reply, ...]) -> int | None:
         return replies[self.reply].prompt if self.reply is not None else None
 
-    def body_for(self, chat_id: int, prompt: int | None) -> bytes:
+    def body_for(self, chat_id: int, prompt: int | None, *, paid: bool = False) -> bytes:
+        """`paid`: a paid broadcast (`allow_paid_broadcast`)."""
         rest = self.rest
         if prompt is not None and self.markup is not None:
             # A label's quotes are escaped (\"), so only callback data matches.
             rest = rest.replace(self.CALLBACK, b'"callback_data":"%d|' % prompt)
-        return b'{"chat_id":' + str(chat_id).encode() + rest
+        return (b'{"chat_id":' + str(chat_id).encode()
+                + (b',"allow_paid_broadcast":true' if paid else b"") + rest)
 
-    def method(self, chat_id: int, prompt: int | None) -> SendMessage:
+    def method(self, chat_id: int, prompt: int | None, paid: bool = False) -> SendMessage:
         """The call as aiogram knows it (named by the errors aiogram raises)."""
         return SendMessage(chat_id=chat_id, text=self.text, parse_mode="HTML",
                            reply_markup=numbered(self.markup, prompt),
-                           link_preview_options=LinkPreviewOptions(is_disabled=True))
+                           link_preview_options=LinkPreviewOptions(is_disabled=True),
+                           allow_paid_broadcast=paid or None)
 
 
 class TelegramChannel:
@@ -131,6 +134,10 @@ class TelegramChannel:
         self._rendered: dict[tuple[object, ...], list[Piece]] = {}
         """What pushes say, rendered (`_pieces`), the oldest first."""
         self.chat_pace = ChatPace(gap=CHAT_GAP, burst=CHAT_BURST)
+        self.paid_bucket: TokenBucket | None = None
+        """The pace of paid broadcasts (`TELEGRAM_PAID_RATE`, set by the service when
+        `TELEGRAM_PAID_BROADCAST` is on): urgent pushes go there, with
+        `allow_paid_broadcast`, beside the free 30 a second. None: they go as any push."""
         self.dispatcher = Dispatcher(disable_fsm=True)  # conversation state is ours, in the DB
         # aiogram validates every answer as Response[<returned type>]; pydantic keeps such
         # generic classes only weakly, so without a reference they are rebuilt for every
@@ -228,11 +235,13 @@ class TelegramChannel:
                         chat_id=chat_id, text=text, parse_mode="HTML", reply_markup=markup,
                         link_preview_options=LinkPreviewOptions(is_disabled=True)))
             else:
+                paid = outbound.urgent and self.paid_bucket is not None
                 for piece in self._pieces(outbound):
-                    await self._pace(reply, chat_id)
+                    await self._pace(reply, chat_id, paid=paid)
                     prompt = piece.prompt(outbound.replies)
-                    await self.sender.post_json("sendMessage", piece.body_for(chat_id, prompt),
-                                                partial(piece.method, chat_id, prompt))
+                    await self.sender.post_json(
+                        "sendMessage", piece.body_for(chat_id, prompt, paid=paid),
+                        partial(piece.method, chat_id, prompt, paid))
             for said in outbound.replies:
                 if said.attachment is not None:
                     await self._pace(reply, chat_id)
@@ -249,18 +258,19 @@ class TelegramChannel:
             return Transmitted.FAILED
         return Transmitted.SENT
 
-    async def _pace(self, reply: bool, chat_id: int) -> None:
+    async def _pace(self, reply: bool, chat_id: int, *, paid: bool = False) -> None:
         """One token per Bot API message, and Telegram's pace within one chat: a person
         waiting for an answer never waits (the reply still counts); the outbox waits its
-        turn."""
+        turn; a paid broadcast's message takes its token from the paid lane."""
         if reply:
             self.chat_pace.spend(str(chat_id))
             if self.bucket is not None:
                 self.bucket.spend()
             return
         await self.chat_pace.wait(str(chat_id))
-        if self.bucket is not None:
-            await self.bucket.take()
+        bucket = self.paid_bucket if paid else self.bucket
+        if bucket is not None:
+            await bucket.take()
 
     async def answer_callback(self, query_id: str) -> None:
         try:

@@ -42,7 +42,7 @@ from bot.notices import actions, approvals, drafts, store, translation
 from bot.notices.audience import AudienceError, parse
 from bot.notices.composer import new_id
 from bot.notices.content import NoticeError, NoticeFile, Text, expires_at, reviewed
-from bot.notices.plan import channel_seconds, daily_waves, send_plan
+from bot.notices.plan import channel_seconds, daily_waves, paid_cost, send_plan
 from bot.notices.topics import TOPICS
 
 SOURCES = ("de", "en")
@@ -392,9 +392,13 @@ async def _counts(request: Request, expression: str, notice: NoticeFile
     opening = sum(n for lang, n in reach.outside_window.items()
                   if states.get(lang) in approvals.SENDS)
     waves = daily_waves(opening, reach.opened, settings.whatsapp_daily_limit)
+    telegram = reach.channels.get("telegram", 0)
     return {"plan": plan, "share_names": SHARES, "outside": reach.outside_window,
             "waves": waves, "daily_limit": settings.whatsapp_daily_limit,
-            "opened": reach.opened,
+            "opened": reach.opened, "telegram": telegram,
+            "paid_allowed": settings.telegram_paid_broadcast,
+            "paid_rate": int(settings.telegram_paid_rate),
+            "paid_stars": f"{paid_cost(telegram):g}",
             "template_states": states, "approval_names": APPROVAL_NAMES,
             "without_template": [lang for lang, found in states.items()
                                  if found not in approvals.SENDS],
@@ -535,6 +539,8 @@ async def send(request: Request) -> Response:
     settings = web.console(request).settings
     expression = str(data.get("audience", "")).strip()
     at = str(data.get("at", "")).strip()
+    # Urgent, paid (Telegram's paid broadcast): only where the city allows it.
+    paid = data.get("paid") == "yes" and settings.telegram_paid_broadcast
     errors: dict[str, str] = {}
     now = web.now(request)
     start = now
@@ -567,13 +573,15 @@ async def send(request: Request) -> Response:
             previews=[_preview(request, notice, code) for code in _languages(request)],
             without_model=await asyncio.to_thread(_without_model, request, notice),
             fingerprint=notice.fingerprint(), audience=expression, audience_error=problem,
-            done="", errors=errors, values={"at": at}, title=N_("Notice"), **counts,
+            done="", errors=errors, values={"at": at, "paid": paid}, title=N_("Notice"),
+            **counts,
             **await _tally(request, notice.id), **_common(request))
     async with web.transaction(request) as db:
         added = await store.queue(db, notice, expression, chosen, send_at=start,
-                                  expires_at=expiry, now=now)
+                                  expires_at=expiry, now=now, urgent=paid)
         await web.audit(request, db, "notices.send", target=f"notice:{notice.id}",
-                        detail=f"queued={added} audience={expression}")
+                        detail=f"queued={added} audience={expression}"
+                               + (" paid" if paid else ""))
     return web.redirect(request, f"/notices/{notice.id}?done=queued#tally")
 
 

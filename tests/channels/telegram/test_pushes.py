@@ -17,6 +17,7 @@ from bot.channels.telegram.channel import TelegramChannel
 from bot.db import people
 from bot.db.session import transaction
 from bot.db.tables import Person
+from bot.delivery.bucket import TokenBucket
 from bot.delivery.sender import Sender
 from bot.engine.model import ConversationState, Position
 from bot.notices import store
@@ -32,8 +33,8 @@ NOTICE = load_notice(ROOT / "content" / "notices" / "aha-hygiene.yaml")
 
 
 async def send_notice(app: App, channel: TelegramChannel, chats: list[tuple[int, str]], *,
-                      in_flight: int = 8, asked: Mapping[int, int] | None = None
-                      ) -> dict[str, int]:
+                      in_flight: int = 8, asked: Mapping[int, int] | None = None,
+                      urgent: bool = False) -> dict[str, int]:
     """Queue the notice for `chats` (chat id, language) and send it, `in_flight` at once;
     the tally by status. `asked`: chat id -> how many questions the bot had asked them
     before (their conversation rests in the menu)."""
@@ -48,7 +49,7 @@ async def send_notice(app: App, channel: TelegramChannel, chats: list[tuple[int,
             await session.execute(update(Person).where(Person.external_id == str(chat))
                                   .values(conversation=state.to_json()))
         await store.queue(session, NOTICE, "topic:health", parse("topic:health", LANGS),
-                          send_at=now, expires_at=None, now=now)
+                          send_at=now, expires_at=None, now=now, urgent=urgent)
     sender = Sender(app.sessions, app.runtime, {"telegram": channel}, rng=random.Random(3),
                     wanted={"notices": notice_wanted}, in_flight=in_flight)
     for _ in range(20):  # bounded: each pass sends a batch
@@ -118,3 +119,16 @@ async def test_a_403_marks_the_person_unreachable_and_a_400_fails_the_message(
     async with app.sessions() as session:
         blocked = await people.find(session, "telegram", "3201")
     assert blocked is not None and blocked.unreachable_at is not None
+
+
+async def test_an_urgent_notice_goes_as_a_paid_broadcast_only_where_the_city_allows_it(
+        app: App, fake: FakeTelegram, channel: TelegramChannel) -> None:
+    # Without TELEGRAM_PAID_BROADCAST there is no paid lane: urgent or not, it goes free.
+    assert await send_notice(app, channel, [(3400, "uk")], urgent=True) == {"sent": 1}
+    [(free, _)] = fake.calls_of("sendMessage")
+    assert "allow_paid_broadcast" not in free
+    channel.paid_bucket = TokenBucket(1000.0, burst=1)  # TELEGRAM_PAID_BROADCAST=true
+    assert await send_notice(app, channel, [(3401, "uk")], urgent=True) == {"sent": 2}
+    _, (paid, _) = fake.calls_of("sendMessage")
+    assert paid["chat_id"] == 3401 and paid["allow_paid_broadcast"] is True
+    assert NOTICE.texts["uk"].title in fake.sent[3401][0].text
