@@ -461,7 +461,9 @@ class Runtime:
             state = person.state or self._new_state(person, None)
             turn, replies = await self._advance(session, person, state, inbound, now, who)
             self._finish(person, turn, now, None)
-            results.append(self._done(who, inbound, person, turn.state, replies))
+            # Not kept among the people chatting (`_known`): a notice to 100,000 people would
+            # push those out, and grow the sender by some 60 MB.
+            results.append(self._done(who, inbound, person, turn.state, replies, keep=False))
         return results
 
     async def _advance(self, session: AsyncSession, person: PersonRecord,
@@ -501,8 +503,10 @@ class Runtime:
         person.remember(delivery_id)
 
     def _done(self, who: Identity, inbound: Inbound, person: PersonRecord,
-              state: ConversationState, replies: tuple[Reply, ...]) -> Outbound:
-        if person.erased:
+              state: ConversationState, replies: tuple[Reply, ...], *, keep: bool = True
+              ) -> Outbound:
+        """`keep`: remember the person for their next turn (someone chatting)."""
+        if person.erased or not keep:
             self._known.pop(who, None)
         else:
             self._known[who] = person
