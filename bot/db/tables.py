@@ -233,6 +233,7 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_due", "status", "due_at", "id"),
+        Index("ix_outbox_expiring", "status", "expires_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -251,7 +252,10 @@ class OutboxMessage(Base):
     batch: Mapped[str | None] = mapped_column(String(80), index=True)
     """What the message belongs to ("notice:aha-hygiene"): paused, resumed, tallied together."""
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    """Not sent after this (a hygiene alert a day late does harm): then `expired`."""
+    """Not sent after this (a hygiene alert a day late does harm): then `expired`. Indexed
+    with the status (`ix_outbox_expiring`): the sender's sweep looks for what has expired
+    about once a second, which read every pending row without it (a second's stall at
+    100,000 queued, on SQLite)."""
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """A sender works on it until then; after, another may take it over (a crashed one)."""
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
