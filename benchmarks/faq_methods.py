@@ -1,7 +1,6 @@
 """Which way of finding the FAQ topic works best: the measurement behind bot/faq/match.py.
 
     .venv/bin/python -m benchmarks.faq_methods [--dev DEV.jsonl] [--folds 5] [--typos] [--long]
-                                               [--joint]
 
 Measurements, for each method:
 
@@ -18,8 +17,6 @@ Measurements, for each method:
 * `--long`: held-out questions (of the first fold) after four to ten sentences of a story and
   with a closing line after them (benchmarks/faq_stories.yaml), looked at whole and as the
   bot does (bot/faq/question.py).
-* `--joint`: the letters (bot/faq/letters.py) as more columns of the vectors' classifier
-  (scaled by 0.3) instead of a classifier of their own (minutes).
 
 The texts these make are embedded once and kept in the system's temporary folder
 (faq-benchmark-vectors.npz): the first run with --typos and --long takes a while.
@@ -45,7 +42,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sparse
 import yaml
 from threadpoolctl import threadpool_limits
 
@@ -366,7 +362,6 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--typos", action="store_true")
     parser.add_argument("--long", action="store_true")
-    parser.add_argument("--joint", action="store_true")
     args = parser.parse_args()
     threadpool_limits(limits=1, user_api="blas")  # as the bot does (desk.py)
 
@@ -412,43 +407,6 @@ def main() -> None:
         typos(s, embeddings, {"7/0.3/.83 + keywords .02": before, "the bot's method": BOT})
     if args.long:
         long_messages(s, embeddings, BOT)
-    if args.joint:
-        joint(s, 0.3)
-
-
-def joint(s: Setup, scale: float) -> None:
-    """The bot's method with one classifier of the vectors and the letters side by side in
-    place of its two."""
-    classes = sorted(set(s.labels))
-    read = [standard(text) for text in s.texts]
-    base = Method(BOT.k, BOT.weight, BOT.baseline, BOT.bonus)  # no classifiers
-    scores = np.zeros((len(s.texts), len(classes)), np.float32)
-    together = np.zeros_like(scores)
-    for fold in range(s.folds):
-        train, held = s.train(fold), np.flatnonzero(s.fold_of == fold)
-
-        def columns(rows: np.ndarray, letters: Letters = s.letters[fold][0]
-                    ) -> sparse.csr_matrix:
-            return sparse.hstack([sparse.csr_matrix(s.vectors[rows]),
-                                  scale * letters.matrix([read[i] for i in rows])],
-                                 format="csr")
-
-        classifier = Classifier.train(
-            columns(train), np.array([classes.index(s.labels[i]) for i in train]),
-            len(classes))
-        matcher = s.matcher(base, fold)
-        for row, x in zip(held, columns(held), strict=True):
-            scores[row] = matcher.scores(s.vectors[row], s.keywords.topics_in(s.texts[row]))
-            together[row] = classifier.log_chances_sparse((x.indices, x.data))
-    truth = [expected(label) for label in s.labels]
-    matcher = s.matcher(base, 0)
-    print(f"\nvectors and letters ({scale}) in one classifier, cross-validation:")
-    for weight in (0.0075, 0.01, 0.015, 0.02):
-        found = [matcher.decide(scores[row] + weight * together[row], s.texts[row]).topic
-                 for row in range(len(s.texts))]
-        on, off = score(found, truth)
-        print(f"  {f'3/.3/.83/kw + joint {weight}':<28} {on:>12.3f} {off:>13.3f} | "
-              + per_language(found, truth, s.langs), flush=True)
 
 
 def tfidf(texts: list[str], labels: list[str], fold_of: np.ndarray, folds: int,
