@@ -24,8 +24,9 @@ The texts these make are embedded once and kept in the system's temporary folder
 Methods: the nearest single example; the mean of the K nearest; that plus the similarity to
 the topic's answers; with a threshold for small talk ("base"); with a bonus for German keywords
 named in any script (bot/faq/keywords.py); with the classifier's log-probabilities
-(bot/faq/match.py: `Classifier`); character 2-4-gram TF-IDF (needs scikit-learn, which the bot
-does not: `pip install scikit-learn` to include it).
+(bot/faq/match.py: `Classifier`); with those of the letters' classifier too (character
+2-4-grams, bot/faq/letters.py: `LettersClassifier`); character 2-4-gram TF-IDF nearest
+example (needs scikit-learn, which the bot does not: `pip install scikit-learn` to include it).
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ from bot.engine.normalize import ascii_digits
 from bot.faq.content import load_content
 from bot.faq.desk import VECTORS_FILE, _corpus
 from bot.faq.keywords import KeywordIndex
-from bot.faq.match import SMALLTALK, Classifier, Match, Matcher
+from bot.faq.letters import Letters
+from bot.faq.match import SMALLTALK, Classifier, LettersClassifier, Match, Matcher
 from bot.faq.question import question_in
 from bot.faq.spelling import Speller, standard
 from bot.faq.vectors import E5, VectorCache
@@ -66,21 +68,26 @@ class Method:
     baseline: float = 0.80
     bonus: float = 0.0
     classifier: float = 0.0
+    letters: float = 0.0
 
 
 def build(method: Method, examples: np.ndarray, labels: Sequence[str], answers: np.ndarray,
-          answer_labels: Sequence[str], classifier: Classifier) -> Matcher:
-    matcher = Matcher(examples, labels, answers, answer_labels, classifier)
+          answer_labels: Sequence[str], classifier: Classifier,
+          letters: tuple[Letters, Classifier] | None = None) -> Matcher:
+    matcher = Matcher(examples, labels, answers, answer_labels, classifier,
+                      *((letters[0], (), letters[1]) if letters else ()))
     matcher.K, matcher.ANSWER_WEIGHT, matcher.ANSWER_BASELINE = (
         method.k, method.weight, method.baseline)
     matcher.KEYWORD_BONUS, matcher.CLASSIFIER_WEIGHT = method.bonus, method.classifier
-    if method.classifier >= 1:  # log-probabilities alone are below the bot's minimum score
+    matcher.LETTERS_WEIGHT = method.letters
+    # log-probabilities alone are below the bot's minimum score
+    if max(method.classifier, method.letters) >= 1:
         matcher.MIN_SCORE = float("-inf")
     return matcher
 
 
 BOT = Method(Matcher.K, Matcher.ANSWER_WEIGHT, Matcher.ANSWER_BASELINE, Matcher.KEYWORD_BONUS,
-             Matcher.CLASSIFIER_WEIGHT)
+             Matcher.CLASSIFIER_WEIGHT, Matcher.LETTERS_WEIGHT)
 METHODS = {
     "nearest example": Method(1),
     "mean of 3 nearest": Method(3),
@@ -101,7 +108,14 @@ METHODS = {
     "3/.3/.83/kw .02 + clf .0075": Method(3, 0.3, 0.83, 0.02, 0.0075),
     "3/.3/.83/kw .02 + clf .01": Method(3, 0.3, 0.83, 0.02, 0.01),
     "5/.3/.83/kw .02 + clf .0075": Method(5, 0.3, 0.83, 0.02, 0.0075),
+    "3/.3/.83/kw/clf + let .003": Method(3, 0.3, 0.83, 0.02, 0.0075, 0.003),
+    "3/.3/.83/kw/clf + let .005": Method(3, 0.3, 0.83, 0.02, 0.0075, 0.005),
+    "3/.3/.83/kw/clf + let .0075": Method(3, 0.3, 0.83, 0.02, 0.0075, 0.0075),
+    "3/.3/.83/kw/clf + let .01": Method(3, 0.3, 0.83, 0.02, 0.0075, 0.01),
+    "3/.3/.83/kw/clf .01 + let .005": Method(3, 0.3, 0.83, 0.02, 0.01, 0.005),
+    "5/.3/.83/kw/clf + let .005": Method(5, 0.3, 0.83, 0.02, 0.0075, 0.005),
     "classifier alone": Method(7, 0.0, 0.0, 0.0, 100.0),  # the rest only breaks ties
+    "letters' classifier alone": Method(7, 0.0, 0.0, 0.0, 0.0, 100.0),
 }
 
 
@@ -161,6 +175,8 @@ class Setup:
     fold_of: np.ndarray
     folds: int
     classifiers: dict[int, Classifier]
+    letters: dict[int, tuple[Letters, Classifier]]
+    """Of each fold: the n-grams of its training examples and their classifier."""
 
     def train(self, fold: int) -> np.ndarray:
         return np.flatnonzero(self.fold_of != fold)
@@ -168,7 +184,8 @@ class Setup:
     def matcher(self, method: Method, fold: int) -> Matcher:
         train = self.train(fold)
         return build(method, self.vectors[train], [self.labels[i] for i in train],
-                     self.answers, self.answer_labels, self.classifiers[fold])
+                     self.answers, self.answer_labels, self.classifiers[fold],
+                     self.letters[fold])
 
 
 def setup(folds: int) -> tuple[Setup, Embeddings]:
@@ -188,17 +205,22 @@ def setup(folds: int) -> tuple[Setup, Embeddings]:
     fold_of = np.empty(len(texts), dtype=int)
     for n, row in enumerate(order):
         fold_of[row] = n % folds
-    vectors = cache.vectors([standard(text) for text in texts], "query")  # as the desk does
+    read = [standard(text) for text in texts]  # as the desk does
+    vectors = cache.vectors(read, "query")
     classes = sorted(set(labels))
     classifiers = {}
+    letters = {}
     for fold in range(folds):
         train = np.flatnonzero(fold_of != fold)
-        classifiers[fold] = Classifier.train(
-            vectors[train], np.array([classes.index(labels[i]) for i in train]), len(classes))
+        targets = np.array([classes.index(labels[i]) for i in train])
+        classifiers[fold] = Classifier.train(vectors[train], targets, len(classes))
+        grams = Letters([read[i] for i in train])
+        letters[fold] = (grams, LettersClassifier.train(
+            grams.matrix([read[i] for i in train]), targets, len(classes)))
     keywords = KeywordIndex({t.id: t.keywords for t in content.topics.values()})
     return Setup(texts, labels, langs, vectors, cache.vectors(answer_texts, "passage"),
                  answer_labels, answer_texts, keywords, fold_of, folds,
-                 classifiers), Embeddings(cache)
+                 classifiers, letters), Embeddings(cache)
 
 
 def cross_validate(s: Setup, method: Method, texts: Sequence[str] | None = None,
@@ -210,9 +232,10 @@ def cross_validate(s: Setup, method: Method, texts: Sequence[str] | None = None,
     predictions: list[str | None] = [None] * len(s.texts)
     for fold in range(s.folds):
         matcher = s.matcher(method, fold)
-        for row in np.flatnonzero(s.fold_of == fold):
+        for row in np.flatnonzero(s.fold_of == fold).tolist():
             predictions[row] = matcher.match(vectors[row], texts[row],
-                                             s.keywords.topics_in(texts[row])).topic
+                                             s.keywords.topics_in(texts[row]),
+                                             standard(texts[row])).topic
     return predictions
 
 
@@ -300,23 +323,24 @@ def long_messages(s: Setup, embeddings: Embeddings, method: Method) -> None:
     speller = Speller([*(s.texts[i] for i in s.train(0)), *s.answer_texts])
     truth = [s.labels[r] for r in rows]
     langs = [s.langs[r] for r in rows]
-    alone = [matcher.match(s.vectors[r], s.texts[r], s.keywords.topics_in(s.texts[r])).topic
-             for r in rows]
+    alone = [matcher.match(s.vectors[r], s.texts[r], s.keywords.topics_in(s.texts[r]),
+                           standard(s.texts[r])).topic for r in rows]
     print(f"\nlong messages: {len(rows)} held-out questions of fold 1")
     print(f"  {'the question alone':<30} {'':<20} {score(alone, truth)[0]:.3f} | "
           + per_language(alone, truth, langs))
 
     def whole(text: str) -> Match:
         text = ascii_digits(text)
-        return matcher.match(embeddings.of([speller.correct(text)])[0], text,
-                             s.keywords.topics_in(text))
+        read = speller.correct(text)
+        return matcher.match(embeddings.of([read])[0], text, s.keywords.topics_in(text), read)
 
     def as_the_bot(text: str) -> Match:  # FaqDesk.classify
         text = ascii_digits(text)
         asked = question_in(text)
         if asked is not None:
-            match = matcher.match(embeddings.of([speller.correct(asked)])[0], asked,
-                                  s.keywords.topics_in(asked))
+            read = speller.correct(asked)
+            match = matcher.match(embeddings.of([read])[0], asked, s.keywords.topics_in(asked),
+                                  read)
             if match.kind == "answer":
                 return match
         return whole(text)
@@ -345,11 +369,18 @@ def main() -> None:
     dev: list[dict[str, str]] = []
     dev_vectors = np.zeros((0, s.vectors.shape[1]), dtype=np.float32)
     full = Classifier(np.zeros((s.vectors.shape[1] + 1, len(set(s.labels))), np.float32))
+    full_letters: tuple[Letters, Classifier] | None = None
+    dev_read: list[str] = []
     if args.dev:
         dev = [json.loads(line) for line in args.dev.read_text().splitlines() if line.strip()]
         speller = Speller([*s.texts, *s.answer_texts])
-        dev_vectors = embeddings.of([speller.correct(item["text"]) for item in dev])
-        full = Matcher(s.vectors, s.labels, s.answers, s.answer_labels).classifier
+        dev_read = [speller.correct(item["text"]) for item in dev]
+        dev_vectors = embeddings.of(dev_read)
+        read = [standard(text) for text in s.texts]
+        whole = Matcher(s.vectors, s.labels, s.answers, s.answer_labels, None, Letters(read),
+                        read)
+        assert whole.letters is not None and whole.letters_classifier is not None
+        full, full_letters = whole.classifier, (whole.letters, whole.letters_classifier)
     truth = [expected(label) for label in s.labels]
     print(f"{len(s.texts)} examples, {len(s.answer_labels)} answers, {args.folds} folds")
     print(f"{'method':<28} {'cv on-topic':>12} {'cv dont-know':>13} {'dev on-topic':>13} "
@@ -359,9 +390,11 @@ def main() -> None:
         cv = score(found, truth)
         line = f"{name:<28} {cv[0]:>12.3f} {cv[1]:>13.3f}"
         if dev:
-            matcher = build(method, s.vectors, s.labels, s.answers, s.answer_labels, full)
-            picked = [matcher.match(v, item["text"], s.keywords.topics_in(item["text"])).topic
-                      for v, item in zip(dev_vectors, dev, strict=True)]
+            matcher = build(method, s.vectors, s.labels, s.answers, s.answer_labels, full,
+                            full_letters)
+            picked = [matcher.match(v, item["text"], s.keywords.topics_in(item["text"]),
+                                    said).topic
+                      for v, item, said in zip(dev_vectors, dev, dev_read, strict=True)]
             on, off = score(picked, [item.get("topic") for item in dev])
             line += f" {on:>13.3f} {off:>14.3f}"
         print(line, flush=True)

@@ -5,9 +5,10 @@ Each of the bot's processes has one `CurrentDesk` (it is `Deps.open_faq`). Calli
 the desk in use, opening it on first use. `renew(sessions)` looks whether the edits changed
 (their `signature`: a few rows); if so it loads them and builds a new desk off the event loop
 (`asyncio.to_thread`): the texts it has vectors for cost nothing, a new way of asking about
-20 ms, and the classifier of the files is kept unless a topic was added (then it is trained
-again: tens of seconds on a busy core; `FaqDesk.build`). Then the new desk
-takes over between two questions; a question being answered keeps the desk it started with.
+20 ms, and the classifier of the files' vectors is kept unless a topic was added (then it is
+trained again: tens of seconds on a busy core), the classifier of the letters is trained again
+(seconds; `FaqDesk.build`). Then the new desk takes over between two questions; a question
+being answered keeps the desk it started with.
 `welcomebot run` and `chat` call `renew` at start and about every `EVERY` seconds
 (`bot/service.py`), so several processes each take up a change within that time.
 

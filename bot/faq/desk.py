@@ -23,7 +23,8 @@ from bot.engine.normalize import ascii_digits
 from bot.faq.content import Content, load_content
 from bot.faq.keywords import KeywordIndex
 from bot.faq.language import LanguageGuesser
-from bot.faq.match import Classifier, Match, Matcher
+from bot.faq.letters import Letters
+from bot.faq.match import Classifier, LettersClassifier, Match, Matcher
 from bot.faq.question import question_in
 from bot.faq.spelling import Speller, standard
 from bot.faq.titles import TITLES
@@ -75,10 +76,13 @@ class FaqDesk:
         (about 20 ms each). `save`: write what was added to the cache's file (never for
         content with staff's edits: the file is the content files' own, shipped with them).
 
-        The classifier is trained again when the examples changed (tens of seconds on a busy
-        core) unless `previous`, a matcher of the same topics, gives its own: then new ways of
-        asking count through their nearest neighbours at once, and the classifier, a small
-        share of the score, is trained on them when the files next change (`faq index`)."""
+        The classifier of the vectors is trained again when the examples changed (tens of
+        seconds on a busy core) unless `previous`, a matcher of the same topics, gives its
+        own: then new ways of asking count through their nearest neighbours at once, and that
+        classifier, a small share of the score, is trained on them when the files next change
+        (`faq index`). The classifier of the letters is always trained on the examples (about
+        six seconds on a busy core): kept from before, it would hold a question staff just
+        added to a topic to what its letters said before (tests/console/test_faq.py)."""
         started = time.perf_counter()
         # Scoring is a 3000×384 matrix times a vector: well under a millisecond on one
         # core. OpenBLAS's own threads keep spinning after each product and take the cores
@@ -89,18 +93,29 @@ class FaqDesk:
         texts, labels, answers, answer_labels = _corpus(content)
         loanwords = [term for topic in content.topics.values() for term in topic.keywords]
         read = [standard(text) for text in texts]  # as messages are read (spelling.py)
-        # The classifier is trained on all the vectors (seconds): kept in the file under a
-        # key naming what it was trained on, so it is trained again only after a change.
+        # The classifiers are trained on all the examples (seconds): kept in the file under
+        # a key naming what they were trained on, so they are trained again only after a
+        # change.
         trained = Classifier.key([cache.key(t, "query") for t in read], labels)
         stored = cache.array(trained)
-        kept = (previous.classifier if previous is not None
-                and previous.classes == sorted(set(labels)) else None)
+        trained_letters = LettersClassifier.key(read, labels)
+        stored_letters = cache.array(trained_letters)
+        if previous is not None and previous.classes != sorted(set(labels)):
+            previous = None
+        kept = previous.classifier if previous is not None else None
+        # The letters' weights (16385 × classes) are kept in half precision: half the file.
+        given = (LettersClassifier(stored_letters.astype(np.float32))
+                 if stored_letters is not None else None)
         matcher = Matcher(cache.vectors(read, "query"), labels,
                           cache.vectors(answers, "passage"), answer_labels,
-                          Classifier(stored) if stored is not None else kept)
+                          Classifier(stored) if stored is not None else kept,
+                          Letters(read), read, given)
         if matcher.classifier is not kept and (stored is None
                                                or matcher.classifier.weights is not stored):
             cache.put_array(trained, matcher.classifier.weights)
+        made = matcher.letters_classifier
+        if made is not None and made is not given:
+            cache.put_array(trained_letters, made.weights.astype(np.float16))
         if save:
             cache.save(keep={cache.key(t, "query") for t in read}
                        | {cache.key(a, "passage") for a in answers})
@@ -126,8 +141,9 @@ class FaqDesk:
         return self.matcher.decide(self._scores(text), text)
 
     def _scores(self, text: str) -> np.ndarray:
-        vector = self.embedder.embed(self.speller.correct(text), "query")
-        return self.matcher.scores(vector, self.keywords.topics_in(text))
+        read = self.speller.correct(text)
+        vector = self.embedder.embed(read, "query")
+        return self.matcher.scores(vector, self.keywords.topics_in(text), read)
 
     def answer(self, text: str, lang: str, declined: Collection[str] = ()) -> dict[str, Any]:
         """What the FAQ flow shows for a message (JSON, kept in the conversation), by the

@@ -11,6 +11,9 @@ message is scored against each class by
 * plus `CLASSIFIER_WEIGHT` times the log-probability of the class by a classifier trained on
   all the examples (multinomial logistic regression: it weighs what sets a topic apart,
   where the nearest examples only see what is close),
+* plus `LETTERS_WEIGHT` times the log-probability of the class by a second such classifier,
+  trained on the letters of the examples rather than their vectors (character n-grams,
+  letters.py: words the model does not know, German ones written in Arabic script),
 * plus a bonus when the message names one of the topic's German keywords, in any script.
 
 The best class wins; if it is small talk, or its score is below `MIN_SCORE`, there is no
@@ -28,6 +31,9 @@ from dataclasses import dataclass
 from typing import Literal, cast
 
 import numpy as np
+import scipy.sparse as sparse
+
+from bot.faq.letters import BUCKETS, Letters
 
 Kind = Literal["answer", "greeting", "thanks", "goodbye", "unknown"]
 SMALLTALK = "_"
@@ -52,6 +58,7 @@ class Classifier:
     weights: np.ndarray
     """(dimensions + 1) × classes: the last row is the bias."""
 
+    NAME = "classifier"
     L2 = 1e-3
     EPOCHS = 600
     TEMPERATURE = 0.03
@@ -66,14 +73,22 @@ class Classifier:
             f"{cls.L2} {cls.EPOCHS} {cls.TEMPERATURE} {cls.RATE}".encode())
         for example, label in zip(example_keys, labels, strict=True):
             digest.update(f"\n{example} {label}".encode())
-        return "classifier_" + digest.hexdigest()[:24]
+        return f"{cls.NAME}_" + digest.hexdigest()[:24]
 
     @classmethod
-    def train(cls, examples: np.ndarray, targets: np.ndarray, classes: int) -> Classifier:
-        """`targets`: the class number of each example."""
-        x = np.hstack([examples, np.ones((len(examples), 1), np.float32)]).astype(np.float32)
-        truth = np.zeros((len(x), classes), np.float32)
-        truth[np.arange(len(x)), targets] = 1.0
+    def train(cls, examples: np.ndarray | sparse.csr_matrix, targets: np.ndarray,
+              classes: int) -> Classifier:
+        """`targets`: the class number of each example; `examples` one row each, dense or
+        sparse."""
+        ones = np.ones((examples.shape[0], 1), np.float32)
+        x: np.ndarray | sparse.csr_matrix
+        if sparse.issparse(examples):
+            x = sparse.hstack([examples, ones], format="csr", dtype=np.float32)
+        else:
+            x = np.hstack([examples, ones]).astype(np.float32)
+        rows = x.shape[0]
+        truth = np.zeros((rows, classes), np.float32)
+        truth[np.arange(rows), targets] = 1.0
         weights = np.zeros((x.shape[1], classes), np.float32)
         mean = np.zeros_like(weights)
         square = np.zeros_like(weights)
@@ -82,7 +97,8 @@ class Classifier:
             logits -= logits.max(axis=1, keepdims=True)
             chances = np.exp(logits)
             chances /= chances.sum(axis=1, keepdims=True)
-            gradient = x.T @ ((chances - truth) / (len(x) * cls.TEMPERATURE))
+            gradient = np.asarray(x.T @ ((chances - truth) / (rows * cls.TEMPERATURE)),
+                                  dtype=np.float32)
             gradient[:-1] += cls.L2 * weights[:-1]
             mean = 0.9 * mean + 0.1 * gradient
             square = 0.999 * square + 0.001 * gradient * gradient
@@ -91,9 +107,27 @@ class Classifier:
         return cls(weights)
 
     def log_chances(self, vector: np.ndarray) -> np.ndarray:
-        logits = (vector @ self.weights[:-1] + self.weights[-1]) / self.TEMPERATURE
+        return self._log_softmax(vector @ self.weights[:-1] + self.weights[-1])
+
+    def log_chances_sparse(self, row: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """For a sparse vector: its nonzero dimensions and their values (`Letters.row`)."""
+        dimensions, values = row
+        return self._log_softmax(values @ self.weights[dimensions] + self.weights[-1])
+
+    def _log_softmax(self, logits: np.ndarray) -> np.ndarray:
+        logits = logits / self.TEMPERATURE
         logits -= logits.max()
         return np.asarray(logits - np.log(np.exp(logits).sum()), dtype=np.float32)
+
+
+class LettersClassifier(Classifier):
+    """The same on the examples' character n-grams (`Letters`): thousands of sparse
+    dimensions, TF-IDF rows of length 1 whose products spread more than the vectors'."""
+
+    NAME = "letters"
+    L2 = 1e-4
+    EPOCHS = 300
+    TEMPERATURE = 0.1
 
 
 class Matcher:
@@ -102,14 +136,19 @@ class Matcher:
     ANSWER_WEIGHT = 0.3
     ANSWER_BASELINE = 0.83
     CLASSIFIER_WEIGHT = 0.0075
+    LETTERS_WEIGHT = 0.0075
     KEYWORD_BONUS = 0.02
     """For a topic whose German keyword the message names, in any script (keywords.py)."""
     MIN_SCORE = 0.0
 
     def __init__(self, examples: np.ndarray, labels: Sequence[str], answers: np.ndarray,
-                 answer_labels: Sequence[str], classifier: Classifier | None = None) -> None:
+                 answer_labels: Sequence[str], classifier: Classifier | None = None,
+                 letters: Letters | None = None, texts: Sequence[str] = (),
+                 letters_classifier: Classifier | None = None) -> None:
         """Without a `classifier` (one trained on these examples and labels, kept from
-        before), one is trained (`Classifier.train`, seconds)."""
+        before), one is trained (`Classifier.train`, seconds). `letters`: the n-grams of the
+        examples, whose `texts` (as the model reads them) train the letters' classifier
+        unless `letters_classifier` is given; without them, letters count for nothing."""
         self.examples = examples
         self.answers = answers
         self.classes = sorted(set(labels))
@@ -133,10 +172,20 @@ class Matcher:
             classifier = Classifier.train(
                 examples, np.array([self._index[label] for label in labels]), len(self.classes))
         self.classifier = classifier
+        self.letters = letters
+        if letters is not None and (letters_classifier is None
+                                    or letters_classifier.weights.shape != (
+                                        BUCKETS + 1, len(self.classes))):
+            letters_classifier = LettersClassifier.train(
+                letters.matrix(texts), np.array([self._index[label] for label in labels]),
+                len(self.classes))
+        self.letters_classifier = letters_classifier if letters is not None else None
 
-    def scores(self, vector: np.ndarray, named: Collection[str] = ()) -> np.ndarray:
+    def scores(self, vector: np.ndarray, named: Collection[str] = (),
+               text: str | None = None) -> np.ndarray:
         """The score of each class (in the order of `classes`) for a message's vector;
-        `named`: the topics whose keywords the message names."""
+        `named`: the topics whose keywords the message names; `text`: the message as the
+        model read it (for its letters)."""
         near = np.append(self.examples @ vector, -1.0)
         k = min(self.K, self._rows.shape[1])
         top = -np.partition(-near[self._rows], k - 1, axis=1)[:, :k]
@@ -150,6 +199,10 @@ class Matcher:
         scores = np.asarray(nearest + self.ANSWER_WEIGHT * extra
                             + self.CLASSIFIER_WEIGHT * self.classifier.log_chances(vector),
                             dtype=np.float32)
+        if (text is not None and self.letters is not None
+                and self.letters_classifier is not None):
+            scores += self.LETTERS_WEIGHT * self.letters_classifier.log_chances_sparse(
+                self.letters.row(text))
         for topic in named:
             if topic in self._index:
                 scores[self._index[topic]] += self.KEYWORD_BONUS
@@ -172,6 +225,8 @@ class Matcher:
             return Match("unknown", None, score, ranking)
         return Match("answer", best, score, ranking)
 
-    def match(self, vector: np.ndarray, text: str, named: Collection[str] = ()) -> Match:
-        """`named`: the topics whose keywords the message names."""
-        return self.decide(self.scores(vector, named), text)
+    def match(self, vector: np.ndarray, text: str, named: Collection[str] = (),
+              read: str | None = None) -> Match:
+        """`named`: the topics whose keywords the message names; `read`: the text as the
+        model read it (for its letters)."""
+        return self.decide(self.scores(vector, named, read), text)
