@@ -13,6 +13,8 @@ shared.py     `SharedLimits`: what other processes' replies spent, charged to th
 bucket.py     `TokenBucket`: a platform's messages a second, shared by replies and pushes
 pace.py       `ChatPace`: the pace of messages to one chat (Telegram's chats, WhatsApp's
               pair rate)
+daily.py      `DailyLimit`: different people a platform lets the bot write to first in 24
+              hours (WhatsApp's messaging limit); beyond it pushes wait for room
 receipts.py   what a platform says later about a push (delivered, read, failed) settled on
               its outbox row by receipt; a tap on a held message's template reopens it
 

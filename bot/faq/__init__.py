@@ -7,6 +7,7 @@ keywords.py    German office words found in any script ("бюргергельд"
 spelling.py    what the model reads: misspelt Arabic-script words and dialect words fixed
 question.py    the question inside a long message
 match.py       which topic a message is about, or that it is none (pure scoring)
+letters.py     the character n-grams of a message, for match.py's second classifier
 language.py    which language a message is written in
 desk.py        the answer for a message: topic, language, text, related topics
 edits.py       topics edited in the staff console (table faq_edits), laid over the files
