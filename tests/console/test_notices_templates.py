@@ -225,7 +225,7 @@ def test_staff_see_the_templates_ask_for_a_check_and_see_who_would_be_skipped(
                 ("welcome_event_reminder", "ar", "APPROVED"),
                 ("welcome_event_reminder", "tr", "PAUSED")])
             for n, (lang, hours) in enumerate([("ar", 2), ("ar", 30), ("ar", 40), ("fa", 50),
-                                               ("fa", 3), ("ru", 90), ("uk", 1)]):
+                                               ("fa", 3), ("ru", 90), ("uk", 1), ("uk", 70)]):
                 await newcomer(bench, f"whatsapp:4915100000{n:02d}", lang,
                                seen_hours_ago=hours)
             for n, lang in enumerate(["ar", "fa", "uk", "de"]):
@@ -254,9 +254,12 @@ def test_staff_see_the_templates_ask_for_a_check_and_see_who_would_be_skipped(
     page.get_by_role("button", name="Save the draft").click()
     page.wait_for_url(re.compile(r"/notices/hitzewarnung"))
     counts = page.locator("#audience-counts")
-    assert "11 people would get it." in counts.inner_text()
+    assert "12 people would get it." in counts.inner_text()
     warning = page.locator("#template-warning").inner_text()
     assert "Persian (waiting for Meta)" in warning and "Russian (rejected)" in warning
+    # Three silent people in languages with a template; the number's tier allows 2 a day.
+    waits = page.locator("#daily-limit-note").inner_text()
+    assert "2 of them get it now; 1 more within 24 hours." in waits
     page.evaluate("document.getElementById('window-note').scrollIntoView({block: 'center'})")
     screenshot(page, "notices-audience-whatsapp")
 
