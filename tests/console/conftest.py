@@ -328,3 +328,18 @@ async def newcomer(bench: Bench, who: str, lang: str, *, seen_hours_ago: float) 
         assert found is not None
         found.last_seen_at = bench.clock() - timedelta(hours=seen_hours_ago)
         await topics.subscribe(db, person.id, ["health"], bench.clock())
+
+
+async def heat_warning(client: httpx.AsyncClient, csrf: str) -> tuple[str, str]:
+    """Staff write a short German health notice in the console: its id and its page."""
+    written = await client.post("/notices/new", data={
+        "source": "de", "title": "Hitze", "text": "Trinken Sie viel Wasser.",
+        "topic": "health", "link": "", "expires": "", "csrf": csrf})
+    assert written.status_code == 303
+    location = written.headers["location"]
+    return location.split("/")[-1].split("?")[0], (await client.get(location)).text
+
+
+def paragraph(page: str, element_id: str) -> str:
+    """The text of the paragraph with this id, its white space as one space each."""
+    return " ".join(page.split(f'id="{element_id}">')[1].split("</p>")[0].split())

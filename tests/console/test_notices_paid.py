@@ -12,7 +12,14 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.db.tables import AuditEntry, OutboxMessage
 from tests.conftest import make_settings
-from tests.console.conftest import Bench, newcomer, sign_in, staff_member
+from tests.console.conftest import (
+    Bench,
+    heat_warning,
+    newcomer,
+    paragraph,
+    sign_in,
+    staff_member,
+)
 
 ANA = "console:ana"
 
@@ -28,16 +35,11 @@ async def test_staff_see_what_a_paid_broadcast_costs_and_may_send_it_urgent(
     csrf = await sign_in(client, bench, ANA)
     for n in range(12):
         await newcomer(bench, f"telegram:88{n:02d}", "ar", seen_hours_ago=100)
-    written = await client.post("/notices/new", data={
-        "source": "de", "title": "Hitze", "text": "Trinken Sie viel Wasser.",
-        "topic": "health", "link": "", "expires": "", "csrf": csrf})
-    page = (await client.get(written.headers["location"])).text
-    cost = " ".join(page.split('id="paid-cost">')[1].split("</p>")[0].split())
-    assert cost == ("As a paid broadcast, the 12 people on Telegram get it at up to 1000 "
-                    "messages a second, for about 1.2 Telegram Stars from the bot's balance "
-                    "(0.1 a message).")
+    notice_id, page = await heat_warning(client, csrf)
+    assert paragraph(page, "paid-cost") == (
+        "As a paid broadcast, the 12 people on Telegram get it at up to 1000 messages a "
+        "second, for about 1.2 Telegram Stars from the bot's balance (0.1 a message).")
     assert 'name="paid"' in page
-    notice_id = written.headers["location"].split("/")[-1].split("?")[0]
     sent = await client.post(f"/notices/{notice_id}/send", data={
         "audience": "topic:health", "paid": "yes", "csrf": csrf})
     assert sent.status_code == 303

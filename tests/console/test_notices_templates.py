@@ -27,7 +27,9 @@ from tests.conftest import make_settings
 from tests.console.conftest import (
     Bench,
     browser_sign_in,
+    heat_warning,
     newcomer,
+    paragraph,
     run,
     screenshot,
     sign_in,
@@ -156,11 +158,7 @@ async def test_the_audience_counts_whatsapp_people_outside_the_window_and_skippe
     await newcomer(bench, "whatsapp:93700000003", "fa", seen_hours_ago=50)    # skipped
     await newcomer(bench, "whatsapp:93700000004", "fa", seen_hours_ago=24 * 9)  # skipped
     await newcomer(bench, "telegram:5005", "fa", seen_hours_ago=100)          # Telegram
-    written = await client.post("/notices/new", data={
-        "source": "de", "title": "Hitze", "text": "Trinken Sie viel Wasser.",
-        "topic": "health", "link": "", "expires": "", "csrf": csrf})
-    assert written.status_code == 303
-    page = (await client.get(written.headers["location"])).text
+    notice_id, page = await heat_warning(client, csrf)
     assert "5 people would get it." in page
     assert "3 people on WhatsApp have not written to the bot for more than 24 hours" in page
     rows = {lang: row for lang, row in re.findall(
@@ -171,7 +169,7 @@ async def test_the_audience_counts_whatsapp_people_outside_the_window_and_skippe
     warning = page.split('id="template-warning"')[1].split("</p>")[0]
     assert "Persian (waiting for Meta)" in warning and "Arabic" not in warning
     # Only Telegram and the terminal: nothing about WhatsApp.
-    typed = await client.post(written.headers["location"].split("?")[0] + "/audience",
+    typed = await client.post(f"/notices/{notice_id}/audience",
                               data={"audience": "topic:health channel:telegram",
                                     "csrf": csrf})
     assert "1 person would get it." in typed.text
@@ -186,15 +184,11 @@ async def test_the_audience_and_the_tally_say_who_waits_for_whatsapps_daily_limi
                                      for lang in ("de", "en", "ar", "fa", "uk", "ru", "tr")])
     for n in range(5):  # silent for two days: a template opens a conversation with each
         await newcomer(bench, f"whatsapp:38050111770{n}", "uk", seen_hours_ago=48)
-    written = await client.post("/notices/new", data={
-        "source": "de", "title": "Hitze", "text": "Trinken Sie viel Wasser.",
-        "topic": "health", "link": "", "expires": "", "csrf": csrf})
-    page = (await client.get(written.headers["location"])).text
-    note = " ".join(page.split('id="daily-limit-note">')[1].split("</p>")[0].split())
-    assert note == ("WhatsApp lets this number write first to 2 people in 24 hours (0 in the "
-                    "last 24 hours). 2 of them get it now; 2 more within 24 hours, 1 more "
-                    "within 48 hours. They wait for room; nobody is dropped.")
-    notice_id = written.headers["location"].split("/")[-1].split("?")[0]
+    notice_id, page = await heat_warning(client, csrf)
+    assert paragraph(page, "daily-limit-note") == (
+        "WhatsApp lets this number write first to 2 people in 24 hours (0 in the last 24 "
+        "hours). 2 of them get it now; 2 more within 24 hours, 1 more within 48 hours. They "
+        "wait for room; nobody is dropped.")
     sent = await client.post(f"/notices/{notice_id}/send",
                              data={"audience": "topic:health", "csrf": csrf})
     assert sent.status_code == 303
@@ -202,7 +196,7 @@ async def test_the_audience_and_the_tally_say_who_waits_for_whatsapps_daily_limi
         ids = list(await db.scalars(select(OutboxMessage.id).order_by(OutboxMessage.id)))
         await outbox.hold(db, ids[2:], bench.clock() + timedelta(hours=24))
     tally = (await client.get(f"/notices/{notice_id}/tally")).text
-    waits = " ".join(tally.split('id="daily-limit-wait">')[1].split("</p>")[0].split())
+    waits = paragraph(tally, "daily-limit-wait")
     assert waits.startswith("3 people on WhatsApp wait for the number's daily limit")
     assert "The next go at" in waits
 
