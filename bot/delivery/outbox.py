@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -120,8 +120,6 @@ async def release(session: AsyncSession, channels: Sequence[str], *,
 
 async def due_count(session: AsyncSession, now: datetime, channels: Sequence[str]) -> int:
     """Pending messages due now for people on `channels`, claimed or not."""
-    from sqlalchemy import func
-
     return int(await session.scalar(
         select(func.count()).select_from(OutboxMessage)
         .join(Person, Person.id == OutboxMessage.person_id)
@@ -134,8 +132,6 @@ async def backlog(session: AsyncSession, now: datetime
     """What waits, per channel, for the metrics: (channel, pending messages due now or
     later, those due now, the oldest due time). People who cannot be reached and messages
     past their expiry are left out, as `claim` leaves them. One indexed query."""
-    from sqlalchemy import case, func
-
     rows = await session.execute(
         select(Person.channel, func.count(),
                func.sum(case((OutboxMessage.due_at <= now, 1), else_=0)),
@@ -190,14 +186,26 @@ async def mark_opened(session: AsyncSession, opened: Mapping[int, datetime]) -> 
                           [{"id": id_, "opened_at": at} for id_, at in opened.items()])
 
 
+def _opened(channel: str, since: datetime) -> ColumnElement[bool]:
+    return and_(OutboxMessage.opened_at > since, Person.channel == channel)
+
+
 async def opened_since(session: AsyncSession, channel: str, since: datetime
                        ) -> list[tuple[int, datetime]]:
     """(person id, when) of the conversations pushes opened on `channel` after `since`."""
     rows = await session.execute(
         select(OutboxMessage.person_id, OutboxMessage.opened_at)
-        .join(Person, Person.id == OutboxMessage.person_id)
-        .where(OutboxMessage.opened_at > since, Person.channel == channel))
+        .join(Person, Person.id == OutboxMessage.person_id).where(_opened(channel, since)))
     return [(person_id, at) for person_id, at in rows.all() if at is not None]
+
+
+async def opened_count(session: AsyncSession, channel: str, since: datetime) -> int:
+    """How many different people pushes opened a conversation with on `channel` after
+    `since` (what its daily limit counts), counted in the database."""
+    return int(await session.scalar(
+        select(func.count(func.distinct(OutboxMessage.person_id)))
+        .join(Person, Person.id == OutboxMessage.person_id).where(_opened(channel, since)))
+        or 0)
 
 
 async def keep_receipts(session: AsyncSession, receipts: Mapping[int, str]) -> None:
@@ -215,8 +223,6 @@ async def retry(session: AsyncSession, message_id: int, at: datetime) -> None:
 
 async def tally(session: AsyncSession, key_prefix: str) -> dict[str, int]:
     """How many messages with keys starting `key_prefix` are in each status."""
-    from sqlalchemy import func
-
     rows = await session.execute(
         select(OutboxMessage.status, func.count())
         .where(OutboxMessage.key.like(f"{key_prefix}%"))

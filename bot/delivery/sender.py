@@ -269,10 +269,7 @@ class Sender:
                     outcomes, ready = await self._prepare_all(session, due, careful=True)
         except BaseException:
             self._in_hand -= {message.id for message in due}  # left to their lease
-            for message in due:
-                at = self._opening.pop(message.id, None)
-                if at is not None:
-                    self.daily[message.channel].forget(message.person_id, at)
+            self._give_back(due)
             raise
         return due, outcomes, ready
 
@@ -309,6 +306,14 @@ class Sender:
                 log.info("outbox_daily_limit channel=%s held=%d until=%s",
                          messages[0].channel, len(messages), at.isoformat())
         return going
+
+    def _give_back(self, messages: Sequence[outbox.Due]) -> None:
+        """These took a place under their platform's daily limit and did not open a
+        conversation after all (not sent, or not prepared)."""
+        for message in messages:
+            at = self._opening.pop(message.id, None)
+            if at is not None:
+                self.daily[message.channel].forget(message.person_id, at)
 
     async def _deliver(self, batch: Batch, window: asyncio.Semaphore) -> None:
         """Send the batch, at most `in_flight` messages sent but not yet recorded: a crash
@@ -479,10 +484,10 @@ class Sender:
                       if message.id in self._opening and _sent(result)}
             if opened:
                 await outbox.mark_opened(session, opened)
-        for message, result in outcomes:  # committed: what did not open gives its place back
-            at = self._opening.pop(message.id, None)
-            if at is not None and not _sent(result):
-                self.daily[message.channel].forget(message.person_id, at)
+        # Committed: what did not go out gives its place under the daily limit back.
+        self._give_back([message for message, result in outcomes if not _sent(result)])
+        for message, _ in outcomes:
+            self._opening.pop(message.id, None)
         for channel, outcome in counted:
             self.runtime.metrics.outbox_sends.labels(channel, outcome).inc()
         if receipts:

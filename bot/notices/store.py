@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.tables import Notice, OutboxMessage, Person, Subscription, UTCDateTime
-from bot.delivery.outbox import HELD, OUTBOX, URGENT
+from bot.delivery.outbox import HELD, OUTBOX, URGENT, opened_count
 from bot.notices.audience import Audience
 from bot.notices.content import NoticeFile
 
@@ -91,11 +91,7 @@ async def reach(session: AsyncSession, audience: Audience, default: str, now: dt
         channels[channel] += n
         if channel == "whatsapp" and out:
             closed[locale or default] += n
-    opened = await session.scalar(
-        select(func.count(func.distinct(OutboxMessage.person_id)))
-        .join(Person, Person.id == OutboxMessage.person_id)
-        .where(OutboxMessage.opened_at > now - WINDOW, Person.channel == "whatsapp"))
-    return Reach(channels, closed, int(opened or 0))
+    return Reach(channels, closed, await opened_count(session, "whatsapp", now - WINDOW))
 
 
 async def queue(session: AsyncSession, notice: NoticeFile, expression: str,

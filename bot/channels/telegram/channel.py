@@ -38,9 +38,9 @@ from aiogram.types import (
     Update,
 )
 
-from bot.channels.render import render, text_of
+from bot.channels.render import Rendered, render, text_of
 from bot.channels.sequencer import Sequencer
-from bot.channels.telegram.render import merge, numbered, parse_callback_data, pieces
+from bot.channels.telegram.render import merge, numbered, pieces
 from bot.channels.telegram.routers import get_routers
 from bot.channels.telegram.sender import GaveUp, Sender, Unreachable
 from bot.delivery.bucket import TokenBucket
@@ -211,19 +211,25 @@ class TelegramChannel:
         return found
 
     def _pieces_of(self, outbound: Outbound) -> list[Piece]:
-        """`_pieces` rendered: each reply numbered by its place for the while, to know
-        whose `prompt` a piece's buttons take."""
-        placed = replace(outbound, replies=tuple(
-            replace(r, prompt=n) for n, r in enumerate(outbound.replies)))
+        """`_pieces` rendered: each reply numbered by its place while they are merged, to
+        know whose `prompt` a piece's buttons take; the pieces carry no number."""
         made = []
-        for text, markup in self._render(placed):
-            reply = None if markup is None else _placed(markup)
-            made.append(Piece.of(text, numbered(markup, None), reply))
+        for message in self._merged(outbound, placed=True):
+            reply = message.prompt if message.buttons else None
+            made += [Piece.of(text, markup, reply)
+                     for text, markup in pieces(replace(message, prompt=None))]
         return made
 
     def _render(self, outbound: Outbound) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+        return [piece for message in self._merged(outbound) for piece in pieces(message)]
+
+    def _merged(self, outbound: Outbound, *, placed: bool = False) -> list[Rendered]:
+        """The replies rendered and merged into Telegram messages; `placed`: numbered by
+        their place among the replies instead of their prompts."""
         rendered = [render(said, outbound.lang, self.catalogs) for said in outbound.replies]
-        return [piece for message in merge(rendered) for piece in pieces(message)]
+        if placed:
+            rendered = [replace(message, prompt=n) for n, message in enumerate(rendered)]
+        return merge(rendered)
 
     async def _send(self, outbound: Outbound, chat_id: int, *, reply: bool = False
                     ) -> Transmitted:
@@ -376,9 +382,3 @@ def _fit(text: str) -> str:
     if len(text) <= MAX_COMMAND_DESCRIPTION:
         return text
     return text[:MAX_COMMAND_DESCRIPTION - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _placed(markup: InlineKeyboardMarkup) -> int | None:
-    """The place of the reply whose buttons these are (`_pieces_of` numbered them so)."""
-    data = markup.inline_keyboard[0][0].callback_data
-    return parse_callback_data(data)[0]

@@ -344,6 +344,7 @@ async def _tally(request: Request, notice_id: str) -> dict[str, Any]:
     async with web.transaction(request) as db:
         tally = await store.tally(db, notice_id, settings.default_language)
         row = await db.get(Notice, notice_id)
+        waits = await store.waiting(db, notice_id)
     state = store.progress(tally, queued=row is not None,
                            send_at=row.send_at if row else None,
                            expires_at=row.expires_at if row else None, now=web.now(request))
@@ -359,8 +360,6 @@ async def _tally(request: Request, notice_id: str) -> dict[str, Any]:
         [(names.get(lang, lang), {s: c[lang] for s, c in parts.items()})
          for lang in languages],
         [(s, web.gettext(request, OUTCOME_NAMES[s])) for s in parts])
-    async with web.transaction(request) as db:
-        waits = await store.waiting(db, notice_id)
     return {"tally": tally, "statuses": statuses, "tally_languages": languages, "waiting": waits,
             "state": state, "sent_row": row, "total": total, "finished": done,
             "tally_names": TALLY_NAMES, "tally_chart": chart}
