@@ -100,6 +100,10 @@ class FaqDesk:
         stored = cache.array(trained)
         trained_letters = LettersClassifier.key(read, labels)
         stored_letters = cache.array(trained_letters)
+        stored_idf = cache.array(f"{trained_letters}_idf")
+        letters = Letters(read, stored_idf)
+        if stored_idf is None:
+            cache.put_array(f"{trained_letters}_idf", letters.idf)
         if previous is not None and previous.classes != sorted(set(labels)):
             previous = None
         kept = previous.classifier if previous is not None else None
@@ -109,7 +113,7 @@ class FaqDesk:
         matcher = Matcher(cache.vectors(read, "query"), labels,
                           cache.vectors(answers, "passage"), answer_labels,
                           Classifier(stored) if stored is not None else kept,
-                          Letters(read), read, given)
+                          letters, read, given)
         if matcher.classifier is not kept and (stored is None
                                                or matcher.classifier.weights is not stored):
             cache.put_array(trained, matcher.classifier.weights)

@@ -54,7 +54,12 @@ class Letters:
     """TF-IDF of hashed character n-grams, with the rarity of each learnt from `texts` (the
     examples)."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], idf: np.ndarray | None = None) -> None:
+        """`idf`: the rarities learnt from these texts before (kept with the desk's
+        vectors), not counted again (0.6 s for the content's 8,000 examples)."""
+        if idf is not None:
+            self.idf = idf
+            return
         seen = np.zeros(BUCKETS, dtype=np.float64)
         for text in texts:
             seen[list(pieces(text))] += 1
