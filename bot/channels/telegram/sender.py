@@ -75,8 +75,8 @@ class Sender:
         """The limit this bot's sends share (set by the service), told of every 429."""
         self.metrics: Metrics | None = None
         """Where every 429 is counted (set by the channel)."""
-        self._urls: dict[str, URL] = {}
-        """API method -> its URL, parsed once (`post_json`)."""
+        self._posts: dict[str, tuple[URL, ClientTimeout]] = {}
+        """API method -> its URL, parsed once, and the session's timeout (`post_json`)."""
 
     async def call(self, method: TelegramMethod[T]) -> T:
         """Call `method` through aiogram."""
@@ -96,11 +96,12 @@ class Sender:
         if not isinstance(session, AiohttpSession):  # another HTTP client: aiogram's way
             await self.call(described())
             return
-        url = self._urls.get(api_method)
-        if url is None:
-            url = self._urls[api_method] = URL(
-                session.api.api_url(token=self.bot.token, method=api_method), encoded=True)
-        timeout = ClientTimeout(total=session.timeout)
+        found = self._posts.get(api_method)
+        if found is None:
+            found = self._posts[api_method] = (
+                URL(session.api.api_url(token=self.bot.token, method=api_method), encoded=True),
+                ClientTimeout(total=session.timeout))
+        url, timeout = found
 
         async def attempt() -> None:
             client = await session.create_session()
